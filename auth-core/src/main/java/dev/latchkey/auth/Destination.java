@@ -1,0 +1,46 @@
+package dev.latchkey.auth;
+
+import java.util.Objects;
+
+/**
+ * Where a one-time code goes: a normalised email address or an E.164 mobile number. Instances are created by
+ * Latchkey after validation, so a {@code Destination} is always well formed.
+ *
+ * <p>{@link #toString()} is masked ({@code +1******0123}, {@code j***@example.com}) so a destination can be logged
+ * without exposing the whole address; {@link #value()} gives the full normalised form.
+ */
+public record Destination(Channel channel, String value) {
+
+    /** How the code is delivered. */
+    public enum Channel {
+        EMAIL,
+        SMS
+    }
+
+    public Destination {
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(value, "value");
+    }
+
+    public boolean isEmail() {
+        return channel == Channel.EMAIL;
+    }
+
+    /** The destination with most characters replaced by {@code *}, safe for logs. */
+    public String masked() {
+        if (channel == Channel.EMAIL) {
+            int at = value.indexOf('@');
+            return value.charAt(0) + "***" + value.substring(at);
+        }
+        int keepStart = Math.min(2, value.length());
+        int keepEnd = Math.min(4, Math.max(0, value.length() - keepStart));
+        return value.substring(0, keepStart)
+                + "*".repeat(value.length() - keepStart - keepEnd)
+                + value.substring(value.length() - keepEnd);
+    }
+
+    @Override
+    public String toString() {
+        return masked();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.latchkey.auth;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Aggregated health of the stores behind a facade, as returned by {@code AuthFacade.health()}.
+ *
+ * @param status {@link Status#DOWN} if any store is down, {@link Status#DEGRADED} if any is slow, else {@link
+ *     Status#UP}
+ * @param components one entry per store, keyed by component name ({@code users}, {@code otp}, {@code sessions})
+ */
+public record HealthReport(Status status, Map<String, Component> components) {
+
+    /** Health of the whole or of one component. */
+    public enum Status {
+        UP,
+        DEGRADED,
+        DOWN
+    }
+
+    /**
+     * Health of one store.
+     *
+     * @param status UP, DEGRADED (answered, but slower than the configured threshold) or DOWN
+     * @param latency how long the probe took
+     * @param detail a short, secret-free explanation when not UP
+     */
+    public record Component(Status status, Duration latency, String detail) {
+        public Component {
+            Objects.requireNonNull(status, "status");
+            Objects.requireNonNull(latency, "latency");
+        }
+
+        public Optional<String> detailText() {
+            return Optional.ofNullable(detail);
+        }
+    }
+
+    public HealthReport {
+        Objects.requireNonNull(status, "status");
+        components = Map.copyOf(components);
+    }
+
+    public boolean isUp() {
+        return status == Status.UP;
+    }
+}

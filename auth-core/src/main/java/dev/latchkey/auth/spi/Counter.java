@@ -1,0 +1,16 @@
+package dev.latchkey.auth.spi;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A fixed-window counter as returned by {@link OTPStore#increment} and {@link OTPStore#peek}.
+ *
+ * @param count hits in the current window (0 when there is no live window)
+ * @param resetAt when the current window ends; meaningless when {@code count} is 0
+ */
+public record Counter(long count, Instant resetAt) {
+    public Counter {
+        Objects.requireNonNull(resetAt, "resetAt");
+    }
+}

@@ -1,0 +1,58 @@
+package dev.latchkey.auth.spi;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Keeps refresh-token families (login sessions). Rotation is a compare-and-set: of N concurrent rotations from the
+ * same current hash, exactly one succeeds.
+ *
+ * <p>Contract tests: {@code dev.latchkey.auth.testkit.SessionStoreContract}.
+ */
+public interface SessionStore {
+
+    /** Stores a new session. Ids are random and never reused. */
+    void create(SessionRecord session);
+
+    /** The session with this id; stores may or may not return one that has expired (the core checks). */
+    Optional<SessionRecord> find(String sessionId);
+
+    /**
+     * Atomically rotates the family if, and only if, it exists, its current token hash equals {@code
+     * expectedTokenHash} and {@code now} is before its expiry. On success the previous hash becomes {@code
+     * expectedTokenHash}, the current one {@code newTokenHash}, the generation grows by one, {@code lastRotatedAt}
+     * becomes {@code now} and the idle expiry becomes {@code newIdleExpiresAt} (the core never passes a value past
+     * the absolute expiry).
+     *
+     * @return {@code true} if this call rotated the family
+     */
+    boolean rotate(
+            String sessionId, String expectedTokenHash, String newTokenHash, Instant now, Instant newIdleExpiresAt);
+
+    /**
+     * Deletes the session; its refresh tokens stop working and its access tokens fail session checks.
+     *
+     * @return {@code true} if a session was deleted
+     */
+    boolean revoke(String sessionId);
+
+    /**
+     * Deletes every session of the user, except {@code exceptSessionId} when it is not {@code null}.
+     *
+     * @return how many sessions were deleted
+     */
+    int revokeAllForUser(String tenantId, UUID userId, String exceptSessionId);
+
+    /** The user's live sessions ({@code now} before their expiry), oldest first. */
+    List<SessionRecord> listForUser(String tenantId, UUID userId, Instant now);
+
+    /** Removes expired sessions; returns how many. Stores with native expiry may return 0. */
+    default int purgeExpired(Instant now) {
+        return 0;
+    }
+
+    /** Returns normally if the backend answers; throws otherwise. Used by health checks; must be cheap. */
+    void ping();
+}

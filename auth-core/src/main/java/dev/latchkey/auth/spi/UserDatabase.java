@@ -1,0 +1,56 @@
+package dev.latchkey.auth.spi;
+
+import dev.latchkey.auth.User;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Where users live. Every lookup is scoped by tenant: the same email or mobile may belong to different users in two
+ * tenants, but within one tenant each is unique. Email and mobile arrive normalised (lower-case email, E.164 mobile)
+ * and are compared exactly.
+ *
+ * <p>Implementations must be thread-safe. Contract tests: {@code dev.latchkey.auth.testkit.UserDatabaseContract}.
+ */
+public interface UserDatabase {
+
+    /**
+     * Inserts the user unless one with the same login key already exists in the tenant, atomically: concurrent calls
+     * for one key create exactly one user. The login key is the email when the draft has one, otherwise the mobile.
+     * An existing user is returned unchanged.
+     *
+     * @param user the user to insert
+     * @param now creation and update time for an inserted user
+     * @throws dev.latchkey.auth.AuthException with {@code CONFLICT} if the draft's other identifier belongs to a
+     *     different user
+     */
+    UpsertResult upsert(NewUser user, Instant now);
+
+    Optional<User> findById(String tenantId, UUID id);
+
+    Optional<User> findByEmail(String tenantId, String email);
+
+    Optional<User> findByMobile(String tenantId, String mobile);
+
+    /**
+     * Replaces the email, mobile, name, role, permissions and active flag of the user with {@code user.id()} in
+     * {@code user.tenantId()}; id, tenant, creation time and last login stay. Sets the update time to {@code now}.
+     *
+     * @return the stored user, or empty if there is no such user in the tenant
+     * @throws dev.latchkey.auth.AuthException with {@code CONFLICT} if the email or mobile belongs to another user
+     */
+    Optional<User> update(User user, Instant now);
+
+    /**
+     * Marks the user inactive.
+     *
+     * @return {@code false} if there is no such user in the tenant
+     */
+    boolean disable(String tenantId, UUID id, Instant now);
+
+    /** Sets the last-login time; does nothing if the user does not exist. */
+    void recordLogin(String tenantId, UUID id, Instant at);
+
+    /** Returns normally if the backend answers; throws otherwise. Used by health checks; must be cheap. */
+    void ping();
+}

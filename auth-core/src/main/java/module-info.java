@@ -1,0 +1,9 @@
+/** Latchkey core: the facade, its values and errors, and the SPI that stores and hosts implement. */
+module dev.latchkey.auth {
+    requires transitive org.slf4j;
+    requires com.nimbusds.jose.jwt;
+    requires com.google.i18n.phonenumbers.libphonenumber;
+
+    exports dev.latchkey.auth;
+    exports dev.latchkey.auth.spi;
+}
