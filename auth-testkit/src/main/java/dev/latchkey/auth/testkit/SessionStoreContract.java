@@ -1,0 +1,316 @@
+package dev.latchkey.auth.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.latchkey.auth.spi.SessionRecord;
+import dev.latchkey.auth.spi.SessionStore;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link SessionStore} must meet. Extend it from a test class of your store module and return
+ * the store under test:
+ *
+ * <pre>{@code
+ * class PostgresSessionStoreTest extends SessionStoreContract {
+ *     private static final SessionStore STORE = new PostgresSessionStore(sharedDataSource());
+ *
+ *     @Override
+ *     protected SessionStore sessionStore() {
+ *         return STORE;
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>{@link #sessionStore()} is called at least once per test and may return the same instance every time. Every
+ * test uses freshly generated session ids, tenants and users, so the suite runs against a shared backend without
+ * cleanup between tests. Time never comes from a clock: every instant is a fixed base in 2030 plus whole seconds.
+ *
+ * <p>The central case is rotation as a compare-and-set: 50 threads rotating one family from the same current hash
+ * must yield exactly one success, and the stored hash must be the winner's.
+ */
+public abstract class SessionStoreContract {
+    private static final Instant BASE = Instant.parse("2030-01-01T00:00:00Z");
+    private static final Duration IDLE = Duration.ofDays(7);
+    private static final Duration ABSOLUTE = Duration.ofDays(30);
+    private static final int THREADS = 50;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** The store under test. */
+    protected abstract SessionStore sessionStore();
+
+    private final String tenant = "tenant-" + UUID.randomUUID();
+    private final UUID user = UUID.randomUUID();
+
+    @Test
+    public void createdSessionCanBeFound() {
+        SessionRecord session = newSession(tenant, user, at(0));
+
+        sessionStore().create(session);
+
+        assertThat(sessionStore().find(session.id())).contains(session);
+    }
+
+    @Test
+    public void findOfUnknownSessionIsEmpty() {
+        assertThat(sessionStore().find(newId())).isEmpty();
+    }
+
+    @Test
+    public void rotateWithTheCurrentHashAdvancesTheFamily() {
+        SessionRecord session = newSession(tenant, user, at(0));
+        sessionStore().create(session);
+        String next = newHash();
+        Instant newIdleExpiry = at(60).plus(IDLE);
+
+        boolean rotated = sessionStore().rotate(session.id(), session.tokenHash(), next, at(60), newIdleExpiry);
+
+        assertThat(rotated).isTrue();
+        assertThat(sessionStore().find(session.id()))
+                .contains(new SessionRecord(
+                        session.id(),
+                        tenant,
+                        user,
+                        next,
+                        session.tokenHash(),
+                        1,
+                        session.createdAt(),
+                        at(60),
+                        newIdleExpiry,
+                        session.absoluteExpiresAt()));
+    }
+
+    @Test
+    public void rotateChainsAcrossGenerations() {
+        SessionRecord session = newSession(tenant, user, at(0));
+        sessionStore().create(session);
+        String second = newHash();
+        String third = newHash();
+
+        assertThat(sessionStore().rotate(session.id(), session.tokenHash(), second, at(10), at(10).plus(IDLE)))
+                .isTrue();
+        assertThat(sessionStore().rotate(session.id(), second, third, at(20), at(20).plus(IDLE)))
+                .isTrue();
+
+        SessionRecord stored = sessionStore().find(session.id()).orElseThrow();
+        assertThat(stored.tokenHash()).isEqualTo(third);
+        assertThat(stored.previousTokenHash()).isEqualTo(second);
+        assertThat(stored.generation()).isEqualTo(2);
+        assertThat(stored.lastRotatedAt()).isEqualTo(at(20));
+    }
+
+    @Test
+    public void rotateWithAStaleHashFailsAndChangesNothing() {
+        SessionRecord session = newSession(tenant, user, at(0));
+        sessionStore().create(session);
+        String next = newHash();
+        sessionStore().rotate(session.id(), session.tokenHash(), next, at(10), at(10).plus(IDLE));
+        SessionRecord afterFirst = sessionStore().find(session.id()).orElseThrow();
+
+        boolean replayed =
+                sessionStore().rotate(session.id(), session.tokenHash(), newHash(), at(20), at(20).plus(IDLE));
+        boolean guessed = sessionStore().rotate(session.id(), newHash(), newHash(), at(21), at(21).plus(IDLE));
+
+        assertThat(replayed).isFalse();
+        assertThat(guessed).isFalse();
+        assertThat(sessionStore().find(session.id())).contains(afterFirst);
+    }
+
+    @Test
+    public void rotateFailsOnceIdleExpired() {
+        SessionRecord session = newSession(tenant, user, at(0));
+        sessionStore().create(session);
+
+        boolean rotated = sessionStore()
+                .rotate(session.id(), session.tokenHash(), newHash(), session.idleExpiresAt(), at(0).plus(ABSOLUTE));
+
+        assertThat(rotated).isFalse();
+        assertThat(sessionStore().find(session.id()))
+                .hasValueSatisfying(s -> assertThat(s.tokenHash()).isEqualTo(session.tokenHash()));
+    }
+
+    @Test
+    public void rotateFailsOnceAbsolutelyExpired() {
+        // Idle expiry later than the absolute one: the earlier (absolute) expiry must govern.
+        SessionRecord session =
+                new SessionRecord(newId(), tenant, user, newHash(), null, 0, at(0), at(0), at(7200), at(3600));
+        sessionStore().create(session);
+
+        assertThat(sessionStore().rotate(session.id(), session.tokenHash(), newHash(), at(3600), at(3600)))
+                .isFalse();
+        assertThat(sessionStore().rotate(session.id(), session.tokenHash(), newHash(), at(3599), at(3600)))
+                .isTrue();
+    }
+
+    @Test
+    public void rotateOfUnknownSessionFails() {
+        assertThat(sessionStore().rotate(newId(), newHash(), newHash(), at(1), at(1).plus(IDLE)))
+                .isFalse();
+    }
+
+    @Test
+    public void revokeDeletesTheSession() {
+        SessionRecord session = newSession(tenant, user, at(0));
+        sessionStore().create(session);
+
+        assertThat(sessionStore().revoke(session.id())).isTrue();
+
+        assertThat(sessionStore().find(session.id())).isEmpty();
+        assertThat(sessionStore().rotate(session.id(), session.tokenHash(), newHash(), at(1), at(1).plus(IDLE)))
+                .isFalse();
+        assertThat(sessionStore().listForUser(tenant, user, at(1))).isEmpty();
+        assertThat(sessionStore().revoke(session.id())).isFalse();
+    }
+
+    @Test
+    public void revokeOfUnknownSessionReturnsFalse() {
+        assertThat(sessionStore().revoke(newId())).isFalse();
+    }
+
+    @Test
+    public void revokeAllForUserDeletesOnlyThatUsersSessionsInThatTenant() {
+        SessionRecord first = newSession(tenant, user, at(0));
+        SessionRecord second = newSession(tenant, user, at(1));
+        SessionRecord otherUser = newSession(tenant, UUID.randomUUID(), at(2));
+        SessionRecord sameUserOtherTenant = newSession("tenant-" + UUID.randomUUID(), user, at(3));
+        List.of(first, second, otherUser, sameUserOtherTenant).forEach(sessionStore()::create);
+
+        int revoked = sessionStore().revokeAllForUser(tenant, user, null);
+
+        assertThat(revoked).isEqualTo(2);
+        assertThat(sessionStore().find(first.id())).isEmpty();
+        assertThat(sessionStore().find(second.id())).isEmpty();
+        assertThat(sessionStore().find(otherUser.id())).contains(otherUser);
+        assertThat(sessionStore().find(sameUserOtherTenant.id())).contains(sameUserOtherTenant);
+    }
+
+    @Test
+    public void revokeAllForUserKeepsTheExceptedSession() {
+        SessionRecord kept = newSession(tenant, user, at(0));
+        SessionRecord second = newSession(tenant, user, at(1));
+        SessionRecord third = newSession(tenant, user, at(2));
+        List.of(kept, second, third).forEach(sessionStore()::create);
+
+        int revoked = sessionStore().revokeAllForUser(tenant, user, kept.id());
+
+        assertThat(revoked).isEqualTo(2);
+        assertThat(sessionStore().find(kept.id())).contains(kept);
+        assertThat(sessionStore().listForUser(tenant, user, at(3))).containsExactly(kept);
+    }
+
+    @Test
+    public void revokeAllForUserWithoutSessionsReturnsZero() {
+        assertThat(sessionStore().revokeAllForUser(tenant, UUID.randomUUID(), null))
+                .isZero();
+    }
+
+    @Test
+    public void listForUserReturnsLiveSessionsOldestFirst() {
+        SessionRecord newest = newSession(tenant, user, at(300));
+        SessionRecord oldest = newSession(tenant, user, at(100));
+        SessionRecord middle = newSession(tenant, user, at(200));
+        SessionRecord expired = new SessionRecord(
+                newId(), tenant, user, newHash(), null, 0, at(0), at(0), at(500), at(0).plus(ABSOLUTE));
+        SessionRecord otherUser = newSession(tenant, UUID.randomUUID(), at(50));
+        SessionRecord otherTenant = newSession("tenant-" + UUID.randomUUID(), user, at(50));
+        List.of(newest, oldest, middle, expired, otherUser, otherTenant).forEach(sessionStore()::create);
+
+        assertThat(sessionStore().listForUser(tenant, user, at(400))).containsExactly(oldest, middle, newest, expired);
+        assertThat(sessionStore().listForUser(tenant, user, at(500))).containsExactly(oldest, middle, newest);
+    }
+
+    @Test
+    public void listForUserReflectsRotation() {
+        SessionRecord session = newSession(tenant, user, at(0));
+        sessionStore().create(session);
+        String next = newHash();
+        sessionStore().rotate(session.id(), session.tokenHash(), next, at(10), at(10).plus(IDLE));
+
+        assertThat(sessionStore().listForUser(tenant, user, at(11)))
+                .singleElement()
+                .satisfies(s -> {
+                    assertThat(s.tokenHash()).isEqualTo(next);
+                    assertThat(s.generation()).isEqualTo(1);
+                });
+    }
+
+    @Test
+    public void listForUserWithoutSessionsIsEmpty() {
+        assertThat(sessionStore().listForUser(tenant, UUID.randomUUID(), at(0))).isEmpty();
+    }
+
+    @Test
+    public void purgeExpiredKeepsLiveSessions() {
+        SessionRecord live = newSession(tenant, user, at(0));
+        SessionRecord dead = new SessionRecord(newId(), tenant, user, newHash(), null, 0, at(0), at(0), at(60), at(60));
+        sessionStore().create(live);
+        sessionStore().create(dead);
+
+        int purged = sessionStore().purgeExpired(at(120));
+
+        assertThat(purged).isNotNegative();
+        assertThat(sessionStore().find(live.id())).contains(live);
+        assertThat(sessionStore().listForUser(tenant, user, at(120))).containsExactly(live);
+        assertThat(sessionStore().rotate(live.id(), live.tokenHash(), newHash(), at(120), at(120).plus(IDLE)))
+                .isTrue();
+    }
+
+    @Test
+    public void rotateSucceedsExactlyOnceUnderConcurrency() {
+        SessionRecord session = newSession(tenant, user, at(0));
+        sessionStore().create(session);
+        List<String> candidates =
+                Stream.generate(SessionStoreContract::newHash).limit(THREADS).toList();
+
+        List<Boolean> results = ConcurrentRunner.runConcurrently(THREADS, i -> sessionStore()
+                .rotate(session.id(), session.tokenHash(), candidates.get(i), at(60), at(60).plus(IDLE)));
+
+        assertThat(results).filteredOn(Boolean::booleanValue).hasSize(1);
+        String winner = candidates.get(results.indexOf(true));
+        SessionRecord stored = sessionStore().find(session.id()).orElseThrow();
+        assertThat(stored.tokenHash()).isEqualTo(winner);
+        assertThat(stored.previousTokenHash()).isEqualTo(session.tokenHash());
+        assertThat(stored.generation()).isEqualTo(1);
+    }
+
+    @Test
+    public void pingSucceeds() {
+        sessionStore().ping();
+    }
+
+    private static SessionRecord newSession(String tenantId, UUID userId, Instant createdAt) {
+        return new SessionRecord(
+                newId(),
+                tenantId,
+                userId,
+                newHash(),
+                null,
+                0,
+                createdAt,
+                createdAt,
+                createdAt.plus(IDLE),
+                createdAt.plus(ABSOLUTE));
+    }
+
+    private static Instant at(long seconds) {
+        return BASE.plusSeconds(seconds);
+    }
+
+    private static String newId() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static String newHash() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * Contract test suites for Latchkey store implementations. A store author extends {@link
+ * dev.latchkey.auth.testkit.UserDatabaseContract}, {@link dev.latchkey.auth.testkit.OTPStoreContract} and {@link
+ * dev.latchkey.auth.testkit.SessionStoreContract} from their own test sources.
+ */
+module dev.latchkey.auth.testkit {
+    requires transitive dev.latchkey.auth;
+    requires transitive org.junit.jupiter.api;
+    requires transitive org.assertj.core;
+
+    exports dev.latchkey.auth.testkit;
+
+    // JUnit discovers and invokes the inherited test methods reflectively.
+    opens dev.latchkey.auth.testkit to
+            org.junit.platform.commons;
+}
