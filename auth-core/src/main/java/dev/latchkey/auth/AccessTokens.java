@@ -1,0 +1,213 @@
+package dev.latchkey.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Issues and verifies access tokens (RFC 9068 JWT profile). Everything that can be prepared once is: the header, the
+ * signer, the key-id map with one verifier per key.
+ */
+final class AccessTokens {
+    static final String CLAIM_TENANT = "tenant_id";
+    static final String CLAIM_ROLE = "role";
+    static final String CLAIM_PERMISSIONS = "permissions";
+    static final String CLAIM_SESSION = "sid";
+    static final String CLAIM_EMAIL = "email";
+    static final String CLAIM_CLIENT_ID = "client_id";
+
+    // RFC 9068 §2.1: "at+jwt"; its full media-type spelling is accepted too (RFC 9068 §4).
+    private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
+    private static final JOSEObjectType AT_JWT_LONG = new JOSEObjectType("application/at+jwt");
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+    private final JwtKey signingKey;
+    private final JWSSigner signer;
+    private final JWSHeader header;
+    private final Map<String, JwtKey> keysById;
+    private final String issuer;
+    private final String audience;
+    private final String clientId;
+    private final long ttlSeconds;
+    private final long skewSeconds;
+    private final VerifiedTokenCache cache;
+    private final SecureRandom random;
+
+    AccessTokens(AuthSettings settings, SecureRandom random) {
+        this.signingKey = settings.signingKey();
+        this.signer = signingKey.signer();
+        this.header = new JWSHeader.Builder(signingKey.jwsAlgorithm())
+                .type(AT_JWT)
+                .keyID(signingKey.kid())
+                .build();
+        Map<String, JwtKey> keys = new HashMap<>();
+        keys.put(signingKey.kid(), signingKey);
+        for (JwtKey key : settings.verificationKeys()) {
+            keys.put(key.kid(), key);
+        }
+        this.keysById = Map.copyOf(keys);
+        this.issuer = settings.issuer();
+        this.audience = settings.audience();
+        this.clientId = settings.clientId();
+        this.ttlSeconds = settings.accessTokenTtl().toSeconds();
+        this.skewSeconds = settings.clockSkew().toSeconds();
+        this.cache = settings.tokenCacheSize() == 0 ? null : new VerifiedTokenCache(settings.tokenCacheSize());
+        this.random = random;
+    }
+
+    record Issued(String token, Instant expiresAt) {}
+
+    Issued issue(User user, String sessionId, Instant now) {
+        Instant issuedAt = Instant.ofEpochSecond(now.getEpochSecond());
+        Instant expiresAt = issuedAt.plusSeconds(ttlSeconds);
+        byte[] jti = new byte[16];
+        random.nextBytes(jti);
+        List<String> permissions = new ArrayList<>(user.permissions());
+        permissions.sort(null);
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .subject(user.id().toString())
+                .audience(audience)
+                .issueTime(Date.from(issuedAt))
+                .expirationTime(Date.from(expiresAt))
+                .jwtID(B64.encodeToString(jti))
+                .claim(CLAIM_CLIENT_ID, clientId)
+                .claim(CLAIM_TENANT, user.tenantId())
+                .claim(CLAIM_ROLE, user.role())
+                .claim(CLAIM_PERMISSIONS, permissions)
+                .claim(CLAIM_SESSION, sessionId);
+        if (user.email() != null) {
+            claims.claim(CLAIM_EMAIL, user.email());
+        }
+        SignedJWT jwt = new SignedJWT(header, claims.build());
+        try {
+            jwt.sign(signer);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("signing an access token failed", e);
+        }
+        return new Issued(jwt.serialize(), expiresAt);
+    }
+
+    /**
+     * Verifies a compact JWS access token: size, header (kid, exact algorithm of that key, type, no key-carrying or
+     * critical headers), signature, then claims. Any failure, of any kind, is {@link ErrorCode#INVALID_TOKEN}.
+     */
+    AuthPrincipal verify(String token, Instant now) {
+        // RFC 8725 §3.1-3.12 checks below; size first so nothing large is ever parsed.
+        if (token == null || token.isEmpty() || token.length() > Inputs.MAX_TOKEN) {
+            throw invalid();
+        }
+        long nowSeconds = now.getEpochSecond();
+        if (cache != null) {
+            AuthPrincipal cached = cache.get(token, nowSeconds, skewSeconds);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        AuthPrincipal principal;
+        try {
+            principal = verifyUncached(token, nowSeconds);
+        } catch (AuthException e) {
+            throw e;
+        } catch (Exception e) {
+            throw invalid();
+        }
+        if (cache != null) {
+            cache.put(token, principal);
+        }
+        return principal;
+    }
+
+    private AuthPrincipal verifyUncached(String token, long nowSeconds) throws Exception {
+        SignedJWT jwt = SignedJWT.parse(token);
+        JWSHeader h = jwt.getHeader();
+        String kid = h.getKeyID();
+        JwtKey key = kid == null ? null : keysById.get(kid);
+        if (key == null
+                || !key.jwsAlgorithm().equals(h.getAlgorithm())
+                || !(AT_JWT.equals(h.getType()) || AT_JWT_LONG.equals(h.getType()))
+                || h.getJWKURL() != null
+                || h.getJWK() != null
+                || h.getX509CertURL() != null
+                || h.getX509CertChain() != null
+                || h.getX509CertSHA256Thumbprint() != null
+                || (h.getCriticalParams() != null && !h.getCriticalParams().isEmpty())) {
+            throw invalid();
+        }
+        if (!jwt.verify(key.verifier())) {
+            throw invalid();
+        }
+        JWTClaimsSet claims = jwt.getJWTClaimsSet();
+        Date exp = claims.getExpirationTime();
+        Date iat = claims.getIssueTime();
+        Date nbf = claims.getNotBeforeTime();
+        if (exp == null
+                || iat == null
+                || nowSeconds >= epochSeconds(exp) + skewSeconds
+                || epochSeconds(iat) > nowSeconds + skewSeconds
+                || (nbf != null && epochSeconds(nbf) > nowSeconds + skewSeconds)
+                || !issuer.equals(claims.getIssuer())
+                || claims.getAudience() == null
+                || !claims.getAudience().contains(audience)) {
+            throw invalid();
+        }
+        String subject = claims.getSubject();
+        String tenant = claims.getStringClaim(CLAIM_TENANT);
+        String role = claims.getStringClaim(CLAIM_ROLE);
+        String sessionId = claims.getStringClaim(CLAIM_SESSION);
+        String jti = claims.getJWTID();
+        if (subject == null || tenant == null || role == null || sessionId == null || jti == null) {
+            throw invalid();
+        }
+        List<String> permissions = claims.getStringListClaim(CLAIM_PERMISSIONS);
+        return new AuthPrincipal(
+                UUID.fromString(subject),
+                tenant,
+                claims.getStringClaim(CLAIM_EMAIL),
+                role,
+                permissions == null ? Set.of() : Set.copyOf(permissions),
+                sessionId,
+                jti,
+                iat.toInstant(),
+                exp.toInstant());
+    }
+
+    /** The public keys, as a JWK Set document ({@code {"keys":[...]}}); empty for HS256-only setups. */
+    Map<String, Object> jwkSet() {
+        List<JwtKey> keys = new ArrayList<>();
+        keys.add(signingKey);
+        keysById.values().stream()
+                .filter(k -> k != signingKey)
+                .sorted((a, b) -> a.kid().compareTo(b.kid()))
+                .forEach(keys::add);
+        List<Map<String, Object>> jwks = new ArrayList<>();
+        for (JwtKey key : keys) {
+            key.publicJwk().ifPresent(jwks::add);
+        }
+        Map<String, Object> set = new LinkedHashMap<>();
+        set.put("keys", jwks);
+        return set;
+    }
+
+    private static long epochSeconds(Date date) {
+        return Math.floorDiv(date.getTime(), 1000L);
+    }
+
+    static AuthException invalid() {
+        return new AuthException(ErrorCode.INVALID_TOKEN, "the token is invalid or expired");
+    }
+}

@@ -1,0 +1,38 @@
+package dev.latchkey.auth;
+
+import dev.latchkey.auth.spi.AuthEventListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Delivers events to the host's listener; a failing listener never changes an operation's outcome. */
+final class Audit {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.latchkey.auth.audit");
+
+    private final AuthEventListener listener;
+
+    Audit(AuthEventListener listener) {
+        this.listener = listener;
+    }
+
+    void emit(AuthEvent event) {
+        try {
+            listener.onEvent(event);
+        } catch (RuntimeException e) {
+            LOG.warn("audit listener failed for {}", event.getClass().getSimpleName(), e);
+        }
+    }
+
+    /**
+     * The default listener: one SLF4J line per event. Events carry no code or token, and destinations print masked
+     * (ASVS 5.0 V16.2.5: no sensitive data in logs).
+     */
+    static AuthEventListener slf4j() {
+        return event -> {
+            if (event instanceof AuthEvent.RefreshReuseDetected || event instanceof AuthEvent.LockedOut) {
+                LOG.warn("{}", event);
+            } else {
+                LOG.info("{}", event);
+            }
+        };
+    }
+}

@@ -1,0 +1,222 @@
+package dev.latchkey.auth;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import java.net.IDN;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Validates and normalises every input before any store is touched (ASVS 5.0 V2.2: validate input at a trusted
+ * layer; bounded lengths everywhere). Failures are {@link ErrorCode#INVALID_REQUEST} with a message that does not
+ * echo the input.
+ */
+final class Inputs {
+    static final int MAX_TENANT = 64;
+    static final int MAX_EMAIL = 254;
+    static final int MAX_LOCAL_PART = 64;
+    static final int MAX_PHONE_INPUT = 32;
+    static final int MAX_IP = 64;
+    static final int MAX_TOKEN = 8192;
+
+    private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
+    // SMS pumping defence: only numbers that can receive SMS; premium-rate, toll-free, shared-cost and the like are
+    // refused (OWASP Authentication Cheat Sheet, "SMS pumping").
+    private static final Set<PhoneNumberType> SMS_CAPABLE =
+            Set.of(PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE);
+
+    private final Set<String> allowedRegions;
+    private final String defaultRegion;
+
+    Inputs(AuthSettings settings) {
+        this.allowedRegions = settings.allowedPhoneRegions();
+        this.defaultRegion = settings.defaultPhoneRegion().orElse(null);
+    }
+
+    static String tenant(String tenantId) {
+        if (tenantId == null || tenantId.isEmpty() || tenantId.length() > MAX_TENANT) {
+            throw AuthException.invalidRequest("tenantId must be 1 to " + MAX_TENANT + " characters");
+        }
+        for (int i = 0; i < tenantId.length(); i++) {
+            char c = tenantId.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || (i > 0 && (c == '-' || c == '_' || c == '.'));
+            if (!ok) {
+                throw AuthException.invalidRequest("tenantId may contain only letters, digits, '-', '_' and '.'");
+            }
+        }
+        return tenantId;
+    }
+
+    /** An email address if the input contains {@code @}, otherwise a mobile number. */
+    Destination destination(String raw) {
+        if (raw == null || raw.isBlank()) {
+            throw AuthException.invalidRequest("a mobile number or an email address is required");
+        }
+        if (raw.length() > MAX_EMAIL + 2) {
+            throw AuthException.invalidRequest("destination is too long");
+        }
+        return raw.indexOf('@') >= 0 ? email(raw) : mobile(raw);
+    }
+
+    static Destination email(String raw) {
+        if (raw == null) {
+            throw AuthException.invalidRequest("email is required");
+        }
+        String email = raw.strip();
+        if (email.isEmpty() || email.length() > MAX_EMAIL) {
+            throw AuthException.invalidRequest("email must be 1 to " + MAX_EMAIL + " characters");
+        }
+        int at = email.indexOf('@');
+        if (at < 1 || at != email.lastIndexOf('@') || at == email.length() - 1) {
+            throw AuthException.invalidRequest("email address is not valid");
+        }
+        String local = email.substring(0, at);
+        String domain = email.substring(at + 1);
+        if (local.length() > MAX_LOCAL_PART || !validLocalPart(local)) {
+            throw AuthException.invalidRequest("email address is not valid");
+        }
+        String asciiDomain;
+        try {
+            asciiDomain = IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            throw AuthException.invalidRequest("email domain is not valid");
+        }
+        if (!validDomain(asciiDomain)) {
+            throw AuthException.invalidRequest("email domain is not valid");
+        }
+        String normalised = local.toLowerCase(Locale.ROOT) + "@" + asciiDomain;
+        if (normalised.length() > MAX_EMAIL) {
+            throw AuthException.invalidRequest("email must be at most " + MAX_EMAIL + " characters");
+        }
+        return new Destination(Destination.Channel.EMAIL, normalised);
+    }
+
+    Destination mobile(String raw) {
+        if (raw == null) {
+            throw AuthException.invalidRequest("mobile is required");
+        }
+        String trimmed = raw.strip();
+        if (trimmed.isEmpty() || trimmed.length() > MAX_PHONE_INPUT) {
+            throw AuthException.invalidRequest("mobile number must be 1 to " + MAX_PHONE_INPUT + " characters");
+        }
+        for (int i = 0; i < trimmed.length(); i++) {
+            char c = trimmed.charAt(i);
+            if (!((c >= '0' && c <= '9') || c == '+' || c == ' ' || c == '-' || c == '(' || c == ')' || c == '.')) {
+                throw AuthException.invalidRequest("mobile number may contain only digits, spaces, '+', '-', '(', ')'");
+            }
+        }
+        if (!trimmed.startsWith("+") && defaultRegion == null) {
+            throw AuthException.invalidRequest("mobile number must be in international format, starting with +");
+        }
+        PhoneNumber number;
+        try {
+            number = PHONES.parse(trimmed, defaultRegion);
+        } catch (NumberParseException e) {
+            throw AuthException.invalidRequest("mobile number is not valid");
+        }
+        if (!PHONES.isValidNumber(number)) {
+            throw AuthException.invalidRequest("mobile number is not valid");
+        }
+        if (!SMS_CAPABLE.contains(PHONES.getNumberType(number))) {
+            throw AuthException.invalidRequest("only mobile numbers are accepted");
+        }
+        if (!allowedRegions.isEmpty() && !allowedRegions.contains(PHONES.getRegionCodeForNumber(number))) {
+            throw AuthException.invalidRequest("mobile numbers from this country are not accepted");
+        }
+        return new Destination(Destination.Channel.SMS, PHONES.format(number, PhoneNumberUtil.PhoneNumberFormat.E164));
+    }
+
+    /** A plausible IP address (v4, v6 with optional zone), or {@code null} when absent. Never resolved. */
+    static String clientIp(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        String ip = raw.strip();
+        if (ip.length() > MAX_IP) {
+            throw AuthException.invalidRequest("clientIp is too long");
+        }
+        for (int i = 0; i < ip.length(); i++) {
+            char c = ip.charAt(i);
+            boolean ok = (c >= '0' && c <= '9')
+                    || (c >= 'a' && c <= 'f')
+                    || (c >= 'A' && c <= 'F')
+                    || c == '.'
+                    || c == ':'
+                    || c == '%';
+            if (!ok) {
+                throw AuthException.invalidRequest("clientIp is not an IP address");
+            }
+        }
+        return ip.toLowerCase(Locale.ROOT);
+    }
+
+    /** 6 to 10 ASCII digits; surrounding white space is ignored. */
+    static String code(String raw) {
+        if (raw == null) {
+            throw AuthException.invalidRequest("code is required");
+        }
+        String code = raw.strip();
+        if (code.length() < 6 || code.length() > 10) {
+            throw AuthException.invalidRequest("code must be 6 to 10 digits");
+        }
+        for (int i = 0; i < code.length(); i++) {
+            char c = code.charAt(i);
+            if (c < '0' || c > '9') {
+                throw AuthException.invalidRequest("code must be 6 to 10 digits");
+            }
+        }
+        return code;
+    }
+
+    static String text(String name, String value, int maxLength) {
+        if (value == null || value.isBlank() || value.length() > maxLength) {
+            throw AuthException.invalidRequest(name + " must be 1 to " + maxLength + " characters");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                throw AuthException.invalidRequest(name + " must not contain control characters");
+            }
+        }
+        return value;
+    }
+
+    private static boolean validLocalPart(String local) {
+        if (local.startsWith(".") || local.endsWith(".") || local.contains("..")) {
+            return false;
+        }
+        for (int i = 0; i < local.length(); i++) {
+            char c = local.charAt(i);
+            boolean atext = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || "!#$%&'*+-/=?^_`{|}~.".indexOf(c) >= 0;
+            if (!atext) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean validDomain(String domain) {
+        if (domain.length() > 253 || domain.indexOf('.') < 0) {
+            return false;
+        }
+        for (String label : domain.split("\\.", -1)) {
+            if (label.isEmpty() || label.length() > 63 || label.startsWith("-") || label.endsWith("-")) {
+                return false;
+            }
+            for (int i = 0; i < label.length(); i++) {
+                char c = label.charAt(i);
+                if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}
