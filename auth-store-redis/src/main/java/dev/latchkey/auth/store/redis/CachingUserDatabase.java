@@ -1,0 +1,231 @@
+package dev.latchkey.auth.store.redis;
+
+import dev.latchkey.auth.AuthException;
+import dev.latchkey.auth.User;
+import dev.latchkey.auth.spi.NewUser;
+import dev.latchkey.auth.spi.UpsertResult;
+import dev.latchkey.auth.spi.UserDatabase;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * A read-through cache in Redis in front of any {@link UserDatabase}, for lookups by id, email and mobile.
+ *
+ * <p>Keys, below the prefix ({@code latchkey:} by default), all with the cache TTL (60 s by default):
+ *
+ * <ul>
+ *   <li>{@code user:v1:{<tenantId>:<userId>}}: hash with {@code json}, the user record as JSON, and, for one TTL after
+ *       a change, {@code fence};
+ *   <li>{@code user-email:v1:<tenantLength>:<tenantId>:<email>} and {@code user-mobile:v1:<tenantLength>:<tenantId>:<mobile>}:
+ *       the id of the user last seen with that email or mobile.
+ * </ul>
+ *
+ * <p>Only the record is authoritative; an email or mobile entry just points to it, and a hit counts only if the
+ * record it points to still has that email or mobile, so a changed email can never resolve to its former owner.
+ * Changes go through {@link #update}, {@link #disable} and {@link #recordLogin}, which evict the record before the
+ * database is written; {@link #update} and {@link #disable} also set the fence, which stops every reader from caching
+ * that user again until the TTL ends. Without it, a reader that fetched the old record just before the change could
+ * put it back just after, and a disabled user would look active for a whole TTL (ASVS 5.0 V7.4: a disabled account
+ * must stop working). A change made to the database behind this cache's back shows after at most one TTL.
+ *
+ * <p>The cache never makes lookups fail: when Redis fails, reads go to the database and the failure is logged. If the
+ * eviction before a write fails, the write still happens and a stale entry may live for up to one TTL.
+ * {@link #ping()} checks the database only, for the same reason.
+ *
+ * <p>Thread-safe; never closes the client it is given.
+ */
+public final class CachingUserDatabase implements UserDatabase {
+    /** How long an entry lives when no TTL is given. */
+    public static final Duration DEFAULT_TTL = Duration.ofSeconds(60);
+
+    private static final Logger LOG = LoggerFactory.getLogger(CachingUserDatabase.class);
+
+    /** Caches the record unless a fence says the user changed within the last TTL. */
+    private static final LuaScript PUT_UNLESS_FENCED = new LuaScript("""
+            if redis.call('HEXISTS', KEYS[1], 'fence') == 1 then return 0 end
+            redis.call('HSET', KEYS[1], 'json', ARGV[1])
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return 1
+            """);
+
+    private static final LuaScript FENCE = new LuaScript("""
+            redis.call('HDEL', KEYS[1], 'json')
+            redis.call('HSET', KEYS[1], 'fence', '1')
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return 1
+            """);
+
+    private final UserDatabase delegate;
+    private final RedisAccess redis;
+    private final long ttlMillis;
+
+    /** A cache with the default TTL of 60 s and key prefix {@code latchkey:}. */
+    public CachingUserDatabase(UserDatabase delegate, UnifiedJedis client) {
+        this(delegate, client, DEFAULT_TTL, RedisAccess.DEFAULT_KEY_PREFIX);
+    }
+
+    /**
+     * @param delegate the database that holds the users
+     * @param client the host's client; never closed by the cache
+     * @param ttl how long an entry lives; also the longest a change made behind the cache's back stays invisible
+     * @param keyPrefix prefix of every key
+     */
+    public CachingUserDatabase(UserDatabase delegate, UnifiedJedis client, Duration ttl, String keyPrefix) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.redis = new RedisAccess(client, false, keyPrefix, "Redis user cache");
+        Objects.requireNonNull(ttl, "ttl");
+        if (ttl.toMillis() < 1) {
+            throw new IllegalArgumentException("ttl must be at least one millisecond");
+        }
+        this.ttlMillis = ttl.toMillis();
+    }
+
+    @Override
+    public UpsertResult upsert(NewUser user, Instant now) {
+        // Nothing to evict: misses are never cached, and an existing user comes back unchanged.
+        return delegate.upsert(user, now);
+    }
+
+    @Override
+    public Optional<User> findById(String tenantId, UUID id) {
+        Optional<User> cached = cachedRecord(tenantId, id);
+        if (cached.isPresent()) {
+            return cached;
+        }
+        return remember(delegate.findById(tenantId, id));
+    }
+
+    @Override
+    public Optional<User> findByEmail(String tenantId, String email) {
+        Objects.requireNonNull(email, "email");
+        Optional<User> cached =
+                viaPointer(emailKey(tenantId, email), tenantId).filter(user -> email.equals(user.email()));
+        return cached.isPresent() ? cached : remember(delegate.findByEmail(tenantId, email));
+    }
+
+    @Override
+    public Optional<User> findByMobile(String tenantId, String mobile) {
+        Objects.requireNonNull(mobile, "mobile");
+        Optional<User> cached =
+                viaPointer(mobileKey(tenantId, mobile), tenantId).filter(user -> mobile.equals(user.mobile()));
+        return cached.isPresent() ? cached : remember(delegate.findByMobile(tenantId, mobile));
+    }
+
+    @Override
+    public Optional<User> update(User user, Instant now) {
+        fence(user.tenantId(), user.id());
+        return delegate.update(user, now);
+    }
+
+    @Override
+    public boolean disable(String tenantId, UUID id, Instant now) {
+        fence(tenantId, id);
+        return delegate.disable(tenantId, id, now);
+    }
+
+    @Override
+    public void recordLogin(String tenantId, UUID id, Instant at) {
+        delegate.recordLogin(tenantId, id, at);
+        // Only the last-login time changed; a plain eviction suffices, the next read caches the new record.
+        String key = recordKey(tenantId, id);
+        bestEffort("evict", () -> redis.call(client -> client.hdel(key, "json")));
+    }
+
+    /** Checks the database only: the cache being down slows lookups but does not stop them. */
+    @Override
+    public void ping() {
+        delegate.ping();
+    }
+
+    private Optional<User> cachedRecord(String tenantId, UUID id) {
+        String key = recordKey(tenantId, id);
+        String json = bestEffort("read", () -> redis.call(client -> client.hget(key, "json")));
+        return decode(json)
+                .filter(user -> user.tenantId().equals(tenantId) && user.id().equals(id));
+    }
+
+    private Optional<User> viaPointer(String pointerKey, String tenantId) {
+        String id = bestEffort("read", () -> redis.call(client -> client.get(pointerKey)));
+        if (id == null) {
+            return Optional.empty();
+        }
+        try {
+            return cachedRecord(tenantId, UUID.fromString(id));
+        } catch (IllegalArgumentException notAnId) {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<User> remember(Optional<User> found) {
+        found.ifPresent(user -> bestEffort("write", () -> {
+            String id = user.id().toString();
+            SetParams expiry = SetParams.setParams().px(ttlMillis);
+            redis.call(client -> {
+                try (AbstractPipeline pipeline = client.pipelined()) {
+                    if (user.email() != null) {
+                        pipeline.set(emailKey(user.tenantId(), user.email()), id, expiry);
+                    }
+                    if (user.mobile() != null) {
+                        pipeline.set(mobileKey(user.tenantId(), user.mobile()), id, expiry);
+                    }
+                    pipeline.sync();
+                }
+                return null;
+            });
+            return redis.run(
+                    PUT_UNLESS_FENCED,
+                    recordKey(user.tenantId(), user.id()),
+                    List.of(UserJson.write(user), Long.toString(ttlMillis)));
+        }));
+        return found;
+    }
+
+    private void fence(String tenantId, UUID id) {
+        String key = recordKey(tenantId, id);
+        bestEffort("evict", () -> redis.run(FENCE, key, List.of(Long.toString(ttlMillis))));
+    }
+
+    private static Optional<User> decode(String json) {
+        if (json == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UserJson.read(json));
+        } catch (RuntimeException unreadable) {
+            // Written by another version or damaged: a miss, and the database answers.
+            return Optional.empty();
+        }
+    }
+
+    private static <T> T bestEffort(String action, Supplier<T> cacheOperation) {
+        try {
+            return cacheOperation.get();
+        } catch (AuthException cacheDown) {
+            LOG.warn("user cache {} failed; using the database directly", action, cacheDown);
+            return null;
+        }
+    }
+
+    private String recordKey(String tenantId, UUID id) {
+        return redis.key("user:v1:{" + Objects.requireNonNull(tenantId, "tenantId") + ":"
+                + Objects.requireNonNull(id, "id") + "}");
+    }
+
+    private String emailKey(String tenantId, String email) {
+        return redis.key("user-email:v1:" + tenantId.length() + ":" + tenantId + ":" + email);
+    }
+
+    private String mobileKey(String tenantId, String mobile) {
+        return redis.key("user-mobile:v1:" + tenantId.length() + ":" + tenantId + ":" + mobile);
+    }
+}

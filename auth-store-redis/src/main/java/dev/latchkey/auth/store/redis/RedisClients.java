@@ -1,0 +1,133 @@
+package dev.latchkey.auth.store.redis;
+
+import dev.latchkey.auth.AuthException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisPooled;
+
+/**
+ * Builds a pooled Jedis client from a {@code REDIS_URL} with explicit timeouts, for hosts that do not configure Jedis
+ * themselves. The caller owns the client and closes it; the stores never close a client they were given.
+ *
+ * <p>Accepted form: {@code redis://[user:password@]host[:port][/db]}, or {@code rediss://} for TLS (the JVM's default
+ * trust store and host-name verification apply). User and password are percent-decoded.
+ */
+public final class RedisClients {
+    /** Connect and socket timeout used when none is given. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+
+    private static final int DEFAULT_PORT = 6379;
+    private static final int MAX_CONNECTIONS = 32;
+
+    private RedisClients() {}
+
+    /** A client for the URL with the default 2 s connect and socket timeouts. */
+    public static JedisPooled fromUrl(String redisUrl) {
+        return fromUrl(redisUrl, DEFAULT_TIMEOUT, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * A client for the URL. Every command either completes or fails within about {@code connectTimeout +
+     * socketTimeout}, and a request waits at most as long for a free pooled connection, so an unreachable server turns
+     * into an error within a bounded time instead of a hanging request.
+     *
+     * @throws AuthException with {@code INVALID_REQUEST} if the URL is malformed (the message never repeats the URL,
+     *     which may hold a password)
+     */
+    public static JedisPooled fromUrl(String redisUrl, Duration connectTimeout, Duration socketTimeout) {
+        Objects.requireNonNull(redisUrl, "redisUrl");
+        int connectMillis = positiveMillis(connectTimeout, "connectTimeout");
+        int socketMillis = positiveMillis(socketTimeout, "socketTimeout");
+        URI uri = parse(redisUrl);
+        boolean tls = "rediss".equalsIgnoreCase(uri.getScheme());
+        if (!tls && !"redis".equalsIgnoreCase(uri.getScheme())) {
+            throw AuthException.invalidRequest("REDIS_URL must start with redis:// or rediss://");
+        }
+        String host = uri.getHost();
+        if (host == null || host.isEmpty()) {
+            throw AuthException.invalidRequest("REDIS_URL has no host");
+        }
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(connectMillis)
+                .socketTimeoutMillis(socketMillis)
+                .database(database(uri.getRawPath()))
+                .ssl(tls)
+                .clientName("latchkey");
+        applyCredentials(uri.getRawUserInfo(), config);
+
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(MAX_CONNECTIONS);
+        pool.setMaxIdle(MAX_CONNECTIONS);
+        pool.setMaxWait(Duration.ofMillis((long) connectMillis + socketMillis));
+        return new JedisPooled(
+                new HostAndPort(host, uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort()), config.build(), pool);
+    }
+
+    private static URI parse(String redisUrl) {
+        try {
+            return new URI(redisUrl.trim());
+        } catch (URISyntaxException e) {
+            throw AuthException.invalidRequest("REDIS_URL is not a valid URL");
+        }
+    }
+
+    private static int database(String rawPath) {
+        if (rawPath == null || rawPath.isEmpty() || "/".equals(rawPath)) {
+            return 0;
+        }
+        try {
+            int db = Integer.parseInt(rawPath.substring(1));
+            if (db < 0) {
+                throw AuthException.invalidRequest("REDIS_URL database must be a non-negative number");
+            }
+            return db;
+        } catch (NumberFormatException e) {
+            throw AuthException.invalidRequest("REDIS_URL database must be a number");
+        }
+    }
+
+    private static void applyCredentials(String rawUserInfo, DefaultJedisClientConfig.Builder config) {
+        if (rawUserInfo == null || rawUserInfo.isEmpty()) {
+            return;
+        }
+        int colon = rawUserInfo.indexOf(':');
+        if (colon < 0) {
+            // redis://secret@host: a lone user-info part is the password, as redis-cli and most clients read it.
+            config.password(decode(rawUserInfo));
+            return;
+        }
+        String user = decode(rawUserInfo.substring(0, colon));
+        if (!user.isEmpty()) {
+            config.user(user);
+        }
+        config.password(decode(rawUserInfo.substring(colon + 1)));
+    }
+
+    private static String decode(String raw) {
+        // URLDecoder reads '+' as a space, which is form encoding, not URL encoding: keep '+' literal.
+        try {
+            return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            // The decoder's own message quotes the input, which may be the password.
+            throw AuthException.invalidRequest("REDIS_URL user or password is not properly percent-encoded");
+        }
+    }
+
+    private static int positiveMillis(Duration timeout, String name) {
+        Objects.requireNonNull(timeout, name);
+        if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
+            throw AuthException.invalidRequest(name + " must be positive and below 24 days");
+        }
+        return (int) timeout.toMillis();
+    }
+}

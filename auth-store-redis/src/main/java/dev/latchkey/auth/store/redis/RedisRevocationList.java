@@ -1,0 +1,91 @@
+package dev.latchkey.auth.store.redis;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * A deny list for access tokens, by session id or {@code jti}, shared by every instance of an application.
+ *
+ * <p>Access tokens are self-contained and stay valid until they expire; signing out must stop them sooner (ASVS 5.0
+ * V7.4, session termination). An entry lives only as long as a token carrying the id
+ * could still be accepted: until its expiry plus the verifier's maximum clock skew, after which Redis drops it, so
+ * the list never grows beyond the tokens currently in circulation. Each check is one {@code EXISTS}: one round trip.
+ *
+ * <p>Keys, below the prefix ({@code latchkey:} by default): {@code revoked:{<id>}}, a string {@code 1} with a TTL.
+ *
+ * <p>Thread-safe. Close it only if it was made by {@link #fromUrl}; a list built on the host's client never closes
+ * that client.
+ */
+public final class RedisRevocationList implements AutoCloseable {
+    /** The core accepts at most 60 s of clock skew on {@code exp} (the leeway of RFC 7519 §4.1.4), so entries outlive it. */
+    public static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(60);
+
+    private final RedisAccess redis;
+
+    /** A list on the host's client with the default key prefix {@code latchkey:}. */
+    public RedisRevocationList(UnifiedJedis client) {
+        this(client, RedisAccess.DEFAULT_KEY_PREFIX);
+    }
+
+    /** A list on the host's client; the client stays the host's to close. */
+    public RedisRevocationList(UnifiedJedis client, String keyPrefix) {
+        this(new RedisAccess(client, false, keyPrefix, "Redis revocation list"));
+    }
+
+    private RedisRevocationList(RedisAccess redis) {
+        this.redis = redis;
+    }
+
+    /**
+     * A list with its own client for {@code REDIS_URL} (2 s connect and socket timeouts, prefix {@code latchkey:});
+     * {@link #close()} closes that client.
+     */
+    public static RedisRevocationList fromUrl(String redisUrl) {
+        UnifiedJedis client =
+                RedisClients.fromUrl(redisUrl, RedisClients.DEFAULT_TIMEOUT, RedisClients.DEFAULT_TIMEOUT);
+        return new RedisRevocationList(
+                new RedisAccess(client, true, RedisAccess.DEFAULT_KEY_PREFIX, "Redis revocation list"));
+    }
+
+    /**
+     * Revokes every token carrying {@code id} (a session id or a {@code jti}) until {@code expiresAt}, the latest
+     * expiry of such a token. Does nothing when even the latest token is already past its expiry and the skew.
+     *
+     * @param now the current time, from the same clock the tokens were issued by
+     */
+    public void revoke(String id, Instant expiresAt, Instant now) {
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        Objects.requireNonNull(now, "now");
+        String key = key(id);
+        Instant keepUntil = expiresAt.plus(MAX_CLOCK_SKEW);
+        if (!keepUntil.isAfter(now)) {
+            return;
+        }
+        long ttl = RedisTime.ttlMillis(now, keepUntil);
+        redis.call(client -> client.set(key, "1", SetParams.setParams().px(ttl)));
+    }
+
+    /** {@code true} if a token carrying {@code id} has been revoked and could still be presented. One round trip. */
+    public boolean isRevoked(String id) {
+        String key = key(id);
+        return redis.call(client -> client.exists(key));
+    }
+
+    /** {@code PING}; throws {@code UNAVAILABLE} when Redis does not answer within the client's timeout. */
+    public void ping() {
+        redis.ping();
+    }
+
+    /** Closes the client if this list created it ({@link #fromUrl}); otherwise does nothing. */
+    @Override
+    public void close() {
+        redis.close();
+    }
+
+    private String key(String id) {
+        return redis.key("revoked:{" + Objects.requireNonNull(id, "id") + "}");
+    }
+}

@@ -1,0 +1,298 @@
+package dev.latchkey.auth.store.redis;
+
+import dev.latchkey.auth.AuthException;
+import dev.latchkey.auth.spi.SessionRecord;
+import dev.latchkey.auth.spi.SessionStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * {@link SessionStore} over Redis, standalone or Cluster.
+ *
+ * <p>Keys, below the prefix ({@code latchkey:} by default):
+ *
+ * <ul>
+ *   <li>{@code session:{<sessionId>}}: hash {@code tenant, user, token, previous, generation, created, rotated, idle,
+ *       absolute}, with a TTL running until the session's earlier expiry (refreshed on every rotation);
+ *   <li>{@code user:{<tenantId>:<userId>}:sessions}: sorted set of the user's session ids, scored by absolute expiry
+ *       (epoch milliseconds), with a TTL running until the latest absolute expiry among them.
+ * </ul>
+ *
+ * <p>Why two places: {@link #find}, {@link #rotate} and {@link #revoke} receive only the session id, and {@link
+ * #find} runs on every session check, so a session must be one key found by its id alone: one round trip, one slot.
+ * The per-user index exists for {@link #listForUser} and {@link #revokeAllForUser}. The two keys live in different
+ * Cluster slots, so nothing updates both atomically; instead the index is written before the session and cleaned
+ * lazily: an id whose session is gone (revoked, expired, evicted) is ignored and removed when next read, and ids past
+ * their absolute expiry are dropped whenever the user logs in again. Every read-then-write on a session (rotation,
+ * revocation) is one Lua script on the session's key.
+ *
+ * <p>Refresh tokens reach Redis only as the hashes the core computes.
+ *
+ * <p>Thread-safe. Close it only if it was made by {@link #fromUrl}; a store built on the host's client never closes
+ * that client.
+ */
+public final class RedisSessionStore implements SessionStore, AutoCloseable {
+    private static final LuaScript CREATE = new LuaScript("""
+            redis.call('DEL', KEYS[1])
+            redis.call('HSET', KEYS[1], 'tenant', ARGV[1], 'user', ARGV[2], 'token', ARGV[3], 'generation', ARGV[4],
+              'created', ARGV[5], 'rotated', ARGV[6], 'idle', ARGV[7], 'absolute', ARGV[8])
+            if ARGV[10] ~= '' then redis.call('HSET', KEYS[1], 'previous', ARGV[10]) end
+            redis.call('PEXPIRE', KEYS[1], ARGV[9])
+            return 1
+            """);
+
+    /**
+     * Adds a session id to the user's index, drops ids whose absolute expiry has passed, and extends the index's TTL
+     * so it outlives its longest session.
+     */
+    private static final LuaScript INDEX = new LuaScript("""
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
+            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+            if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
+            return 1
+            """);
+
+    /** The compare-and-set of the SPI: rotates only a live session whose current hash is the expected one. */
+    private static final LuaScript ROTATE = new LuaScript("""
+            local s = redis.call('HMGET', KEYS[1], 'token', 'idle', 'absolute', 'generation')
+            if not s[1] or not same(s[1], ARGV[1]) then return 0 end
+            if not (before(ARGV[3], s[2]) and before(ARGV[3], s[3])) then return 0 end
+            redis.call('HSET', KEYS[1], 'previous', ARGV[1], 'token', ARGV[2], 'generation', tonumber(s[4]) + 1,
+              'rotated', ARGV[3], 'idle', ARGV[4])
+            redis.call('PEXPIRE', KEYS[1], ARGV[5])
+            return 1
+            """);
+
+    /** Deletes the session and returns its tenant and user (to clean the index), or nil if there was none. */
+    private static final LuaScript REVOKE = new LuaScript("""
+            local s = redis.call('HMGET', KEYS[1], 'tenant', 'user')
+            if not s[1] then return nil end
+            redis.call('DEL', KEYS[1])
+            return s
+            """);
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisSessionStore.class);
+
+    private final RedisAccess redis;
+
+    /** A store on the host's client with the default key prefix {@code latchkey:}. */
+    public RedisSessionStore(UnifiedJedis client) {
+        this(client, RedisAccess.DEFAULT_KEY_PREFIX);
+    }
+
+    /** A store on the host's client; the client stays the host's to close. */
+    public RedisSessionStore(UnifiedJedis client, String keyPrefix) {
+        this(new RedisAccess(client, false, keyPrefix, "Redis session store"));
+    }
+
+    private RedisSessionStore(RedisAccess redis) {
+        this.redis = redis;
+    }
+
+    /**
+     * A store with its own client for {@code REDIS_URL} (2 s connect and socket timeouts, prefix {@code latchkey:});
+     * {@link #close()} closes that client.
+     */
+    public static RedisSessionStore fromUrl(String redisUrl) {
+        return fromUrl(
+                redisUrl, RedisClients.DEFAULT_TIMEOUT, RedisClients.DEFAULT_TIMEOUT, RedisAccess.DEFAULT_KEY_PREFIX);
+    }
+
+    /** A store with its own client for {@code REDIS_URL}; {@link #close()} closes that client. */
+    public static RedisSessionStore fromUrl(
+            String redisUrl, Duration connectTimeout, Duration socketTimeout, String keyPrefix) {
+        UnifiedJedis client = RedisClients.fromUrl(redisUrl, connectTimeout, socketTimeout);
+        return new RedisSessionStore(new RedisAccess(client, true, keyPrefix, "Redis session store"));
+    }
+
+    @Override
+    public void create(SessionRecord session) {
+        Objects.requireNonNull(session, "session");
+        // The record's latest known time; the TTLs count from there.
+        Instant reference = session.lastRotatedAt();
+        // Index first: a revokeAllForUser running meanwhile either sees the id (and deletes the session, now or as
+        // soon as it is written) or ran entirely before this login, never in a way that leaves a listed-but-missed
+        // session behind.
+        redis.run(
+                INDEX,
+                indexKey(session.tenantId(), session.userId()),
+                List.of(
+                        session.id(),
+                        Long.toString(RedisTime.scoreMillis(session.absoluteExpiresAt())),
+                        Long.toString(RedisTime.scoreMillis(reference)),
+                        Long.toString(RedisTime.ttlMillis(reference, session.absoluteExpiresAt()))));
+        redis.run(
+                CREATE,
+                sessionKey(session.id()),
+                List.of(
+                        session.tenantId(),
+                        session.userId().toString(),
+                        session.tokenHash(),
+                        Long.toString(session.generation()),
+                        RedisTime.encode(session.createdAt()),
+                        RedisTime.encode(session.lastRotatedAt()),
+                        RedisTime.encode(session.idleExpiresAt()),
+                        RedisTime.encode(session.absoluteExpiresAt()),
+                        Long.toString(RedisTime.ttlMillis(reference, session.expiresAt())),
+                        session.previousTokenHash() == null ? "" : session.previousTokenHash()));
+    }
+
+    @Override
+    public Optional<SessionRecord> find(String sessionId) {
+        String key = sessionKey(sessionId);
+        Map<String, String> fields = redis.call(client -> client.hgetAll(key));
+        return fields.isEmpty() ? Optional.empty() : Optional.of(toRecord(sessionId, fields));
+    }
+
+    @Override
+    public boolean rotate(
+            String sessionId, String expectedTokenHash, String newTokenHash, Instant now, Instant newIdleExpiresAt) {
+        Objects.requireNonNull(expectedTokenHash, "expectedTokenHash");
+        Objects.requireNonNull(newTokenHash, "newTokenHash");
+        Object rotated = redis.run(
+                ROTATE,
+                sessionKey(sessionId),
+                List.of(
+                        expectedTokenHash,
+                        newTokenHash,
+                        RedisTime.encode(now),
+                        RedisTime.encode(newIdleExpiresAt),
+                        // The core never passes an idle expiry past the absolute one, so it bounds the session's life.
+                        Long.toString(RedisTime.ttlMillis(now, newIdleExpiresAt))));
+        return ((Long) rotated) == 1L;
+    }
+
+    @Override
+    public boolean revoke(String sessionId) {
+        Object owner = redis.run(REVOKE, sessionKey(sessionId), List.of());
+        if (owner == null) {
+            return false;
+        }
+        List<?> tenantAndUser = (List<?>) owner;
+        String indexKey = indexKey((String) tenantAndUser.get(0), UUID.fromString((String) tenantAndUser.get(1)));
+        try {
+            redis.call(client -> client.zrem(indexKey, sessionId));
+        } catch (AuthException indexNotCleaned) {
+            // The session is gone, which is what the caller asked; a stale id left in the index is ignored and
+            // removed by the next read of the index, so failing the revocation here would only mislead.
+            LOG.debug("session index not cleaned after revocation; it will be cleaned lazily", indexNotCleaned);
+        }
+        return true;
+    }
+
+    @Override
+    public int revokeAllForUser(String tenantId, UUID userId, String exceptSessionId) {
+        String indexKey = indexKey(tenantId, userId);
+        List<String> ids = redis.call(client -> client.zrange(indexKey, 0, -1));
+        List<String> targets = new ArrayList<>(ids);
+        targets.remove(exceptSessionId);
+        if (targets.isEmpty()) {
+            return 0;
+        }
+        return redis.call(client -> {
+            List<Response<Long>> deletions = new ArrayList<>(targets.size());
+            try (AbstractPipeline pipeline = client.pipelined()) {
+                for (String id : targets) {
+                    deletions.add(pipeline.del(sessionKey(id)));
+                }
+                pipeline.zrem(indexKey, targets.toArray(String[]::new));
+                pipeline.sync();
+            }
+            int deleted = 0;
+            for (Response<Long> deletion : deletions) {
+                deleted += deletion.get().intValue();
+            }
+            return deleted;
+        });
+    }
+
+    @Override
+    public List<SessionRecord> listForUser(String tenantId, UUID userId, Instant now) {
+        Objects.requireNonNull(now, "now");
+        String indexKey = indexKey(tenantId, userId);
+        List<String> ids = redis.call(client -> client.zrange(indexKey, 0, -1));
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        List<Map<String, String>> rows = redis.call(client -> {
+            List<Response<Map<String, String>>> reads = new ArrayList<>(ids.size());
+            try (AbstractPipeline pipeline = client.pipelined()) {
+                for (String id : ids) {
+                    reads.add(pipeline.hgetAll(sessionKey(id)));
+                }
+                pipeline.sync();
+            }
+            List<Map<String, String>> values = new ArrayList<>(reads.size());
+            for (Response<Map<String, String>> read : reads) {
+                values.add(read.get());
+            }
+            return values;
+        });
+        List<SessionRecord> live = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            Map<String, String> fields = rows.get(i);
+            if (fields.isEmpty()) {
+                gone.add(ids.get(i));
+                continue;
+            }
+            SessionRecord session = toRecord(ids.get(i), fields);
+            if (session.tenantId().equals(tenantId) && session.userId().equals(userId) && session.isLiveAt(now)) {
+                live.add(session);
+            }
+        }
+        if (!gone.isEmpty()) {
+            redis.call(client -> client.zrem(indexKey, gone.toArray(String[]::new)));
+        }
+        live.sort(Comparator.comparing(SessionRecord::createdAt).thenComparing(SessionRecord::id));
+        return live;
+    }
+
+    /** {@code PING}; throws {@code UNAVAILABLE} when Redis does not answer within the client's timeout. */
+    @Override
+    public void ping() {
+        redis.ping();
+    }
+
+    /** Closes the client if this store created it ({@link #fromUrl}); otherwise does nothing. */
+    @Override
+    public void close() {
+        redis.close();
+    }
+
+    private static SessionRecord toRecord(String sessionId, Map<String, String> fields) {
+        return new SessionRecord(
+                sessionId,
+                fields.get("tenant"),
+                UUID.fromString(fields.get("user")),
+                fields.get("token"),
+                fields.get("previous"),
+                Long.parseLong(fields.get("generation")),
+                RedisTime.decode(fields.get("created")),
+                RedisTime.decode(fields.get("rotated")),
+                RedisTime.decode(fields.get("idle")),
+                RedisTime.decode(fields.get("absolute")));
+    }
+
+    private String sessionKey(String sessionId) {
+        return redis.key("session:{" + Objects.requireNonNull(sessionId, "sessionId") + "}");
+    }
+
+    private String indexKey(String tenantId, UUID userId) {
+        Objects.requireNonNull(tenantId, "tenantId");
+        Objects.requireNonNull(userId, "userId");
+        return redis.key("user:{" + tenantId + ":" + userId + "}:sessions");
+    }
+}

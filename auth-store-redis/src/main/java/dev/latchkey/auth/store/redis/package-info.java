@@ -1,0 +1,17 @@
+/**
+ * Latchkey stores over Redis through Jedis: {@link dev.latchkey.auth.store.redis.RedisOTPStore}, {@link
+ * dev.latchkey.auth.store.redis.RedisSessionStore}, {@link dev.latchkey.auth.store.redis.RedisRevocationList} and
+ * {@link dev.latchkey.auth.store.redis.CachingUserDatabase}, built on the host's {@link redis.clients.jedis.UnifiedJedis}
+ * ({@code JedisPooled} or {@code JedisCluster}) or on a client made by {@link
+ * dev.latchkey.auth.store.redis.RedisClients#fromUrl(String)}.
+ *
+ * <p>Every operation that reads and then writes is one Lua script, so it is atomic on the server; every script touches
+ * exactly one key, so the same code runs unchanged on Redis Cluster. Expiry is Redis's own: each entry carries a TTL
+ * computed from the instants the core passes, while every contract decision compares those instants, never the
+ * server's clock. No store reads the system clock.
+ *
+ * <p>A failing or unreachable Redis surfaces as {@link dev.latchkey.auth.AuthException} with {@link
+ * dev.latchkey.auth.ErrorCode#UNAVAILABLE}, within the client's socket timeout; Jedis is synchronous, so nothing is
+ * buffered and replayed later.
+ */
+package dev.latchkey.auth.store.redis;
