@@ -1,0 +1,18 @@
+package dev.latchkey.auth.store.memory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/** Hash comparison shared by the stores. */
+final class Hashes {
+    private Hashes() {}
+
+    /**
+     * Compares two hash strings in time independent of where they differ (OWASP ASVS 5.0 V11.7: constant-time
+     * comparison of secrets), so response timing cannot be used to learn a stored hash byte by byte.
+     */
+    static boolean equalInConstantTime(String stored, String presented) {
+        return MessageDigest.isEqual(
+                stored.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
+    }
+}
