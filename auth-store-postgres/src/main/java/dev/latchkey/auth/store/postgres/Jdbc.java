@@ -1,0 +1,165 @@
+package dev.latchkey.auth.store.postgres;
+
+import dev.latchkey.auth.AuthException;
+import dev.latchkey.auth.ErrorCode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * Runs store operations on connections borrowed from a {@link DataSource}, applying the migrations once on first
+ * use, and turns every {@link SQLException} into an {@link AuthException}: unique violations into {@link
+ * ErrorCode#CONFLICT}, values PostgreSQL cannot store into {@link ErrorCode#INVALID_REQUEST}, everything else
+ * (unreachable server, timeouts, missing tables) into {@link ErrorCode#UNAVAILABLE}.
+ */
+final class Jdbc {
+
+    private final DataSource dataSource;
+    private final Layout layout;
+    private final Migrator migrator;
+    private final boolean autoMigrate;
+    private final int pingTimeoutSeconds;
+    private volatile boolean schemaReady;
+
+    Jdbc(DataSource dataSource, Layout layout, boolean autoMigrate, Duration pingTimeout) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.layout = Objects.requireNonNull(layout, "layout");
+        this.migrator = new Migrator(layout);
+        this.autoMigrate = autoMigrate;
+        this.pingTimeoutSeconds = wholeSeconds(pingTimeout);
+    }
+
+    Layout layout() {
+        return layout;
+    }
+
+    /** A unit of work on one connection. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in autocommit mode: every store operation is a single statement, atomic on its own, and must
+     * see rows committed by others before it started (READ COMMITTED, PostgreSQL's default).
+     */
+    <T> T call(String store, Work<T> work) {
+        if (autoMigrate && !schemaReady) {
+            migrate(store);
+        }
+        return onConnection(store, work);
+    }
+
+    /** Applies pending migrations now; idempotent and safe to run from many processes at once. */
+    void migrate(String store) {
+        synchronized (migrator) {
+            if (!schemaReady) {
+                onConnection(store, connection -> {
+                    migrator.migrate(connection);
+                    return null;
+                });
+                schemaReady = true;
+            }
+        }
+    }
+
+    /** A bounded {@code SELECT 1}; throws {@code UNAVAILABLE} if the server does not answer in time. */
+    void ping(String store) {
+        onConnection(store, connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.setQueryTimeout(pingTimeoutSeconds);
+                statement.execute("SELECT 1");
+            }
+            return null;
+        });
+    }
+
+    private <T> T onConnection(String store, Work<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean hostWantsManualCommit = !connection.getAutoCommit();
+            if (hostWantsManualCommit) {
+                connection.setAutoCommit(true);
+            }
+            try {
+                return work.run(connection);
+            } finally {
+                if (hostWantsManualCommit) {
+                    connection.setAutoCommit(false);
+                }
+            }
+        } catch (SQLException e) {
+            throw translate(store, e);
+        }
+    }
+
+    static AuthException translate(String store, SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.equals("23505")) {
+            // No cause: the server's detail text names the duplicate value (an email, a hash).
+            return new AuthException(ErrorCode.CONFLICT, store + ": a unique value is already in use");
+        }
+        if (state.startsWith("22") || state.equals("54000")) {
+            // Class 22 (data exception) and 54000 (e.g. a value too long for a btree index): the input, not the
+            // server, is at fault, so retrying would not help.
+            return AuthException.invalidRequest(store + ": a value cannot be stored (SQLState " + state + ")");
+        }
+        return AuthException.unavailable(
+                "PostgreSQL " + store + " unavailable" + (state.isEmpty() ? "" : " (SQLState " + state + ")"), e);
+    }
+
+    /**
+     * Rejects strings PostgreSQL's {@code text} cannot hold: NUL characters, and unpaired UTF-16 surrogates that
+     * would otherwise be silently replaced while encoding to UTF-8. Checked before touching the database.
+     */
+    static void checkText(String field, String value) {
+        if (value == null) {
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\0') {
+                throw AuthException.invalidRequest(field + " contains a NUL character");
+            }
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw AuthException.invalidRequest(field + " contains an unpaired surrogate character");
+            }
+        }
+    }
+
+    /**
+     * PostgreSQL keeps microseconds; flooring here (instead of letting the server round) keeps stored instants
+     * deterministic and never moves an expiry later than the core asked for.
+     */
+    static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
+        if (instant == null) {
+            statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            statement.setObject(
+                    index, OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
+        }
+    }
+
+    static Instant getInstant(ResultSet rows, String column) throws SQLException {
+        OffsetDateTime value = rows.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    static int wholeSeconds(Duration duration) {
+        long millis = duration.toMillis();
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (millis + 999) / 1000));
+    }
+}

@@ -1,0 +1,210 @@
+package dev.latchkey.auth.store.postgres;
+
+import dev.latchkey.auth.spi.CodeCheck;
+import dev.latchkey.auth.spi.Counter;
+import dev.latchkey.auth.spi.OTPStore;
+import dev.latchkey.auth.spi.OtpChallenge;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * {@link OTPStore} over the {@code otp_challenges} and {@code throttle_counters} tables, for deployments that have
+ * PostgreSQL but no Redis. Thread-safe; the data source is never closed here.
+ *
+ * <p>{@link #verify} is a single statement: it locks the live challenge row ({@code SELECT ... FOR UPDATE}), then
+ * either deletes it (hash equal) or counts the attempt (hash different), and reports which branch ran. Concurrent
+ * verifications of one key queue on the row lock, and each later one re-reads the row the earlier one left (deleted,
+ * or with one more attempt), so a code matches at most once and every wrong guess is counted.
+ */
+public final class PostgresOTPStore implements OTPStore {
+
+    private static final String STORE = "OTP store";
+
+    private final Jdbc jdbc;
+    private final String save;
+    private final String find;
+    private final String verify;
+    private final String delete;
+    private final String increment;
+    private final String peek;
+    private final String purge;
+
+    /**
+     * An OTP store in the default schema ({@code latchkey}), migrating it on first use. Use {@link
+     * PostgresStores#builder()} for another schema, a table prefix or manual migrations.
+     *
+     * @param dataSource the host's data source; never closed by this store
+     */
+    public PostgresOTPStore(DataSource dataSource) {
+        this(PostgresStores.defaultJdbc(dataSource));
+    }
+
+    PostgresOTPStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
+        String challenges = jdbc.layout().table("otp_challenges");
+        String counters = jdbc.layout().table("throttle_counters");
+        String columns = "key, code_hash, created_at, expires_at, attempts, max_attempts";
+        save = "INSERT INTO " + challenges + " (" + columns + ") VALUES (?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (key) DO UPDATE SET code_hash = EXCLUDED.code_hash, created_at = EXCLUDED.created_at,"
+                + " expires_at = EXCLUDED.expires_at, attempts = EXCLUDED.attempts,"
+                + " max_attempts = EXCLUDED.max_attempts";
+        find = "SELECT " + columns + " FROM " + challenges + " WHERE key = ? AND expires_at > ?";
+        // The two data-modifying branches are mutually exclusive (hash equal / not equal), so the row is changed at
+        // most once per statement. An expired or locked challenge is left untouched, as the contract requires.
+        verify = "WITH challenge AS (SELECT key, code_hash, attempts, max_attempts FROM " + challenges
+                + " WHERE key = ? AND expires_at > ? FOR UPDATE),"
+                + " consumed AS (DELETE FROM " + challenges + " c USING challenge"
+                + " WHERE c.key = challenge.key AND challenge.attempts < challenge.max_attempts"
+                + " AND challenge.code_hash = ? RETURNING 1),"
+                + " counted AS (UPDATE " + challenges + " c SET attempts = c.attempts + 1 FROM challenge"
+                + " WHERE c.key = challenge.key AND challenge.attempts < challenge.max_attempts"
+                + " AND challenge.code_hash <> ? RETURNING 1)"
+                + " SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM challenge) THEN 'ABSENT'"
+                + " WHEN EXISTS (SELECT 1 FROM consumed) THEN 'MATCHED'"
+                + " WHEN EXISTS (SELECT 1 FROM counted) THEN 'MISMATCHED' ELSE 'LOCKED' END";
+        delete = "DELETE FROM " + challenges + " WHERE key = ?";
+        // Parameters: key, new reset_at, now, now. A window is live while reset_at is after now.
+        increment = "INSERT INTO " + counters + " AS t (key, count, reset_at) VALUES (?, 1, ?)"
+                + " ON CONFLICT (key) DO UPDATE SET"
+                + " count = CASE WHEN t.reset_at <= ? THEN 1 ELSE t.count + 1 END,"
+                + " reset_at = CASE WHEN t.reset_at <= ? THEN EXCLUDED.reset_at ELSE t.reset_at END"
+                + " RETURNING count, reset_at";
+        peek = "SELECT count, reset_at FROM " + counters + " WHERE key = ? AND reset_at > ?";
+        purge = "WITH challenges AS (DELETE FROM " + challenges + " WHERE expires_at <= ? RETURNING 1),"
+                + " counters AS (DELETE FROM " + counters + " WHERE reset_at <= ? RETURNING 1)"
+                + " SELECT (SELECT count(*) FROM challenges) + (SELECT count(*) FROM counters)";
+    }
+
+    @Override
+    public void saveChallenge(OtpChallenge challenge) {
+        Jdbc.checkText("key", challenge.key());
+        Jdbc.checkText("code hash", challenge.codeHash());
+        jdbc.call(STORE, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(save)) {
+                statement.setString(1, challenge.key());
+                statement.setString(2, challenge.codeHash());
+                Jdbc.setInstant(statement, 3, challenge.createdAt());
+                Jdbc.setInstant(statement, 4, challenge.expiresAt());
+                statement.setInt(5, challenge.attempts());
+                statement.setInt(6, challenge.maxAttempts());
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Optional<OtpChallenge> findChallenge(String key, Instant now) {
+        Jdbc.checkText("key", key);
+        return jdbc.call(STORE, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(find)) {
+                statement.setString(1, key);
+                Jdbc.setInstant(statement, 2, now);
+                try (ResultSet rows = statement.executeQuery()) {
+                    if (!rows.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new OtpChallenge(
+                            rows.getString("key"),
+                            rows.getString("code_hash"),
+                            Jdbc.getInstant(rows, "created_at"),
+                            Jdbc.getInstant(rows, "expires_at"),
+                            rows.getInt("attempts"),
+                            rows.getInt("max_attempts")));
+                }
+            }
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The hashes are compared by PostgreSQL's ordinary text equality, not in constant time; they are keyed hashes
+     * (HMAC) of the code, so timing reveals nothing usable about the code itself.
+     */
+    @Override
+    public CodeCheck verify(String key, String codeHash, Instant now) {
+        Jdbc.checkText("key", key);
+        Jdbc.checkText("code hash", codeHash);
+        return jdbc.call(STORE, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(verify)) {
+                statement.setString(1, key);
+                Jdbc.setInstant(statement, 2, now);
+                statement.setString(3, codeHash);
+                statement.setString(4, codeHash);
+                try (ResultSet rows = statement.executeQuery()) {
+                    rows.next();
+                    return CodeCheck.valueOf(rows.getString(1));
+                }
+            }
+        });
+    }
+
+    @Override
+    public void deleteChallenge(String key) {
+        Jdbc.checkText("key", key);
+        jdbc.call(STORE, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(delete)) {
+                statement.setString(1, key);
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Counter increment(String key, Duration window, Instant now) {
+        Jdbc.checkText("key", key);
+        Instant nowMicros = now.truncatedTo(ChronoUnit.MICROS);
+        return jdbc.call(STORE, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(increment)) {
+                statement.setString(1, key);
+                Jdbc.setInstant(statement, 2, nowMicros.plus(window));
+                Jdbc.setInstant(statement, 3, nowMicros);
+                Jdbc.setInstant(statement, 4, nowMicros);
+                try (ResultSet rows = statement.executeQuery()) {
+                    rows.next();
+                    return new Counter(rows.getLong("count"), Jdbc.getInstant(rows, "reset_at"));
+                }
+            }
+        });
+    }
+
+    @Override
+    public Counter peek(String key, Instant now) {
+        Jdbc.checkText("key", key);
+        return jdbc.call(STORE, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(peek)) {
+                statement.setString(1, key);
+                Jdbc.setInstant(statement, 2, now);
+                try (ResultSet rows = statement.executeQuery()) {
+                    return rows.next()
+                            ? new Counter(rows.getLong("count"), Jdbc.getInstant(rows, "reset_at"))
+                            : new Counter(0, now);
+                }
+            }
+        });
+    }
+
+    @Override
+    public int purgeExpired(Instant now) {
+        return jdbc.call(STORE, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(purge)) {
+                Jdbc.setInstant(statement, 1, now);
+                Jdbc.setInstant(statement, 2, now);
+                try (ResultSet rows = statement.executeQuery()) {
+                    rows.next();
+                    return rows.getInt(1);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void ping() {
+        jdbc.ping(STORE);
+    }
+}

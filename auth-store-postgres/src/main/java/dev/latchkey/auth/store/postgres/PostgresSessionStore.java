@@ -1,0 +1,203 @@
+package dev.latchkey.auth.store.postgres;
+
+import dev.latchkey.auth.AuthException;
+import dev.latchkey.auth.ErrorCode;
+import dev.latchkey.auth.spi.SessionRecord;
+import dev.latchkey.auth.spi.SessionStore;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * {@link SessionStore} over the {@code sessions} table. Rotation is one compare-and-set {@code UPDATE ... WHERE id
+ * = ? AND token_hash = ? AND <live>}: PostgreSQL row locking makes concurrent rotations of one family queue, and each
+ * later one re-evaluates its {@code WHERE} against the row the earlier one left, so exactly one of them matches.
+ * Thread-safe; the data source is never closed here.
+ */
+public final class PostgresSessionStore implements SessionStore {
+
+    private static final String STORE = "session store";
+
+    private final Jdbc jdbc;
+    private final String insert;
+    private final String select;
+    private final String rotate;
+    private final String revoke;
+    private final String revokeAll;
+    private final String revokeAllExcept;
+    private final String listForUser;
+    private final String purge;
+
+    /**
+     * A session store in the default schema ({@code latchkey}), migrating it on first use. Use {@link
+     * PostgresStores#builder()} for another schema, a table prefix or manual migrations.
+     *
+     * @param dataSource the host's data source; never closed by this store
+     */
+    public PostgresSessionStore(DataSource dataSource) {
+        this(PostgresStores.defaultJdbc(dataSource));
+    }
+
+    PostgresSessionStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
+        String sessions = jdbc.layout().table("sessions");
+        String columns = "id, tenant_id, user_id, token_hash, previous_token_hash, generation, created_at,"
+                + " last_rotated_at, idle_expires_at, absolute_expires_at";
+        String live = "idle_expires_at > ? AND absolute_expires_at > ?";
+        insert = "INSERT INTO " + sessions + " (" + columns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        select = "SELECT " + columns + " FROM " + sessions + " WHERE id = ?";
+        rotate = "UPDATE " + sessions + " SET previous_token_hash = token_hash, token_hash = ?,"
+                + " generation = generation + 1, last_rotated_at = ?, idle_expires_at = ?"
+                + " WHERE id = ? AND token_hash = ? AND " + live;
+        revoke = "DELETE FROM " + sessions + " WHERE id = ?";
+        revokeAll = "DELETE FROM " + sessions + " WHERE tenant_id = ? AND user_id = ?";
+        revokeAllExcept = revokeAll + " AND id <> ?";
+        listForUser = "SELECT " + columns + " FROM " + sessions + " WHERE tenant_id = ? AND user_id = ? AND " + live
+                + " ORDER BY created_at, id";
+        purge = "DELETE FROM " + sessions + " WHERE LEAST(idle_expires_at, absolute_expires_at) <= ?";
+    }
+
+    @Override
+    public void create(SessionRecord session) {
+        Jdbc.checkText("session id", session.id());
+        Jdbc.checkText("tenantId", session.tenantId());
+        Jdbc.checkText("token hash", session.tokenHash());
+        Jdbc.checkText("previous token hash", session.previousTokenHash());
+        jdbc.call(STORE, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(insert)) {
+                statement.setString(1, session.id());
+                statement.setString(2, session.tenantId());
+                statement.setObject(3, session.userId());
+                statement.setString(4, session.tokenHash());
+                statement.setString(5, session.previousTokenHash());
+                statement.setLong(6, session.generation());
+                Jdbc.setInstant(statement, 7, session.createdAt());
+                Jdbc.setInstant(statement, 8, session.lastRotatedAt());
+                Jdbc.setInstant(statement, 9, session.idleExpiresAt());
+                Jdbc.setInstant(statement, 10, session.absoluteExpiresAt());
+                return statement.executeUpdate();
+            } catch (SQLException e) {
+                if ("23505".equals(e.getSQLState())) {
+                    throw new AuthException(ErrorCode.CONFLICT, "a session with this id already exists");
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public Optional<SessionRecord> find(String sessionId) {
+        Jdbc.checkText("session id", sessionId);
+        return jdbc.call(STORE, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(select)) {
+                statement.setString(1, sessionId);
+                try (ResultSet rows = statement.executeQuery()) {
+                    return rows.next() ? Optional.of(read(rows)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean rotate(
+            String sessionId, String expectedTokenHash, String newTokenHash, Instant now, Instant newIdleExpiresAt) {
+        Jdbc.checkText("session id", sessionId);
+        Jdbc.checkText("token hash", expectedTokenHash);
+        Jdbc.checkText("token hash", newTokenHash);
+        return jdbc.call(STORE, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(rotate)) {
+                statement.setString(1, newTokenHash);
+                Jdbc.setInstant(statement, 2, now);
+                Jdbc.setInstant(statement, 3, newIdleExpiresAt);
+                statement.setString(4, sessionId);
+                statement.setString(5, expectedTokenHash);
+                Jdbc.setInstant(statement, 6, now);
+                Jdbc.setInstant(statement, 7, now);
+                return statement.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public boolean revoke(String sessionId) {
+        Jdbc.checkText("session id", sessionId);
+        return jdbc.call(STORE, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(revoke)) {
+                statement.setString(1, sessionId);
+                return statement.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
+    public int revokeAllForUser(String tenantId, UUID userId, String exceptSessionId) {
+        Jdbc.checkText("tenantId", tenantId);
+        Jdbc.checkText("session id", exceptSessionId);
+        return jdbc.call(STORE, connection -> {
+            try (PreparedStatement statement =
+                    connection.prepareStatement(exceptSessionId == null ? revokeAll : revokeAllExcept)) {
+                statement.setString(1, tenantId);
+                statement.setObject(2, userId);
+                if (exceptSessionId != null) {
+                    statement.setString(3, exceptSessionId);
+                }
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<SessionRecord> listForUser(String tenantId, UUID userId, Instant now) {
+        Jdbc.checkText("tenantId", tenantId);
+        return jdbc.call(STORE, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(listForUser)) {
+                statement.setString(1, tenantId);
+                statement.setObject(2, userId);
+                Jdbc.setInstant(statement, 3, now);
+                Jdbc.setInstant(statement, 4, now);
+                List<SessionRecord> sessions = new ArrayList<>();
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        sessions.add(read(rows));
+                    }
+                }
+                return List.copyOf(sessions);
+            }
+        });
+    }
+
+    @Override
+    public int purgeExpired(Instant now) {
+        return jdbc.call(STORE, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(purge)) {
+                Jdbc.setInstant(statement, 1, now);
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void ping() {
+        jdbc.ping(STORE);
+    }
+
+    private static SessionRecord read(ResultSet rows) throws SQLException {
+        return new SessionRecord(
+                rows.getString("id"),
+                rows.getString("tenant_id"),
+                rows.getObject("user_id", UUID.class),
+                rows.getString("token_hash"),
+                rows.getString("previous_token_hash"),
+                rows.getLong("generation"),
+                Jdbc.getInstant(rows, "created_at"),
+                Jdbc.getInstant(rows, "last_rotated_at"),
+                Jdbc.getInstant(rows, "idle_expires_at"),
+                Jdbc.getInstant(rows, "absolute_expires_at"));
+    }
+}

@@ -1,0 +1,321 @@
+package dev.latchkey.auth.store.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+
+/**
+ * The three PostgreSQL stores over one data source and one schema layout, built either on the host's {@link
+ * DataSource} or on a HikariCP pool created from a {@code DATABASE_URL}.
+ *
+ * <pre>{@code
+ * try (PostgresStores stores = PostgresStores.fromEnv(System.getenv())) {
+ *     AuthFacade auth = AuthFacade.builder()
+ *             .users(stores.users()).otpStore(stores.otp()).sessions(stores.sessions())
+ *             ...
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} closes the pool only if this object created it; a host data source is never closed. Building
+ * never connects: migrations run on first use (or on {@link #migrate()}), so an application starts, and reports the
+ * store as down, while the database is unreachable.
+ */
+public final class PostgresStores implements AutoCloseable {
+
+    /** Pool size cap of the original system. */
+    public static final int DEFAULT_MAX_POOL_SIZE = 20;
+
+    /** How long a call waits for a connection before failing with {@code UNAVAILABLE}. */
+    public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(2);
+
+    /** Server-side limit of one statement, so a stuck query cannot hold a login forever. */
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final Duration SOCKET_TIMEOUT_MARGIN = Duration.ofSeconds(5);
+    private static final AtomicInteger POOL_NUMBER = new AtomicInteger();
+
+    private final HikariDataSource ownedPool;
+    private final Jdbc jdbc;
+    private final PostgresUserDatabase users;
+    private final PostgresSessionStore sessions;
+    private final PostgresOTPStore otp;
+
+    private PostgresStores(HikariDataSource ownedPool, Jdbc jdbc) {
+        this.ownedPool = ownedPool;
+        this.jdbc = jdbc;
+        this.users = new PostgresUserDatabase(jdbc);
+        this.sessions = new PostgresSessionStore(jdbc);
+        this.otp = new PostgresOTPStore(jdbc);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Stores on a new pool for {@code databaseUrl}, with every default. */
+    public static PostgresStores fromDatabaseUrl(String databaseUrl) {
+        return builder().databaseUrl(databaseUrl).build();
+    }
+
+    /** Stores on a new pool for the {@code DATABASE_URL} of {@code env} (pass {@code System.getenv()}). */
+    public static PostgresStores fromEnv(Map<String, String> env) {
+        String url = env.get("DATABASE_URL");
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("DATABASE_URL is not set");
+        }
+        return fromDatabaseUrl(url);
+    }
+
+    static Jdbc defaultJdbc(DataSource dataSource) {
+        return new Jdbc(dataSource, Layout.DEFAULT, true, DEFAULT_CONNECTION_TIMEOUT);
+    }
+
+    public PostgresUserDatabase users() {
+        return users;
+    }
+
+    public PostgresSessionStore sessions() {
+        return sessions;
+    }
+
+    public PostgresOTPStore otp() {
+        return otp;
+    }
+
+    /**
+     * Applies pending schema migrations now, for hosts that prefer to fail at start-up rather than on first use (or
+     * that switched automatic migration off and migrate from a deployment step).
+     *
+     * @throws dev.latchkey.auth.AuthException with {@code UNAVAILABLE} if the database cannot be reached or migrated
+     */
+    public void migrate() {
+        jdbc.migrate("schema migration");
+    }
+
+    /**
+     * A bounded {@code SELECT 1}.
+     *
+     * @return how long the round trip took, including borrowing a connection
+     * @throws dev.latchkey.auth.AuthException with {@code UNAVAILABLE} if the database does not answer in time
+     */
+    public Duration ping() {
+        long start = System.nanoTime();
+        jdbc.ping("database");
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** Connection counts of the pool this object created; empty when the stores use the host's data source. */
+    public Optional<PoolUsage> poolUsage() {
+        if (ownedPool == null) {
+            return Optional.empty();
+        }
+        HikariPoolMXBean pool = ownedPool.getHikariPoolMXBean();
+        if (pool == null) {
+            return Optional.of(new PoolUsage(0, 0, 0, 0));
+        }
+        return Optional.of(new PoolUsage(
+                pool.getActiveConnections(),
+                pool.getIdleConnections(),
+                pool.getTotalConnections(),
+                pool.getThreadsAwaitingConnection()));
+    }
+
+    /** Closes the pool if this object created it; a host's data source is left open. Idempotent. */
+    @Override
+    public void close() {
+        if (ownedPool != null) {
+            ownedPool.close();
+        }
+    }
+
+    /**
+     * Connection counts of a pool.
+     *
+     * @param active connections lent out
+     * @param idle connections ready in the pool
+     * @param total all connections the pool holds
+     * @param waiting threads waiting for a connection
+     */
+    public record PoolUsage(int active, int idle, int total, int waiting) {}
+
+    /** Configures {@link PostgresStores}; give exactly one of {@link #dataSource} and {@link #databaseUrl}. */
+    public static final class Builder {
+        private DataSource dataSource;
+        private String databaseUrl;
+        private String username;
+        private String password;
+        private String schema = Layout.DEFAULT.schema();
+        private String tablePrefix = Layout.DEFAULT.prefix();
+        private boolean autoMigrate = true;
+        private int maxPoolSize = DEFAULT_MAX_POOL_SIZE;
+        private int minIdle = 2;
+        private Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
+        private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
+        private Duration socketTimeout;
+
+        private Builder() {}
+
+        /**
+         * Use the host's data source (its pool, its timeouts). It is never closed by the stores. Give it a
+         * statement timeout of its own, e.g. pgjdbc's {@code options=-c statement_timeout=5000}.
+         */
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            return this;
+        }
+
+        /**
+         * Build a HikariCP pool for this URL: {@code postgresql://user:password@host:5432/db?sslmode=require}
+         * ({@code postgres://} too) or {@code jdbc:postgresql://host:5432/db?...}. Query parameters go to pgjdbc.
+         */
+        public Builder databaseUrl(String databaseUrl) {
+            this.databaseUrl = Objects.requireNonNull(databaseUrl, "databaseUrl");
+            return this;
+        }
+
+        /** User name for the pool, overriding one given in the URL. */
+        public Builder username(String username) {
+            this.username = Objects.requireNonNull(username, "username");
+            return this;
+        }
+
+        /** Password for the pool, overriding one given in the URL. */
+        public Builder password(String password) {
+            this.password = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
+        /**
+         * Schema of the tables (default {@code latchkey}); created by the migration if missing. Lower-case letters,
+         * digits and underscores only, since it is written into SQL text.
+         */
+        public Builder schema(String schema) {
+            this.schema = schema;
+            return this;
+        }
+
+        /** Prefix of every table and index name (default none), e.g. {@code auth_}; same character rules. */
+        public Builder tablePrefix(String tablePrefix) {
+            this.tablePrefix = tablePrefix;
+            return this;
+        }
+
+        /** Whether the schema is migrated on first use (default {@code true}). */
+        public Builder autoMigrate(boolean autoMigrate) {
+            this.autoMigrate = autoMigrate;
+            return this;
+        }
+
+        /** Most connections the pool opens (default 20). */
+        public Builder maxPoolSize(int maxPoolSize) {
+            if (maxPoolSize < 1) {
+                throw new IllegalArgumentException("maxPoolSize must be at least 1");
+            }
+            this.maxPoolSize = maxPoolSize;
+            return this;
+        }
+
+        /** Idle connections the pool keeps open (default 2, capped by the maximum). */
+        public Builder minIdle(int minIdle) {
+            if (minIdle < 0) {
+                throw new IllegalArgumentException("minIdle must not be negative");
+            }
+            this.minIdle = minIdle;
+            return this;
+        }
+
+        /**
+         * How long a call waits for a connection, including opening one, before failing with {@code UNAVAILABLE}
+         * (default 2 s, at least 250 ms). Also bounds {@code ping()}.
+         */
+        public Builder connectionTimeout(Duration connectionTimeout) {
+            if (connectionTimeout.toMillis() < 250) {
+                throw new IllegalArgumentException("connectionTimeout must be at least 250 ms");
+            }
+            this.connectionTimeout = connectionTimeout;
+            return this;
+        }
+
+        /** Server-side {@code statement_timeout} of the pool's connections (default 5 s). */
+        public Builder statementTimeout(Duration statementTimeout) {
+            if (statementTimeout.toMillis() < 1) {
+                throw new IllegalArgumentException("statementTimeout must be at least 1 ms");
+            }
+            this.statementTimeout = statementTimeout;
+            return this;
+        }
+
+        /**
+         * How long a connection may wait for bytes from the server before it is dropped (default: the statement
+         * timeout plus 5 s, whole seconds). The backstop for a network that silently stops delivering, where the
+         * server cannot enforce its statement timeout on us.
+         */
+        public Builder socketTimeout(Duration socketTimeout) {
+            if (socketTimeout.toMillis() < 1000) {
+                throw new IllegalArgumentException("socketTimeout must be at least 1 s");
+            }
+            this.socketTimeout = socketTimeout;
+            return this;
+        }
+
+        /**
+         * Builds the stores. Never connects: an unreachable database shows up as {@code UNAVAILABLE} on use.
+         *
+         * @throws IllegalArgumentException for a missing or malformed setting
+         */
+        public PostgresStores build() {
+            if ((dataSource == null) == (databaseUrl == null)) {
+                throw new IllegalArgumentException("give exactly one of dataSource and databaseUrl");
+            }
+            Layout layout = new Layout(schema, tablePrefix);
+            if (dataSource != null) {
+                if (username != null || password != null) {
+                    throw new IllegalArgumentException("username and password apply only to a databaseUrl");
+                }
+                return new PostgresStores(null, new Jdbc(dataSource, layout, autoMigrate, connectionTimeout));
+            }
+            HikariDataSource pool = new HikariDataSource(poolConfig(DatabaseUrl.parse(databaseUrl)));
+            return new PostgresStores(pool, new Jdbc(pool, layout, autoMigrate, connectionTimeout));
+        }
+
+        HikariConfig poolConfig(DatabaseUrl url) {
+            HikariConfig config = new HikariConfig();
+            config.setPoolName("latchkey-postgres-" + POOL_NUMBER.incrementAndGet());
+            config.setDriverClassName("org.postgresql.Driver");
+            config.setJdbcUrl(url.jdbcUrl());
+            String user = username != null ? username : url.user();
+            String secret = password != null ? password : url.password();
+            if (user != null) {
+                config.setUsername(user);
+            }
+            if (secret != null) {
+                config.setPassword(secret);
+            }
+            config.setMaximumPoolSize(maxPoolSize);
+            config.setMinimumIdle(Math.min(minIdle, maxPoolSize));
+            config.setConnectionTimeout(connectionTimeout.toMillis());
+            config.setValidationTimeout(Math.max(250, Math.min(1000, connectionTimeout.toMillis())));
+            // Start without the database: the stores report UNAVAILABLE until it is reachable.
+            config.setInitializationFailTimeout(-1);
+            Duration socket = socketTimeout != null ? socketTimeout : statementTimeout.plus(SOCKET_TIMEOUT_MARGIN);
+            // Properties below are pgjdbc defaults for the pool; parameters in the URL take precedence over them.
+            // statement_timeout is enforced by the server, which cancels the query and keeps the connection
+            // usable; pgjdbc's client-side query timeout would need a timer task and a cancel connection per call.
+            config.addDataSourceProperty("options", "-c statement_timeout=" + statementTimeout.toMillis());
+            config.addDataSourceProperty("connectTimeout", Jdbc.wholeSeconds(connectionTimeout));
+            config.addDataSourceProperty("socketTimeout", Jdbc.wholeSeconds(socket));
+            config.addDataSourceProperty("tcpKeepAlive", true);
+            config.addDataSourceProperty("ApplicationName", "latchkey");
+            // Server error details quote the offending values (emails, hashes); keep them out of exception messages
+            // and so out of logs. OWASP ASVS 5.0 V16 (security logging): no sensitive data in logs.
+            config.addDataSourceProperty("logServerErrorDetail", false);
+            return config;
+        }
+    }
+}
