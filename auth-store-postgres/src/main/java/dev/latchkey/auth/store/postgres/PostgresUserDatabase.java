@@ -38,6 +38,8 @@ public final class PostgresUserDatabase implements UserDatabase {
     private final String columns;
     private final String upsertByEmail;
     private final String upsertByMobile;
+    private final String existingByEmail;
+    private final String existingByMobile;
     private final String selectByEmail;
     private final String selectByMobile;
     private final String selectById;
@@ -61,8 +63,10 @@ public final class PostgresUserDatabase implements UserDatabase {
         columns = "u.id, u.tenant_id, u.email, u.mobile, u.name, u.role,"
                 + " ARRAY(SELECT jsonb_array_elements_text(u.permissions)) AS permissions,"
                 + " u.is_active, u.last_login, u.created_at, u.updated_at";
-        upsertByEmail = upsertSql(users, "email");
-        upsertByMobile = upsertSql(users, "mobile");
+        upsertByEmail = upsertSql(users, "email", "mobile");
+        upsertByMobile = upsertSql(users, "mobile", "email");
+        existingByEmail = existingSql(users, "email", "mobile");
+        existingByMobile = existingSql(users, "mobile", "email");
         selectByEmail = "SELECT " + columns + " FROM " + users + " u WHERE u.tenant_id = ? AND u.email = ?";
         selectByMobile = "SELECT " + columns + " FROM " + users + " u WHERE u.tenant_id = ? AND u.mobile = ?";
         selectById = "SELECT " + columns + " FROM " + users + " u WHERE u.tenant_id = ? AND u.id = ?";
@@ -74,32 +78,44 @@ public final class PostgresUserDatabase implements UserDatabase {
     }
 
     /**
-     * Inserts, or returns the user already holding the login key, in one statement. The statement's own read of the
-     * existing row cannot see a row committed by a concurrent insert after the statement's snapshot was taken (the
-     * insert waited for that transaction, then did nothing); in that case, and when a concurrent insert makes the
-     * OTHER identifier's index fail first, a fresh statement looks the key up again. It sees every committed row, so
-     * concurrent calls for one key create exactly one user and all return it.
+     * Inserts, or reads the user already holding the login key, in one statement, together with whether the draft's
+     * other identifier belongs to a third user ({@code other_taken}). The statement's own read cannot see a row
+     * committed by a concurrent insert after the statement's snapshot was taken (the insert waited for that
+     * transaction, then did nothing); in that case, and when a concurrent insert makes the OTHER identifier's index
+     * fail first, {@link #existingSql} looks the key up again in a fresh statement, which sees every committed row.
+     * So concurrent calls for one key create exactly one user and all return it.
+     *
+     * <p>Parameters: the nine inserted values, the draft's other identifier, the tenant, the login key.
      */
-    private String upsertSql(String users, String keyColumn) {
+    private String upsertSql(String users, String keyColumn, String otherColumn) {
         return "WITH inserted AS (INSERT INTO " + users
                 + " (id, tenant_id, email, mobile, name, role, permissions, is_active, last_login, created_at,"
                 + " updated_at) VALUES (?, ?, ?, ?, ?, ?, to_jsonb(?::text[]), true, NULL, ?, ?)"
                 + " ON CONFLICT (tenant_id, " + keyColumn + ") WHERE " + keyColumn + " IS NOT NULL DO NOTHING"
                 + " RETURNING *)"
-                + " SELECT true AS created, " + columns + " FROM inserted u"
-                + " UNION ALL SELECT false AS created, " + columns + " FROM " + users + " u"
-                + " WHERE u.tenant_id = ? AND u." + keyColumn + " = ? AND NOT EXISTS (SELECT 1 FROM inserted)";
+                + " SELECT true AS created, false AS other_taken, " + columns + " FROM inserted u"
+                + " UNION ALL " + existingSql(users, keyColumn, otherColumn)
+                + " AND NOT EXISTS (SELECT 1 FROM inserted)";
+    }
+
+    /** The user holding the login key, and whether the other identifier is a third user's. */
+    private String existingSql(String users, String keyColumn, String otherColumn) {
+        return "SELECT false AS created, EXISTS (SELECT 1 FROM " + users + " o WHERE o.tenant_id = u.tenant_id"
+                + " AND o." + otherColumn + " = ? AND o.id <> u.id) AS other_taken, " + columns + " FROM " + users
+                + " u WHERE u.tenant_id = ? AND u." + keyColumn + " = ?";
     }
 
     @Override
     public UpsertResult upsert(NewUser user, Instant now) {
         checkUser(user.tenantId(), user.email(), user.mobile(), user.name(), user.role(), user.permissions());
-        String key = user.keyedByEmail() ? user.email() : user.mobile();
+        boolean byEmail = user.keyedByEmail();
+        String key = byEmail ? user.email() : user.mobile();
+        String other = byEmail ? user.mobile() : user.email();
         return jdbc.call(STORE, connection -> {
             for (int attempt = 0; attempt < UPSERT_ATTEMPTS; attempt++) {
                 boolean uniqueViolation = false;
                 try (PreparedStatement statement =
-                        connection.prepareStatement(user.keyedByEmail() ? upsertByEmail : upsertByMobile)) {
+                        connection.prepareStatement(byEmail ? upsertByEmail : upsertByMobile)) {
                     int i = 1;
                     statement.setObject(i++, user.id());
                     statement.setString(i++, user.tenantId());
@@ -110,12 +126,12 @@ public final class PostgresUserDatabase implements UserDatabase {
                     statement.setArray(i++, textArray(connection, user.permissions()));
                     Jdbc.setInstant(statement, i++, now);
                     Jdbc.setInstant(statement, i++, now);
+                    statement.setString(i++, other);
                     statement.setString(i++, user.tenantId());
                     statement.setString(i, key);
-                    try (ResultSet rows = statement.executeQuery()) {
-                        if (rows.next()) {
-                            return new UpsertResult(readUser(rows), rows.getBoolean("created"));
-                        }
+                    Optional<UpsertResult> result = readUpsert(statement, byEmail);
+                    if (result.isPresent()) {
+                        return result.get();
                     }
                 } catch (SQLException e) {
                     if (!"23505".equals(e.getSQLState())) {
@@ -123,18 +139,35 @@ public final class PostgresUserDatabase implements UserDatabase {
                     }
                     uniqueViolation = true;
                 }
-                Optional<User> existing = selectOne(
-                        connection, user.keyedByEmail() ? selectByEmail : selectByMobile, user.tenantId(), key);
-                if (existing.isPresent()) {
-                    return new UpsertResult(existing.get(), false);
+                try (PreparedStatement statement =
+                        connection.prepareStatement(byEmail ? existingByEmail : existingByMobile)) {
+                    statement.setString(1, other);
+                    statement.setString(2, user.tenantId());
+                    statement.setString(3, key);
+                    Optional<UpsertResult> existing = readUpsert(statement, byEmail);
+                    if (existing.isPresent()) {
+                        return existing.get();
+                    }
                 }
                 if (uniqueViolation) {
-                    throw conflict(user.keyedByEmail() ? "mobile number" : "email address");
+                    throw conflict(byEmail ? "mobile number" : "email address");
                 }
                 // The conflicting user changed its key between our two statements: try again.
             }
             throw AuthException.unavailable("PostgreSQL user store: upsert kept racing with concurrent updates", null);
         });
+    }
+
+    private static Optional<UpsertResult> readUpsert(PreparedStatement statement, boolean byEmail) throws SQLException {
+        try (ResultSet rows = statement.executeQuery()) {
+            if (!rows.next()) {
+                return Optional.empty();
+            }
+            if (rows.getBoolean("other_taken")) {
+                throw conflict(byEmail ? "mobile number" : "email address");
+            }
+            return Optional.of(new UpsertResult(readUser(rows), rows.getBoolean("created")));
+        }
     }
 
     @Override
