@@ -121,6 +121,11 @@ final class ExpiringMap<V> {
         return size.get();
     }
 
+    /** Marks in the expiry index; equals {@link #size()} whenever no write is in progress. */
+    int indexedCount() {
+        return byExpiry.size();
+    }
+
     private V apply(String key, V before, BiFunction<String, V, V> update) {
         V after = update.apply(key, before);
         if (before == null && after != null) {

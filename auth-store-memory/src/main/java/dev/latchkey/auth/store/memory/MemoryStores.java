@@ -1,7 +1,7 @@
 package dev.latchkey.auth.store.memory;
 
 /**
- * The three in-memory stores together, for wiring an {@code AuthFacade} in one line:
+ * The in-memory stores together, for wiring an {@code AuthFacade} in one line:
  *
  * <pre>{@code
  * MemoryStores stores = MemoryStores.create();
@@ -9,6 +9,7 @@ package dev.latchkey.auth.store.memory;
  *         .userDatabase(stores.userDatabase())
  *         .otpStore(stores.otpStore())
  *         .sessionStore(stores.sessionStore())
+ *         .revocationList(stores.revocationList())
  *         ...
  * }</pre>
  *
@@ -18,16 +19,23 @@ public final class MemoryStores {
     private final MemoryUserDatabase userDatabase;
     private final MemoryOTPStore otpStore;
     private final MemorySessionStore sessionStore;
+    private final MemoryRevocationList revocationList;
 
-    private MemoryStores(MemoryUserDatabase userDatabase, MemoryOTPStore otpStore, MemorySessionStore sessionStore) {
+    private MemoryStores(
+            MemoryUserDatabase userDatabase,
+            MemoryOTPStore otpStore,
+            MemorySessionStore sessionStore,
+            MemoryRevocationList revocationList) {
         this.userDatabase = userDatabase;
         this.otpStore = otpStore;
         this.sessionStore = sessionStore;
+        this.revocationList = revocationList;
     }
 
     /** Empty stores with the default bounds. */
     public static MemoryStores create() {
-        return new MemoryStores(new MemoryUserDatabase(), new MemoryOTPStore(), new MemorySessionStore());
+        return new MemoryStores(
+                new MemoryUserDatabase(), new MemoryOTPStore(), new MemorySessionStore(), new MemoryRevocationList());
     }
 
     public MemoryUserDatabase userDatabase() {
@@ -40,5 +48,10 @@ public final class MemoryStores {
 
     public MemorySessionStore sessionStore() {
         return sessionStore;
+    }
+
+    /** An optional deny-list for access tokens of signed-out sessions; pass it to the builder to use it. */
+    public MemoryRevocationList revocationList() {
+        return revocationList;
     }
 }
