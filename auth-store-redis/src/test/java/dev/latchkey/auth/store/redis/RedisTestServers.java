@@ -1,0 +1,294 @@
+package dev.latchkey.auth.store.redis;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * The real Redis servers the tests run against.
+ *
+ * <p>Standalone: {@code LATCHKEY_TEST_REDIS_URL}, else {@code redis://127.0.0.1:6379}. Cluster: the nodes in {@code
+ * LATCHKEY_TEST_REDIS_CLUSTER} ({@code host:port,host:port,...}), else a 3-master cluster on 127.0.0.1:7101-7103 that
+ * is reused if it is already up and healthy, and otherwise started here with {@code redis-server} and {@code redis-cli
+ * --cluster create} and shut down (its files removed) when the test JVM exits. When a server cannot be reached or
+ * started, the tests fail with a message saying what to start; they never skip.
+ */
+final class RedisTestServers {
+    static final String STANDALONE_URL = envOr("LATCHKEY_TEST_REDIS_URL", "redis://127.0.0.1:6379");
+    private static final List<Integer> CLUSTER_PORTS = List.of(7101, 7102, 7103);
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
+
+    private static UnifiedJedis standalone;
+    private static UnifiedJedis cluster;
+
+    private RedisTestServers() {}
+
+    /** A key prefix no other test class or run shares, so runs against one server never collide. */
+    static String uniquePrefix(Class<?> testClass) {
+        return "latchkey-test:" + testClass.getSimpleName() + ":" + UUID.randomUUID() + ":";
+    }
+
+    /** The shared standalone client; fails the calling test when Redis is not reachable. */
+    static synchronized UnifiedJedis standalone() {
+        if (standalone == null) {
+            JedisPooled client = RedisClients.fromUrl(STANDALONE_URL);
+            try {
+                client.ping();
+            } catch (RuntimeException e) {
+                client.close();
+                throw new AssertionError(
+                        "Redis is not reachable at " + STANDALONE_URL
+                                + ": start one (redis-server --port 6379) or set LATCHKEY_TEST_REDIS_URL",
+                        e);
+            }
+            standalone = client;
+        }
+        return standalone;
+    }
+
+    /** The shared cluster client; starts a local 3-master cluster when none is configured or running. */
+    static synchronized UnifiedJedis cluster() {
+        if (cluster == null) {
+            String configured = System.getenv("LATCHKEY_TEST_REDIS_CLUSTER");
+            Set<HostAndPort> nodes = new LinkedHashSet<>();
+            if (configured != null && !configured.isBlank()) {
+                for (String node : configured.split(",")) {
+                    nodes.add(HostAndPort.from(node.trim()));
+                }
+            } else {
+                LocalCluster.ensureRunning();
+                CLUSTER_PORTS.forEach(port -> nodes.add(new HostAndPort("127.0.0.1", port)));
+            }
+            cluster = new JedisCluster(nodes, clientConfig(Duration.ofSeconds(2)));
+        }
+        return cluster;
+    }
+
+    /** Deletes every key under the prefix on a standalone server (test data would otherwise live for its TTL). */
+    static void deleteKeys(UnifiedJedis client, String prefix) {
+        String cursor = ScanParams.SCAN_POINTER_START;
+        ScanParams match = new ScanParams().match(prefix + "*").count(500);
+        do {
+            ScanResult<String> page = client.scan(cursor, match);
+            page.getResult().forEach(client::del);
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+    }
+
+    /** Deletes every key under the prefix on every master of a cluster. */
+    static void deleteClusterKeys(UnifiedJedis client, String prefix) {
+        for (ConnectionPool node : ((JedisCluster) client).getClusterNodes().values()) {
+            try (Connection connection = node.getResource()) {
+                Jedis jedis = new Jedis(connection);
+                String cursor = ScanParams.SCAN_POINTER_START;
+                ScanParams match = new ScanParams().match(prefix + "*").count(500);
+                do {
+                    ScanResult<String> page = jedis.scan(cursor, match);
+                    page.getResult().forEach(jedis::del);
+                    cursor = page.getCursor();
+                } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+            }
+        }
+    }
+
+    /** Every key under the prefix, on a standalone server. */
+    static List<String> keys(UnifiedJedis client, String prefix) {
+        List<String> keys = new ArrayList<>();
+        String cursor = ScanParams.SCAN_POINTER_START;
+        ScanParams match = new ScanParams().match(prefix + "*").count(500);
+        do {
+            ScanResult<String> page = client.scan(cursor, match);
+            keys.addAll(page.getResult());
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        return keys;
+    }
+
+    static JedisClientConfig clientConfig(Duration timeout) {
+        return DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis((int) timeout.toMillis())
+                .socketTimeoutMillis((int) timeout.toMillis())
+                .build();
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new AssertionError("no free local port", e);
+        }
+    }
+
+    /** Starts a throwaway, non-persistent redis-server on the port, in the directory. */
+    static void startServer(int port, Path dir, String... extraArgs) {
+        List<String> command = new ArrayList<>(List.of(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--daemonize",
+                "yes",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString(),
+                "--pidfile",
+                dir.resolve("redis-" + port + ".pid").toString(),
+                "--logfile",
+                dir.resolve("redis-" + port + ".log").toString()));
+        command.addAll(List.of(extraArgs));
+        run(command);
+        awaitPing(port);
+    }
+
+    /** Stops the server on the port without saving; returns once it no longer answers. */
+    static void stopServer(int port) {
+        try (Jedis jedis = new Jedis(new HostAndPort("127.0.0.1", port), clientConfig(Duration.ofSeconds(2)))) {
+            jedis.shutdown();
+        } catch (RuntimeException alreadyGone) {
+            // SHUTDOWN closes the connection without a reply, which Jedis may report as an error.
+        }
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        while (answers(port)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("redis-server on port " + port + " did not stop");
+            }
+            pause();
+        }
+    }
+
+    static boolean answers(int port) {
+        try (Jedis jedis = new Jedis(new HostAndPort("127.0.0.1", port), clientConfig(Duration.ofMillis(500)))) {
+            return "PONG".equals(jedis.ping());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static void awaitPing(int port) {
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        while (!answers(port)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("redis-server on port " + port + " did not start");
+            }
+            pause();
+        }
+    }
+
+    static String run(List<String> command) {
+        try {
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new AssertionError("command failed: " + String.join(" ", command) + "\n" + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new AssertionError(
+                    "cannot run " + command.get(0) + " (is redis-server installed? apt-get install redis-server)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new AssertionError("cannot remove " + dir, e);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    private static String envOr(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    /** The local 3-master cluster on 7101-7103. */
+    private static final class LocalCluster {
+        static void ensureRunning() {
+            if (CLUSTER_PORTS.stream().allMatch(LocalCluster::clusterOk)) {
+                return;
+            }
+            if (CLUSTER_PORTS.stream().anyMatch(RedisTestServers::answers)) {
+                throw new AssertionError("ports " + CLUSTER_PORTS + " answer but are not a healthy Redis Cluster; "
+                        + "stop what runs there or set LATCHKEY_TEST_REDIS_CLUSTER");
+            }
+            Path dir;
+            try {
+                dir = Files.createTempDirectory("latchkey-redis-cluster");
+            } catch (IOException e) {
+                throw new AssertionError("cannot create a directory for the cluster", e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                CLUSTER_PORTS.forEach(RedisTestServers::stopServer);
+                deleteRecursively(dir);
+            }));
+            for (int port : CLUSTER_PORTS) {
+                startServer(
+                        port,
+                        dir,
+                        "--cluster-enabled",
+                        "yes",
+                        "--cluster-config-file",
+                        dir.resolve("nodes-" + port + ".conf").toString());
+            }
+            List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+            CLUSTER_PORTS.forEach(port -> create.add("127.0.0.1:" + port));
+            create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+            run(create);
+            long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+            while (!CLUSTER_PORTS.stream().allMatch(LocalCluster::clusterOk)) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the local Redis Cluster did not reach cluster_state:ok");
+                }
+                pause();
+            }
+        }
+
+        private static boolean clusterOk(int port) {
+            try (Jedis jedis = new Jedis(new HostAndPort("127.0.0.1", port), clientConfig(Duration.ofMillis(500)))) {
+                return jedis.clusterInfo().contains("cluster_state:ok");
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+    }
+}
