@@ -1,5 +1,6 @@
 package dev.latchkey.auth.store.redis;
 
+import dev.latchkey.auth.spi.RevocationList;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -10,19 +11,17 @@ import redis.clients.jedis.params.SetParams;
  * A deny list for access tokens, by session id or {@code jti}, shared by every instance of an application.
  *
  * <p>Access tokens are self-contained and stay valid until they expire; signing out must stop them sooner (ASVS 5.0
- * V7.4, session termination). An entry lives only as long as a token carrying the id
- * could still be accepted: until its expiry plus the verifier's maximum clock skew, after which Redis drops it, so
- * the list never grows beyond the tokens currently in circulation. Each check is one {@code EXISTS}: one round trip.
+ * V7.4, session termination). An entry lives only as long as a token carrying the id could still be accepted: until
+ * the {@code expiresAt} the caller passes (for the core, the access-token lifetime plus its clock-skew leeway). Redis
+ * then drops it, so the list never holds more than the tokens still in circulation. Each check is one {@code EXISTS}:
+ * one round trip.
  *
  * <p>Keys, below the prefix ({@code latchkey:} by default): {@code revoked:{<id>}}, a string {@code 1} with a TTL.
  *
  * <p>Thread-safe. Close it only if it was made by {@link #fromUrl}; a list built on the host's client never closes
  * that client.
  */
-public final class RedisRevocationList implements AutoCloseable {
-    /** The core accepts at most 60 s of clock skew on {@code exp} (the leeway of RFC 7519 §4.1.4), so entries outlive it. */
-    public static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(60);
-
+public final class RedisRevocationList implements RevocationList, AutoCloseable {
     private final RedisAccess redis;
 
     /** A list on the host's client with the default key prefix {@code latchkey:}. */
@@ -44,37 +43,44 @@ public final class RedisRevocationList implements AutoCloseable {
      * {@link #close()} closes that client.
      */
     public static RedisRevocationList fromUrl(String redisUrl) {
-        UnifiedJedis client =
-                RedisClients.fromUrl(redisUrl, RedisClients.DEFAULT_TIMEOUT, RedisClients.DEFAULT_TIMEOUT);
-        return new RedisRevocationList(
-                new RedisAccess(client, true, RedisAccess.DEFAULT_KEY_PREFIX, "Redis revocation list"));
+        return fromUrl(
+                redisUrl, RedisClients.DEFAULT_TIMEOUT, RedisClients.DEFAULT_TIMEOUT, RedisAccess.DEFAULT_KEY_PREFIX);
+    }
+
+    /** A list with its own client for {@code REDIS_URL}; {@link #close()} closes that client. */
+    public static RedisRevocationList fromUrl(
+            String redisUrl, Duration connectTimeout, Duration socketTimeout, String keyPrefix) {
+        UnifiedJedis client = RedisClients.fromUrl(redisUrl, connectTimeout, socketTimeout);
+        return new RedisRevocationList(new RedisAccess(client, true, keyPrefix, "Redis revocation list"));
     }
 
     /**
-     * Revokes every token carrying {@code id} (a session id or a {@code jti}) until {@code expiresAt}, the latest
-     * expiry of such a token. Does nothing when even the latest token is already past its expiry and the skew.
+     * Denies every token carrying {@code id} (a session id or a {@code jti}) until {@code expiresAt}, the latest moment
+     * such a token could still be accepted. Does nothing when that moment has already passed.
      *
-     * @param now the current time, from the same clock the tokens were issued by
+     * @param now the current time, from the clock the tokens are checked against
      */
+    @Override
     public void revoke(String id, Instant expiresAt, Instant now) {
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(now, "now");
         String key = key(id);
-        Instant keepUntil = expiresAt.plus(MAX_CLOCK_SKEW);
-        if (!keepUntil.isAfter(now)) {
+        if (!expiresAt.isAfter(now)) {
             return;
         }
-        long ttl = RedisTime.ttlMillis(now, keepUntil);
+        long ttl = RedisTime.ttlMillis(now, expiresAt);
         redis.call(client -> client.set(key, "1", SetParams.setParams().px(ttl)));
     }
 
     /** {@code true} if a token carrying {@code id} has been revoked and could still be presented. One round trip. */
+    @Override
     public boolean isRevoked(String id) {
         String key = key(id);
         return redis.call(client -> client.exists(key));
     }
 
     /** {@code PING}; throws {@code UNAVAILABLE} when Redis does not answer within the client's timeout. */
+    @Override
     public void ping() {
         redis.ping();
     }
