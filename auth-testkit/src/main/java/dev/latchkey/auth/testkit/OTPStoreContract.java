@@ -43,10 +43,21 @@ public abstract class OTPStoreContract {
     private static final Instant BASE = Instant.parse("2030-01-01T00:00:00Z");
     private static final Duration LIFETIME = Duration.ofMinutes(5);
     private static final int THREADS = 50;
+    /** Default for {@link #concurrencyRounds()}. */
+    protected static final int DEFAULT_CONCURRENCY_ROUNDS = 10;
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** The store under test. */
     protected abstract OTPStore otpStore();
+
+    /**
+     * How many times each concurrency case runs, each time on fresh keys. A race window is narrow, so one run may
+     * miss it; repeating makes a non-atomic store fail reliably. Defaults to {@value #DEFAULT_CONCURRENCY_ROUNDS}.
+     */
+    protected int concurrencyRounds() {
+        return DEFAULT_CONCURRENCY_ROUNDS;
+    }
 
     @Test
     public void savedChallengeCanBeFound() {
@@ -303,44 +314,50 @@ public abstract class OTPStoreContract {
 
     @Test
     public void verifyMatchesAtMostOnceUnderConcurrency() {
-        String key = newKey();
-        String hash = newHash();
-        otpStore().saveChallenge(challenge(key, hash, 5));
+        for (int round = 0; round < concurrencyRounds(); round++) {
+            String key = newKey();
+            String hash = newHash();
+            otpStore().saveChallenge(challenge(key, hash, 5));
 
-        List<CodeCheck> results =
-                ConcurrentRunner.runConcurrently(THREADS, i -> otpStore().verify(key, hash, at(1)));
+            List<CodeCheck> results =
+                    ConcurrentRunner.runConcurrently(THREADS, i -> otpStore().verify(key, hash, at(1)));
 
-        assertThat(results).filteredOn(r -> r == CodeCheck.MATCHED).hasSize(1);
-        assertThat(results).filteredOn(r -> r == CodeCheck.ABSENT).hasSize(THREADS - 1);
+            assertThat(results).filteredOn(r -> r == CodeCheck.MATCHED).hasSize(1);
+            assertThat(results).filteredOn(r -> r == CodeCheck.ABSENT).hasSize(THREADS - 1);
+        }
     }
 
     @Test
     public void wrongGuessesAreAllCountedUnderConcurrency() {
-        String key = newKey();
-        String hash = newHash();
-        otpStore().saveChallenge(challenge(key, hash, 5));
+        for (int round = 0; round < concurrencyRounds(); round++) {
+            String key = newKey();
+            String hash = newHash();
+            otpStore().saveChallenge(challenge(key, hash, 5));
 
-        List<CodeCheck> results =
-                ConcurrentRunner.runConcurrently(THREADS, i -> otpStore().verify(key, newHash(), at(1)));
+            List<CodeCheck> results =
+                    ConcurrentRunner.runConcurrently(THREADS, i -> otpStore().verify(key, newHash(), at(1)));
 
-        assertThat(results).filteredOn(r -> r == CodeCheck.MISMATCHED).hasSize(5);
-        assertThat(results).filteredOn(r -> r == CodeCheck.LOCKED).hasSize(THREADS - 5);
-        assertThat(otpStore().verify(key, hash, at(2))).isEqualTo(CodeCheck.LOCKED);
-        assertThat(otpStore().findChallenge(key, at(3)))
-                .hasValueSatisfying(c -> assertThat(c.attempts()).isEqualTo(5));
+            assertThat(results).filteredOn(r -> r == CodeCheck.MISMATCHED).hasSize(5);
+            assertThat(results).filteredOn(r -> r == CodeCheck.LOCKED).hasSize(THREADS - 5);
+            assertThat(otpStore().verify(key, hash, at(2))).isEqualTo(CodeCheck.LOCKED);
+            assertThat(otpStore().findChallenge(key, at(3)))
+                    .hasValueSatisfying(c -> assertThat(c.attempts()).isEqualTo(5));
+        }
     }
 
     @Test
     public void incrementCountsEveryHitUnderConcurrency() {
-        String key = newKey();
-        Duration window = Duration.ofMinutes(10);
+        for (int round = 0; round < concurrencyRounds(); round++) {
+            String key = newKey();
+            Duration window = Duration.ofMinutes(10);
 
-        List<Counter> results =
-                ConcurrentRunner.runConcurrently(THREADS, i -> otpStore().increment(key, window, at(1)));
+            List<Counter> results =
+                    ConcurrentRunner.runConcurrently(THREADS, i -> otpStore().increment(key, window, at(1)));
 
-        assertThat(results).extracting(Counter::count).containsExactlyInAnyOrder(oneTo(THREADS));
-        assertThat(results).extracting(Counter::resetAt).containsOnly(at(1).plus(window));
-        assertThat(otpStore().peek(key, at(2))).isEqualTo(new Counter(THREADS, at(1).plus(window)));
+            assertThat(results).extracting(Counter::count).containsExactlyInAnyOrder(oneTo(THREADS));
+            assertThat(results).extracting(Counter::resetAt).containsOnly(at(1).plus(window));
+            assertThat(otpStore().peek(key, at(2))).isEqualTo(new Counter(THREADS, at(1).plus(window)));
+        }
     }
 
     @Test

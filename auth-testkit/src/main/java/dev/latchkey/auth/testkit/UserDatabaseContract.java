@@ -48,9 +48,19 @@ import org.junit.jupiter.api.Test;
 public abstract class UserDatabaseContract {
     private static final Instant BASE = Instant.parse("2030-01-01T00:00:00Z");
     private static final int THREADS = 16;
+    /** Default for {@link #concurrencyRounds()}. */
+    protected static final int DEFAULT_CONCURRENCY_ROUNDS = 10;
 
     /** The store under test. */
     protected abstract UserDatabase userDatabase();
+
+    /**
+     * How many times each concurrency case runs, each time on fresh keys. A race window is narrow, so one run may
+     * miss it; repeating makes a non-atomic store fail reliably. Defaults to {@value #DEFAULT_CONCURRENCY_ROUNDS}.
+     */
+    protected int concurrencyRounds() {
+        return DEFAULT_CONCURRENCY_ROUNDS;
+    }
 
     /**
      * The finest unit of time the store keeps. The contract only passes instants already truncated to this unit,
@@ -179,21 +189,23 @@ public abstract class UserDatabaseContract {
 
     @Test
     public void concurrentUpsertsOfOneKeyCreateExactlyOneUser() {
-        String email = newEmail();
+        for (int round = 0; round < concurrencyRounds(); round++) {
+            String email = newEmail();
 
-        List<UpsertResult> results = ConcurrentRunner.runConcurrently(THREADS, i -> userDatabase()
-                .upsert(new NewUser(UUID.randomUUID(), tenant, email, null, "n" + i, "member", Set.of()), at(1)));
+            List<UpsertResult> results = ConcurrentRunner.runConcurrently(THREADS, i -> userDatabase()
+                    .upsert(new NewUser(UUID.randomUUID(), tenant, email, null, "n" + i, "member", Set.of()), at(1)));
 
-        assertThat(results).filteredOn(UpsertResult::created).hasSize(1);
-        UUID winner = results.stream()
-                .filter(UpsertResult::created)
-                .findFirst()
-                .orElseThrow()
-                .user()
-                .id();
-        assertThat(results).allSatisfy(r -> assertThat(r.user().id()).isEqualTo(winner));
-        assertThat(userDatabase().findByEmail(tenant, email))
-                .hasValueSatisfying(u -> assertThat(u.id()).isEqualTo(winner));
+            assertThat(results).filteredOn(UpsertResult::created).hasSize(1);
+            UUID winner = results.stream()
+                    .filter(UpsertResult::created)
+                    .findFirst()
+                    .orElseThrow()
+                    .user()
+                    .id();
+            assertThat(results).allSatisfy(r -> assertThat(r.user().id()).isEqualTo(winner));
+            assertThat(userDatabase().findByEmail(tenant, email))
+                    .hasValueSatisfying(u -> assertThat(u.id()).isEqualTo(winner));
+        }
     }
 
     @Test
@@ -211,34 +223,37 @@ public abstract class UserDatabaseContract {
 
     @Test
     public void concurrentUpdatesClaimingOneEmailLetExactlyOneWin() {
-        List<User> users = new ArrayList<>();
-        for (int i = 0; i < THREADS; i++) {
-            users.add(createUser(newEmail(), null, at(1)));
-        }
-        String contested = newEmail();
-
-        List<Boolean> won = ConcurrentRunner.runConcurrently(THREADS, i -> {
-            User user = users.get(i);
-            try {
-                userDatabase()
-                        .update(
-                                user.withProfile(
-                                        contested, user.mobile(), user.name(), user.role(), user.permissions()),
-                                at(2));
-                return true;
-            } catch (AuthException e) {
-                assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFLICT);
-                return false;
+        for (int round = 0; round < concurrencyRounds(); round++) {
+            List<User> users = new ArrayList<>();
+            for (int i = 0; i < THREADS; i++) {
+                users.add(createUser(newEmail(), null, at(1)));
             }
-        });
+            String contested = newEmail();
 
-        assertThat(won).filteredOn(Boolean::booleanValue).hasSize(1);
-        UUID winner = users.get(won.indexOf(true)).id();
-        assertThat(userDatabase().findByEmail(tenant, contested))
-                .hasValueSatisfying(u -> assertThat(u.id()).isEqualTo(winner));
-        for (int i = 0; i < THREADS; i++) {
-            if (!won.get(i)) {
-                assertThat(userDatabase().findById(tenant, users.get(i).id())).contains(users.get(i));
+            List<Boolean> won = ConcurrentRunner.runConcurrently(THREADS, i -> {
+                User user = users.get(i);
+                try {
+                    userDatabase()
+                            .update(
+                                    user.withProfile(
+                                            contested, user.mobile(), user.name(), user.role(), user.permissions()),
+                                    at(2));
+                    return true;
+                } catch (AuthException e) {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFLICT);
+                    return false;
+                }
+            });
+
+            assertThat(won).filteredOn(Boolean::booleanValue).hasSize(1);
+            UUID winner = users.get(won.indexOf(true)).id();
+            assertThat(userDatabase().findByEmail(tenant, contested))
+                    .hasValueSatisfying(u -> assertThat(u.id()).isEqualTo(winner));
+            for (int i = 0; i < THREADS; i++) {
+                if (!won.get(i)) {
+                    assertThat(userDatabase().findById(tenant, users.get(i).id()))
+                            .contains(users.get(i));
+                }
             }
         }
     }
