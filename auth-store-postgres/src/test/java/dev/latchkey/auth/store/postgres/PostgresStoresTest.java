@@ -1,0 +1,199 @@
+package dev.latchkey.auth.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariConfig;
+import dev.latchkey.auth.AuthException;
+import dev.latchkey.auth.ErrorCode;
+import dev.latchkey.auth.spi.OtpChallenge;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PostgresStoresTest {
+    private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
+    private final String schema = TestPostgres.uniqueSchema("conv");
+
+    @AfterEach
+    void dropSchema() {
+        TestPostgres.dropSchema(schema);
+    }
+
+    @Test
+    void poolDefaultsAreThoseOfTheOriginalSystemPlusAStatementTimeout() {
+        HikariConfig config = PostgresStores.builder().poolConfig(DatabaseUrl.parse("postgresql://u:pw@h:5432/db"));
+
+        assertThat(config.getMaximumPoolSize()).isEqualTo(20);
+        assertThat(config.getConnectionTimeout()).isEqualTo(2000);
+        assertThat(config.getJdbcUrl()).isEqualTo("jdbc:postgresql://h:5432/db");
+        assertThat(config.getUsername()).isEqualTo("u");
+        assertThat(config.getPassword()).isEqualTo("pw");
+        assertThat(config.getDataSourceProperties())
+                .containsEntry("options", "-c statement_timeout=5000")
+                .containsEntry("connectTimeout", 2)
+                .containsEntry("socketTimeout", 10)
+                .containsEntry("logServerErrorDetail", false);
+    }
+
+    @Test
+    void everyPoolSettingIsConfigurable() {
+        HikariConfig config = PostgresStores.builder()
+                .maxPoolSize(7)
+                .minIdle(1)
+                .connectionTimeout(Duration.ofMillis(1500))
+                .statementTimeout(Duration.ofSeconds(3))
+                .socketTimeout(Duration.ofSeconds(30))
+                .username("other")
+                .password("secret")
+                .poolConfig(DatabaseUrl.parse("postgresql://u:pw@h:5432/db"));
+
+        assertThat(config.getMaximumPoolSize()).isEqualTo(7);
+        assertThat(config.getMinimumIdle()).isEqualTo(1);
+        assertThat(config.getConnectionTimeout()).isEqualTo(1500);
+        assertThat(config.getUsername()).isEqualTo("other");
+        assertThat(config.getPassword()).isEqualTo("secret");
+        assertThat(config.getDataSourceProperties())
+                .containsEntry("options", "-c statement_timeout=3000")
+                .containsEntry("connectTimeout", 2)
+                .containsEntry("socketTimeout", 30);
+    }
+
+    @Test
+    void statementTimeoutIsEnforcedByTheServerAndReportedUnavailable() throws Exception {
+        try (PostgresStores stores = TestPostgres.ownPool()
+                .schema(schema)
+                .statementTimeout(Duration.ofMillis(300))
+                .build()) {
+            stores.migrate();
+            String key = "locked-" + schema;
+            stores.otp().saveChallenge(new OtpChallenge(key, "h", NOW, NOW.plusSeconds(60), 0, 5));
+            try (Connection blocker = TestPostgres.connect();
+                    Statement statement = blocker.createStatement()) {
+                blocker.setAutoCommit(false);
+                statement.execute(
+                        "SELECT 1 FROM \"" + schema + "\".otp_challenges WHERE key = '" + key + "' FOR UPDATE");
+
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> stores.otp().verify(key, "h", NOW))
+                        .isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.getMessage())
+                                .contains("57014"));
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+                blocker.rollback();
+            }
+            // The cancelled statement left its connection usable.
+            assertThat(stores.otp().findChallenge(key, NOW)).isPresent();
+        }
+    }
+
+    @Test
+    void pingReportsLatencyAndPoolUsageIsExposedForAnOwnedPool() {
+        try (PostgresStores stores =
+                TestPostgres.ownPool().schema(schema).maxPoolSize(3).build()) {
+            Duration latency = stores.ping();
+
+            assertThat(latency).isPositive().isLessThan(Duration.ofSeconds(2));
+            PostgresStores.PoolUsage usage = stores.poolUsage().orElseThrow();
+            assertThat(usage.total()).isBetween(1, 3);
+            assertThat(usage.active()).isZero();
+            assertThat(usage.idle()).isEqualTo(usage.total());
+            assertThat(usage.waiting()).isZero();
+        }
+    }
+
+    @Test
+    void closeClosesOnlyThePoolItCreated() {
+        PostgresStores hosted = PostgresStores.builder()
+                .dataSource(TestPostgres.sharedDataSource())
+                .schema(schema)
+                .build();
+        hosted.ping();
+        hosted.close();
+        assertThat(TestPostgres.sharedDataSource().isClosed()).isFalse();
+        assertThat(hosted.poolUsage()).isEmpty();
+        hosted.ping();
+
+        PostgresStores owning = TestPostgres.ownPool().schema(schema).build();
+        owning.ping();
+        owning.close();
+        owning.close();
+        assertThatThrownBy(owning::ping).isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.errorCode())
+                .isEqualTo(ErrorCode.UNAVAILABLE));
+    }
+
+    @Test
+    void storesUseTheAutocommitModeTheyNeedAndGiveTheHostsModeBack() throws Exception {
+        try (var pool = new com.zaxxer.hikari.HikariDataSource(manualCommitConfig())) {
+            PostgresStores stores =
+                    PostgresStores.builder().dataSource(pool).schema(schema).build();
+            stores.otp().saveChallenge(new OtpChallenge("k", "h", NOW, NOW.plusSeconds(60), 0, 5));
+
+            try (Connection other = TestPostgres.connect();
+                    Statement statement = other.createStatement();
+                    ResultSet rows = statement.executeQuery(
+                            "SELECT count(*) FROM \"" + schema + "\".otp_challenges WHERE key = 'k'")) {
+                rows.next();
+                assertThat(rows.getInt(1))
+                        .as("committed, visible to another session")
+                        .isEqualTo(1);
+            }
+            try (Connection borrowed = pool.getConnection()) {
+                assertThat(borrowed.getAutoCommit()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void fromEnvNeedsDatabaseUrlAndBuilderNeedsExactlyOneSource() {
+        assertThatThrownBy(() -> PostgresStores.fromEnv(Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("DATABASE_URL");
+        assertThatThrownBy(() -> PostgresStores.builder().build()).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PostgresStores.builder()
+                        .dataSource(TestPostgres.sharedDataSource())
+                        .databaseUrl("postgresql://h/db")
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PostgresStores.builder()
+                        .dataSource(TestPostgres.sharedDataSource())
+                        .password("x")
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatCode(() -> PostgresStores.builder().schema("bad-name")).doesNotThrowAnyException();
+        assertThatThrownBy(() -> PostgresStores.builder()
+                        .dataSource(TestPostgres.sharedDataSource())
+                        .schema("bad-name")
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PostgresStores.builder().connectionTimeout(Duration.ofMillis(10)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void fromEnvBuildsWithoutConnecting() {
+        try (PostgresStores stores =
+                PostgresStores.fromEnv(Map.of("DATABASE_URL", "postgresql://u:pw@127.0.0.1:1/db"))) {
+            assertThat(stores.poolUsage()).isPresent();
+        }
+    }
+
+    private static HikariConfig manualCommitConfig() {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(TestPostgres.server().jdbcUrl());
+        if (TestPostgres.server().user() != null) {
+            config.setUsername(TestPostgres.server().user());
+        }
+        if (TestPostgres.server().password() != null) {
+            config.setPassword(TestPostgres.server().password());
+        }
+        config.setAutoCommit(false);
+        config.setMaximumPoolSize(1);
+        return config;
+    }
+}
