@@ -37,6 +37,10 @@ public final class MemoryRevocationList implements RevocationList {
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(now, "now");
+        if (!expiresAt.isAfter(now)) {
+            // Every token of the session has expired already; an entry would only take a slot.
+            return;
+        }
         deniedUntil.compute(
                 sessionId,
                 now,

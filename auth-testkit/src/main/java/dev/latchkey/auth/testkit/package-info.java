@@ -1,0 +1,17 @@
+/**
+ * Contract test suites for Latchkey stores. A store author extends, from their own test sources, one abstract class
+ * per interface they implement and returns the store under test:
+ *
+ * <ul>
+ *   <li>{@link dev.latchkey.auth.testkit.UserDatabaseContract}: {@code userDatabase()}
+ *   <li>{@link dev.latchkey.auth.testkit.OTPStoreContract}: {@code otpStore()}
+ *   <li>{@link dev.latchkey.auth.testkit.SessionStoreContract}: {@code sessionStore()}
+ *   <li>{@link dev.latchkey.auth.testkit.RevocationListContract}: {@code revocationList()}
+ * </ul>
+ *
+ * <p>The suites never sleep and never read a clock: instants are a fixed base plus offsets. Every test generates its
+ * own keys, tenants and ids, so the suites run against a shared, non-empty database without cleanup. The concurrency
+ * cases (many threads consuming one code, counting wrong guesses, incrementing one counter, rotating one refresh
+ * token, upserting one user) use {@link dev.latchkey.auth.testkit.ConcurrentRunner} and run several rounds each.
+ */
+package dev.latchkey.auth.testkit;
