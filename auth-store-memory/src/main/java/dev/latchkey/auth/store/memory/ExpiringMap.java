@@ -95,7 +95,7 @@ final class ExpiringMap<V> {
                 return entries.compute(key, (k, before) -> apply(k, before, update));
             } catch (Full stillFull) {
                 // Fail closed instead of evicting live entries: evicting throttle counters or pending challenges
-                // would reset attempt limits (OWASP ASVS 5.0 V6.3, NIST SP 800-63B-4 rate limiting).
+                // would reset attempt limits (OWASP ASVS 5.0 V6.3, NIST SP 800-63B-4 §3.2.2 rate limiting).
                 throw AuthException.unavailable(description + " is full (" + capacity + " entries)", null);
             }
         }
