@@ -13,6 +13,9 @@ import java.util.Optional;
  * return {@link CodeCheck#MATCHED} at most once, and N concurrent wrong guesses are all counted. A read-then-delete in
  * two steps is the bug this contract exists to rule out.
  *
+ * <p>Challenges and counters are separate namespaces: a challenge and a counter may share a key string without
+ * affecting each other (the core prefixes its keys anyway).
+ *
  * <p>Contract tests: {@code dev.latchkey.auth.testkit.OTPStoreContract}.
  */
 public interface OTPStore {
