@@ -211,7 +211,8 @@ public final class CachingUserDatabase implements UserDatabase {
         try {
             return cacheOperation.get();
         } catch (AuthException cacheDown) {
-            LOG.warn("user cache {} failed; using the database directly", action, cacheDown);
+            // One line, no stack trace: during an outage every lookup comes through here.
+            LOG.warn("user cache {} failed, using the database directly: {}", action, cacheDown.getCause());
             return null;
         }
     }

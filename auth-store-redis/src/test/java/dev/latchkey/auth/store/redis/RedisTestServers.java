@@ -23,6 +23,7 @@ import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -173,6 +174,10 @@ final class RedisTestServers {
         } catch (RuntimeException alreadyGone) {
             // SHUTDOWN closes the connection without a reply, which Jedis may report as an error.
         }
+        awaitStopped(port);
+    }
+
+    static void awaitStopped(int port) {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (answers(port)) {
             if (System.nanoTime() > deadline) {
@@ -182,9 +187,13 @@ final class RedisTestServers {
         }
     }
 
+    /** {@code true} if a server answers on the port at all; a refusal such as NOAUTH is an answer too. */
     static boolean answers(int port) {
         try (Jedis jedis = new Jedis(new HostAndPort("127.0.0.1", port), clientConfig(Duration.ofMillis(500)))) {
-            return "PONG".equals(jedis.ping());
+            jedis.ping();
+            return true;
+        } catch (JedisDataException refused) {
+            return true;
         } catch (RuntimeException e) {
             return false;
         }

@@ -1,0 +1,29 @@
+package dev.latchkey.auth.store.redis;
+
+import dev.latchkey.auth.spi.UserDatabase;
+import dev.latchkey.auth.store.memory.MemoryUserDatabase;
+import dev.latchkey.auth.testkit.UserDatabaseContract;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The cache in front of the memory database still meets the whole {@link UserDatabaseContract}. */
+class CachingUserDatabaseContractTest extends UserDatabaseContract {
+    private static final String PREFIX = RedisTestServers.uniquePrefix(CachingUserDatabaseContractTest.class);
+    private static UserDatabase database;
+
+    @BeforeAll
+    static void connect() {
+        database = new CachingUserDatabase(
+                new MemoryUserDatabase(), RedisTestServers.standalone(), CachingUserDatabase.DEFAULT_TTL, PREFIX);
+    }
+
+    @AfterAll
+    static void removeTestKeys() {
+        RedisTestServers.deleteKeys(RedisTestServers.standalone(), PREFIX);
+    }
+
+    @Override
+    protected UserDatabase userDatabase() {
+        return database;
+    }
+}
