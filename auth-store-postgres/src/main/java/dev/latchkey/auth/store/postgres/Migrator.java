@@ -29,7 +29,10 @@ final class Migrator {
     /** First key of the two-key advisory lock: "LtcK", so our lock cannot collide with an application's. */
     static final int LOCK_CLASS = 0x4c74634b;
 
-    /** Waiting for another instance's migration may take longer than the statement timeout of normal calls. */
+    /**
+     * Waiting for another instance's migration may take longer than the statement timeout of normal calls. (On the
+     * pool {@link PostgresStores} builds, the socket timeout still caps the wait, by default at 10 s.)
+     */
     private static final String MIGRATION_TIMEOUT = "60s";
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);

@@ -15,11 +15,14 @@ import javax.sql.DataSource;
  * DataSource} or on a HikariCP pool created from a {@code DATABASE_URL}.
  *
  * <pre>{@code
- * try (PostgresStores stores = PostgresStores.fromEnv(System.getenv())) {
- *     AuthFacade auth = AuthFacade.builder()
- *             .users(stores.users()).otpStore(stores.otp()).sessions(stores.sessions())
- *             ...
- * }
+ * PostgresStores stores = PostgresStores.fromEnv(System.getenv()); // close() on shutdown
+ * AuthFacade auth = AuthFacade.builder()
+ *         .settings(AuthSettings.fromEnv(System.getenv()))
+ *         .userDatabase(stores.users())
+ *         .otpStore(stores.otp())
+ *         .sessionStore(stores.sessions())
+ *         .otpSender(mySmsAndEmailSender)
+ *         .build();
  * }</pre>
  *
  * <p>{@link #close()} closes the pool only if this object created it; a host data source is never closed. Building
