@@ -1,0 +1,203 @@
+package dev.latchkey.examples;
+
+import com.sun.net.httpserver.HttpExchange;
+import dev.latchkey.auth.AuthException;
+import dev.latchkey.auth.AuthFacade;
+import dev.latchkey.auth.AuthPrincipal;
+import dev.latchkey.auth.ErrorCode;
+import dev.latchkey.auth.HealthReport;
+import dev.latchkey.auth.LoginResult;
+import dev.latchkey.auth.SessionView;
+import dev.latchkey.auth.SignOutScope;
+import dev.latchkey.auth.User;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * The HTTP endpoints of the original system, each a few lines over one facade call. Validation of tenants,
+ * destinations, codes and tokens is the facade's; this class only maps JSON to arguments and results to JSON.
+ */
+final class AuthEndpoints {
+    private static final String AUTHORIZATION = "Authorization";
+
+    private final AuthFacade auth;
+    private final StatsListener stats;
+    private final Clock clock;
+
+    AuthEndpoints(AuthFacade auth, StatsListener stats, Clock clock) {
+        this.auth = auth;
+        this.stats = stats;
+        this.clock = clock;
+    }
+
+    Router routes() {
+        return new Router()
+                .add("POST", "/api/auth/send-otp", this::sendOtp)
+                .add("POST", "/api/auth/verify-otp", this::verifyOtp)
+                .add("POST", "/api/auth/refresh", this::refresh)
+                .addBearer("GET", "/api/auth/session", this::session)
+                .addBearer("POST", "/api/auth/signout", this::signOut)
+                .addBearer("GET", "/api/me", this::me)
+                .addBearer("GET", "/api/admin/stats", this::adminStats)
+                .add("GET", "/health", this::health)
+                .add("GET", "/.well-known/jwks.json", this::jwks);
+    }
+
+    /**
+     * The client IP for the per-IP throttle is the socket's peer address. Behind a reverse proxy that is the proxy:
+     * a host deployed that way decides which forwarded header it trusts and passes that address instead.
+     */
+    private Reply sendOtp(HttpExchange exchange) throws IOException {
+        JsonRequest body = JsonRequest.read(exchange);
+        String clientIp = exchange.getRemoteAddress().getAddress().getHostAddress();
+        auth.sendOtp(body.requiredText("tenantId"), destination(body), clientIp);
+        // From the settings, not the dispatch: the same for every destination, known or not.
+        long expiresIn = auth.settings().otpTtl().toSeconds();
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("status", "sent");
+        answer.put("expiresIn", expiresIn);
+        return Reply.json(202, answer);
+    }
+
+    private Reply verifyOtp(HttpExchange exchange) throws IOException {
+        JsonRequest body = JsonRequest.read(exchange);
+        LoginResult login = auth.verifyOtp(body.requiredText("tenantId"), destination(body), body.requiredText("code"));
+        return Reply.json(200, tokenResponse(login));
+    }
+
+    private Reply refresh(HttpExchange exchange) throws IOException {
+        JsonRequest body = JsonRequest.read(exchange);
+        return Reply.json(200, tokenResponse(auth.refresh(body.requiredText("refreshToken"))));
+    }
+
+    private Reply session(HttpExchange exchange) {
+        SessionView view = auth.session(bearerToken(exchange));
+        Map<String, Object> session = new LinkedHashMap<>();
+        session.put("id", view.session().id());
+        session.put("expiresAt", view.session().expiresAt().toString());
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("user", user(view.user()));
+        answer.put("session", session);
+        return Reply.json(200, answer);
+    }
+
+    /** Signs out the token's own session by default; the optional body picks another scope. */
+    private Reply signOut(HttpExchange exchange) throws IOException {
+        String token = bearerToken(exchange);
+        // The guard first: with a revocation list, an already signed-out token is refused like on any route.
+        auth.authenticate(exchange.getRequestHeaders().getFirst(AUTHORIZATION));
+        SignOutScope scope = SignOutScope.LOCAL;
+        Optional<JsonRequest> body = JsonRequest.readOptional(exchange);
+        if (body.isPresent()) {
+            Optional<String> requested = body.get().optionalText("scope");
+            if (requested.isPresent()) {
+                scope = scope(requested.get());
+            }
+        }
+        auth.signOut(token, scope);
+        return Reply.noContent();
+    }
+
+    /** The stateless guard: the answer is built from the verified token's claims, without a store lookup. */
+    private Reply me(HttpExchange exchange) {
+        AuthPrincipal principal = auth.authenticate(exchange.getRequestHeaders().getFirst(AUTHORIZATION));
+        Map<String, Object> user = new LinkedHashMap<>();
+        user.put("id", principal.userId().toString());
+        user.put("tenantId", principal.tenantId());
+        user.put("email", principal.email());
+        user.put("role", principal.role());
+        user.put("permissions", new TreeSet<>(principal.permissions()));
+        return Reply.json(200, Map.of("user", user));
+    }
+
+    private Reply adminStats(HttpExchange exchange) {
+        auth.authenticate(exchange.getRequestHeaders().getFirst(AUTHORIZATION)).requireRole(BootstrapAdmin.ADMIN_ROLE);
+        return Reply.json(200, stats.snapshot());
+    }
+
+    private Reply health(HttpExchange exchange) {
+        HealthReport report = auth.health();
+        Map<String, Object> components = new LinkedHashMap<>();
+        report.components().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(entry -> components.put(entry.getKey(), component(entry.getValue())));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("status", report.status().name());
+        answer.put("components", components);
+        return Reply.json(report.status() == HealthReport.Status.DOWN ? 503 : 200, answer);
+    }
+
+    private Reply jwks(HttpExchange exchange) {
+        return Reply.json(200, auth.jwkSet());
+    }
+
+    private static Map<String, Object> component(HealthReport.Component component) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("status", component.status().name());
+        answer.put("latencyMs", component.latency().toNanos() / 1_000_000.0);
+        component.detailText().ifPresent(detail -> answer.put("detail", detail));
+        return answer;
+    }
+
+    /** Exactly one of {@code mobile} and {@code email}, each only of its own kind. */
+    private static String destination(JsonRequest body) {
+        Optional<String> mobile = body.optionalText("mobile");
+        Optional<String> email = body.optionalText("email");
+        if (mobile.isPresent() == email.isPresent()) {
+            throw AuthException.invalidRequest("give exactly one of mobile and email");
+        }
+        if (mobile.isPresent() && mobile.get().indexOf('@') >= 0) {
+            throw AuthException.invalidRequest("mobile must be a phone number");
+        }
+        if (email.isPresent() && email.get().indexOf('@') < 0) {
+            throw AuthException.invalidRequest("email must be an email address");
+        }
+        return mobile.orElseGet(email::get);
+    }
+
+    private static SignOutScope scope(String requested) {
+        return switch (requested.toLowerCase(Locale.ROOT)) {
+            case "local" -> SignOutScope.LOCAL;
+            case "global" -> SignOutScope.GLOBAL;
+            case "others" -> SignOutScope.OTHERS;
+            default -> throw AuthException.invalidRequest("scope must be local, global or others");
+        };
+    }
+
+    /** The token of an {@code Authorization: Bearer <token>} header; the scheme is case-insensitive (RFC 6750). */
+    private static String bearerToken(HttpExchange exchange) {
+        String header = exchange.getRequestHeaders().getFirst(AUTHORIZATION);
+        if (header == null || !header.strip().regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new AuthException(ErrorCode.INVALID_TOKEN, "a Bearer access token is required");
+        }
+        return header.strip().substring(7).strip();
+    }
+
+    private Map<String, Object> tokenResponse(LoginResult login) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("accessToken", login.tokens().accessToken());
+        answer.put("refreshToken", login.tokens().refreshToken());
+        answer.put("tokenType", login.tokens().tokenType());
+        answer.put("expiresIn", login.tokens().expiresInSeconds(clock.instant()));
+        answer.put("user", user(login.user()));
+        return answer;
+    }
+
+    private static Map<String, Object> user(User user) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", user.id().toString());
+        answer.put("tenantId", user.tenantId());
+        answer.put("email", user.email());
+        answer.put("mobile", user.mobile());
+        answer.put("name", user.name());
+        answer.put("role", user.role());
+        answer.put("permissions", List.copyOf(new TreeSet<>(user.permissions())));
+        return answer;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.latchkey.examples;
+
+import dev.latchkey.auth.spi.OTPStore;
+import dev.latchkey.auth.spi.RevocationList;
+import dev.latchkey.auth.spi.SessionStore;
+import dev.latchkey.auth.spi.UserDatabase;
+import dev.latchkey.auth.store.memory.MemoryStores;
+import dev.latchkey.auth.store.postgres.PostgresStores;
+import dev.latchkey.auth.store.redis.RedisClients;
+import dev.latchkey.auth.store.redis.RedisOTPStore;
+import dev.latchkey.auth.store.redis.RedisRevocationList;
+import dev.latchkey.auth.store.redis.RedisSessionStore;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * The stores chosen by the configuration, and the pools and clients the example created for them (closed on
+ * shutdown). PostgreSQL, when configured, holds users and sessions (and codes, if there is no Redis); Redis holds
+ * codes, throttle counters and the revocation list (and sessions, if there is no PostgreSQL); memory fills the rest.
+ */
+final class Backends implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
+
+    final UserDatabase users;
+    final OTPStore codes;
+    final SessionStore sessions;
+    final RevocationList revocations;
+    private final List<AutoCloseable> owned;
+
+    private Backends(
+            UserDatabase users,
+            OTPStore codes,
+            SessionStore sessions,
+            RevocationList revocations,
+            List<AutoCloseable> owned) {
+        this.users = users;
+        this.codes = codes;
+        this.sessions = sessions;
+        this.revocations = revocations;
+        this.owned = owned;
+    }
+
+    /**
+     * Builds the stores. Nothing connects yet: an unreachable database or Redis shows up in {@code /health} and as
+     * {@code 503 unavailable}, so the server starts (and can report it) while a backend is down.
+     */
+    static Backends open(ExampleConfig config) {
+        List<AutoCloseable> owned = new ArrayList<>();
+        try {
+            MemoryStores memory = MemoryStores.create();
+            UserDatabase users = memory.userDatabase();
+            OTPStore codes = memory.otpStore();
+            SessionStore sessions = memory.sessionStore();
+            RevocationList revocations = memory.revocationList();
+            if (config.databaseUrl().isPresent()) {
+                PostgresStores postgres = postgres(config);
+                owned.add(postgres);
+                users = postgres.users();
+                sessions = postgres.sessions();
+                codes = postgres.otp();
+            }
+            if (config.redisUrl().isPresent()) {
+                UnifiedJedis client = redis(config);
+                owned.add(client);
+                String prefix = config.redisKeyPrefix();
+                codes = new RedisOTPStore(client, prefix);
+                revocations = new RedisRevocationList(client, prefix);
+                if (config.databaseUrl().isEmpty()) {
+                    sessions = new RedisSessionStore(client, prefix);
+                }
+            }
+            return new Backends(users, codes, sessions, revocations, List.copyOf(owned));
+        } catch (RuntimeException e) {
+            closeAll(owned);
+            throw e;
+        }
+    }
+
+    private static PostgresStores postgres(ExampleConfig config) {
+        try {
+            return PostgresStores.builder()
+                    .databaseUrl(config.databaseUrl().orElseThrow())
+                    .schema(config.databaseSchema())
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw named("DATABASE_URL", e);
+        }
+    }
+
+    private static UnifiedJedis redis(ExampleConfig config) {
+        try {
+            return RedisClients.fromUrl(config.redisUrl().orElseThrow());
+        } catch (RuntimeException e) {
+            throw named("REDIS_URL", e);
+        }
+    }
+
+    /** The stores' messages never repeat the URL (it may hold a password); make sure they name the variable. */
+    private static IllegalArgumentException named(String variable, RuntimeException e) {
+        String message = e.getMessage() == null ? "invalid value" : e.getMessage();
+        return new IllegalArgumentException(message.startsWith(variable) ? message : variable + ": " + message, e);
+    }
+
+    @Override
+    public void close() {
+        closeAll(owned);
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", resource.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.latchkey.examples;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import dev.latchkey.auth.AuthSettings;
+import java.net.IDN;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The example server's configuration, read once from environment-style variables. Every failure is an {@link
+ * IllegalArgumentException} whose message starts with the variable's name, so start-up can stop with a clear line.
+ *
+ * @param host interface to listen on ({@code HOST})
+ * @param port TCP port, 0 for any free one ({@code PORT})
+ * @param httpThreads request worker threads ({@code HTTP_THREADS})
+ * @param shutdownGraceSeconds how long a shutdown waits for requests in flight ({@code SHUTDOWN_GRACE_SECONDS})
+ * @param databaseUrl PostgreSQL for users and sessions ({@code DATABASE_URL})
+ * @param databaseSchema schema of the PostgreSQL tables ({@code DATABASE_SCHEMA})
+ * @param redisUrl Redis for codes, throttles and the revocation list ({@code REDIS_URL})
+ * @param redisKeyPrefix prefix of every Redis key ({@code REDIS_KEY_PREFIX})
+ * @param bootstrapAdminEmail normalised email that becomes {@code admin} on first login, or {@code null}
+ * @param bootstrapAdminMobile E.164 mobile that becomes {@code admin} on first login, or {@code null}
+ * @param settings the facade's settings ({@link AuthSettings#fromEnv})
+ * @param warnings what an operator should know about the chosen defaults, to log at start-up
+ */
+record ExampleConfig(
+        String host,
+        int port,
+        int httpThreads,
+        int shutdownGraceSeconds,
+        Optional<String> databaseUrl,
+        String databaseSchema,
+        Optional<String> redisUrl,
+        String redisKeyPrefix,
+        String bootstrapAdminEmail,
+        String bootstrapAdminMobile,
+        AuthSettings settings,
+        List<String> warnings) {
+
+    private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9:_.\\-{}]{1,64}");
+
+    static ExampleConfig fromEnv(Map<String, String> env) {
+        Map<String, String> authEnv = new HashMap<>(env);
+        List<String> warnings = new ArrayList<>();
+        if (value(env, "JWT_SECRET").isEmpty() && value(env, "JWT_PRIVATE_JWK").isEmpty()) {
+            authEnv.put(
+                    "JWT_PRIVATE_JWK",
+                    generatedEs256Jwk(value(env, "JWT_KEY_ID").orElse("k1")));
+            warnings.add("JWT_SECRET and JWT_PRIVATE_JWK are unset: signing with a freshly generated ES256 key;"
+                    + " tokens will not survive a restart");
+        }
+        if (value(env, "OTP_HASH_SECRET").isEmpty()) {
+            authEnv.put("OTP_HASH_SECRET", randomHex(32));
+            warnings.add("OTP_HASH_SECRET is unset: using a random one; codes and refresh tokens will not survive"
+                    + " a restart");
+        }
+        AuthSettings settings = AuthSettings.fromEnv(authEnv);
+
+        String host = value(env, "HOST").orElse("127.0.0.1");
+        int port = integer(env, "PORT", 8080, 0, 65_535);
+        int threads = integer(env, "HTTP_THREADS", 16, 1, 512);
+        int grace = integer(env, "SHUTDOWN_GRACE_SECONDS", 10, 0, 300);
+        Optional<String> databaseUrl = value(env, "DATABASE_URL");
+        String schema = value(env, "DATABASE_SCHEMA").orElse("latchkey");
+        if (!SCHEMA.matcher(schema).matches()) {
+            throw new IllegalArgumentException(
+                    "DATABASE_SCHEMA: use 1 to 63 lower-case letters, digits and underscores, not starting with a digit");
+        }
+        Optional<String> redisUrl = value(env, "REDIS_URL");
+        String keyPrefix = value(env, "REDIS_KEY_PREFIX").orElse("latchkey:");
+        if (!KEY_PREFIX.matcher(keyPrefix).matches()) {
+            throw new IllegalArgumentException(
+                    "REDIS_KEY_PREFIX: use 1 to 64 letters, digits and the characters : _ . - { }");
+        }
+        String adminEmail = value(env, "BOOTSTRAP_ADMIN_EMAIL")
+                .map(ExampleConfig::normaliseEmail)
+                .orElse(null);
+        String adminMobile = value(env, "BOOTSTRAP_ADMIN_MOBILE")
+                .map(raw -> normaliseMobile(raw, settings))
+                .orElse(null);
+        if (redisUrl.isPresent() && databaseUrl.isEmpty()) {
+            warnings.add("REDIS_URL without DATABASE_URL: users are kept in memory and lost on restart");
+        }
+        if (databaseUrl.isPresent() && redisUrl.isEmpty()) {
+            warnings.add("DATABASE_URL without REDIS_URL: the access-token revocation list is per process;"
+                    + " other instances accept signed-out access tokens until they expire");
+        }
+        return new ExampleConfig(
+                host,
+                port,
+                threads,
+                grace,
+                databaseUrl,
+                schema,
+                redisUrl,
+                keyPrefix,
+                adminEmail,
+                adminMobile,
+                settings,
+                List.copyOf(warnings));
+    }
+
+    /** Which backends serve which store, for the start-up line. */
+    String storesDescription() {
+        String users = databaseUrl.isPresent() ? "postgres" : "memory";
+        String sessions = databaseUrl.isPresent() ? "postgres" : redisUrl.isPresent() ? "redis" : "memory";
+        String codes = redisUrl.isPresent() ? "redis" : databaseUrl.isPresent() ? "postgres" : "memory";
+        String revocations = redisUrl.isPresent() ? "redis" : "memory";
+        return "users=" + users + ", sessions=" + sessions + ", codes=" + codes + ", revocations=" + revocations;
+    }
+
+    private static Optional<String> value(Map<String, String> env, String name) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+    }
+
+    private static int integer(Map<String, String> env, String name, int fallback, int min, int max) {
+        Optional<String> text = value(env, name);
+        if (text.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(text.get());
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the accepted range
+        }
+        throw new IllegalArgumentException(name + ": expected a whole number from " + min + " to " + max);
+    }
+
+    /** Same normal form as the core gives login emails: lower-case local part, lower-case ASCII domain. */
+    private static String normaliseEmail(String raw) {
+        int at = raw.indexOf('@');
+        if (at < 1 || at != raw.lastIndexOf('@') || at == raw.length() - 1) {
+            throw new IllegalArgumentException("BOOTSTRAP_ADMIN_EMAIL: not an email address");
+        }
+        try {
+            String domain = IDN.toASCII(raw.substring(at + 1), IDN.USE_STD3_ASCII_RULES);
+            return raw.substring(0, at).toLowerCase(Locale.ROOT) + "@" + domain.toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("BOOTSTRAP_ADMIN_EMAIL: the domain is not valid", e);
+        }
+    }
+
+    /** E.164, as the core stores mobiles, honouring {@code PHONE_DEFAULT_REGION} like login numbers do. */
+    private static String normaliseMobile(String raw, AuthSettings settings) {
+        PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
+        try {
+            PhoneNumber number = phones.parse(raw, settings.defaultPhoneRegion().orElse(null));
+            if (phones.isValidNumber(number)) {
+                return phones.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
+            }
+        } catch (NumberParseException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("BOOTSTRAP_ADMIN_MOBILE: not a valid phone number (use +<country><number>)");
+    }
+
+    private static String generatedEs256Jwk(String kid) {
+        try {
+            return new ECKeyGenerator(Curve.P_256)
+                    .keyID(kid)
+                    .algorithm(JWSAlgorithm.ES256)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .generate()
+                    .toJSONString();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("the JDK cannot generate P-256 keys", e);
+        }
+    }
+
+    /** Hex keeps the generated secret clear of the core's placeholder-word check, which looks at letters. */
+    private static String randomHex(int bytes) {
+        byte[] secret = new byte[bytes];
+        new SecureRandom().nextBytes(secret);
+        return HexFormat.of().formatHex(secret);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.latchkey.examples;
+
+import java.util.Map;
+
+/** A failure of the HTTP layer itself (not of the facade), answered with its own status and error code. */
+final class HttpFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient Reply reply;
+
+    private HttpFailure(Reply reply) {
+        super(((Reply.ErrorBody) reply.body()).message(), null, false, false);
+        this.reply = reply;
+    }
+
+    static HttpFailure tooLarge(int limit) {
+        return new HttpFailure(Reply.error(
+                413, "request_too_large", "the request body must be at most " + limit + " bytes", Map.of()));
+    }
+
+    Reply reply() {
+        return reply;
+    }
+}

@@ -1,0 +1,165 @@
+package dev.latchkey.examples;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.latchkey.auth.AuthException;
+import dev.latchkey.auth.ErrorCode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exact-path routing (404 for an unknown path, 405 with {@code Allow} for a known path and another method) and the
+ * one place where failures become HTTP answers, so every error has the same shape and nothing internal leaks.
+ */
+final class Router implements HttpHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+
+    /** An endpoint: reads the exchange's request, returns the answer, throws for failures. */
+    @FunctionalInterface
+    interface Endpoint {
+        Reply handle(HttpExchange exchange) throws IOException;
+    }
+
+    /**
+     * @param endpoint the handler
+     * @param bearer whether the endpoint takes a Bearer token, so a 401 carries {@code WWW-Authenticate} (RFC 6750
+     *     §3)
+     */
+    private record Route(Endpoint endpoint, boolean bearer) {}
+
+    private final Map<String, Map<String, Route>> routes = new HashMap<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean draining = new AtomicBoolean();
+
+    Router add(String method, String path, Endpoint endpoint) {
+        return add(method, path, endpoint, false);
+    }
+
+    Router addBearer(String method, String path, Endpoint endpoint) {
+        return add(method, path, endpoint, true);
+    }
+
+    private Router add(String method, String path, Endpoint endpoint, boolean bearer) {
+        routes.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(method, new Route(endpoint, bearer));
+        return this;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) {
+        inFlight.incrementAndGet();
+        try (exchange) {
+            Reply reply;
+            if (draining.get()) {
+                reply = Reply.error(503, "unavailable", "the server is shutting down", Map.of("Connection", "close"));
+            } else {
+                reply = dispatch(exchange);
+            }
+            write(exchange, reply);
+        } catch (IOException e) {
+            // The client went away mid-exchange; nothing left to answer.
+            LOG.debug("exchange aborted: {}", e.toString());
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private Reply dispatch(HttpExchange exchange) throws IOException {
+        Map<String, Route> byMethod = routes.get(exchange.getRequestURI().getRawPath());
+        if (byMethod == null) {
+            return Reply.error(404, "not_found", "no such endpoint");
+        }
+        Route route = byMethod.get(exchange.getRequestMethod());
+        if (route == null) {
+            String allow = String.join(", ", new TreeSet<>(byMethod.keySet()));
+            return Reply.error(405, "method_not_allowed", "use " + allow, Map.of("Allow", allow));
+        }
+        try {
+            return route.endpoint().handle(exchange);
+        } catch (AuthException e) {
+            return failure(e, route);
+        } catch (HttpFailure e) {
+            return e.reply();
+        } catch (RuntimeException e) {
+            // The stack trace goes to the log only; exception messages of Latchkey and its stores hold no secrets.
+            LOG.error(
+                    "{} {} failed",
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath(),
+                    e);
+            return Reply.error(500, "server_error", "internal error");
+        }
+    }
+
+    private static Reply failure(AuthException e, Route route) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        e.retryAfter().ifPresent(wait -> headers.put("Retry-After", Long.toString(wholeSeconds(wait))));
+        if (route.bearer() && e.errorCode() == ErrorCode.INVALID_TOKEN) {
+            headers.put("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        }
+        if (e.errorCode() == ErrorCode.UNAVAILABLE) {
+            LOG.warn("store unavailable: {}{}", e.getMessage(), rootCause(e));
+        }
+        return Reply.error(e.httpStatus(), e.errorCode().code(), e.getMessage(), headers);
+    }
+
+    /** Retry-After takes whole seconds (RFC 9110 §10.2.3); round up so a client never retries too early. */
+    private static long wholeSeconds(Duration wait) {
+        long seconds = wait.toSeconds() + (wait.toNanosPart() > 0 ? 1 : 0);
+        return Math.max(1, seconds);
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? "" : " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+    }
+
+    private static void write(HttpExchange exchange, Reply reply) throws IOException {
+        Headers headers = exchange.getResponseHeaders();
+        // Token responses must not be cached (RFC 6749 §5.1); nothing here is worth caching, so say it everywhere.
+        headers.set("Cache-Control", "no-store");
+        headers.set("X-Content-Type-Options", "nosniff");
+        reply.headers().forEach(headers::set);
+        if (reply.body() == null) {
+            exchange.sendResponseHeaders(reply.status(), -1);
+            return;
+        }
+        byte[] bytes = JsonRequest.MAPPER.writeValueAsBytes(reply.body());
+        headers.set("Content-Type", "application/json; charset=utf-8");
+        exchange.sendResponseHeaders(reply.status(), bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /**
+     * Answers new requests with 503 from now on and waits until the requests already running have finished, or the
+     * timeout passes.
+     *
+     * @return {@code true} if nothing is running any more
+     */
+    boolean drain(long timeout, TimeUnit unit) throws InterruptedException {
+        draining.set(true);
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (inFlight.get() > 0) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+}
