@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -125,6 +127,31 @@ final class RedisTestServers {
             cursor = page.getCursor();
         } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
         return keys;
+    }
+
+    /** Every key under the prefix with everything stored in it (hash fields and values, set members, strings). */
+    static Map<String, List<String>> dump(UnifiedJedis client, String prefix) {
+        Map<String, List<String>> contents = new TreeMap<>();
+        for (String key : keys(client, prefix)) {
+            List<String> values = new ArrayList<>();
+            switch (client.type(key)) {
+                case "string" -> values.add(client.get(key));
+                case "hash" ->
+                    client.hgetAll(key).forEach((field, value) -> {
+                        values.add(field);
+                        values.add(value);
+                    });
+                case "zset" -> values.addAll(client.zrange(key, 0, -1));
+                case "set" -> values.addAll(client.smembers(key));
+                case "list" -> values.addAll(client.lrange(key, 0, -1));
+                case "none" -> {
+                    continue;
+                }
+                default -> throw new AssertionError("unexpected type of " + key);
+            }
+            contents.put(key, values);
+        }
+        return contents;
     }
 
     static JedisClientConfig clientConfig(Duration timeout) {
