@@ -10,10 +10,10 @@ import java.util.Objects;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 
 /**
- * Builds a pooled Jedis client from a {@code REDIS_URL} with explicit timeouts, for hosts that do not configure Jedis
+ * Builds a pooled Jedis {@link RedisClient} (the successor of {@code JedisPooled}) from a {@code REDIS_URL} with explicit timeouts, for hosts that do not configure Jedis
  * themselves. The caller owns the client and closes it; the stores never close a client they were given.
  *
  * <p>Accepted form: {@code redis://[user:password@]host[:port][/db]}, or {@code rediss://} for TLS (the JVM's default
@@ -29,7 +29,7 @@ public final class RedisClients {
     private RedisClients() {}
 
     /** A client for the URL with the default 2 s connect and socket timeouts. */
-    public static JedisPooled fromUrl(String redisUrl) {
+    public static RedisClient fromUrl(String redisUrl) {
         return fromUrl(redisUrl, DEFAULT_TIMEOUT, DEFAULT_TIMEOUT);
     }
 
@@ -41,7 +41,7 @@ public final class RedisClients {
      * @throws AuthException with {@code INVALID_REQUEST} if the URL is malformed (the message never repeats the URL,
      *     which may hold a password)
      */
-    public static JedisPooled fromUrl(String redisUrl, Duration connectTimeout, Duration socketTimeout) {
+    public static RedisClient fromUrl(String redisUrl, Duration connectTimeout, Duration socketTimeout) {
         Objects.requireNonNull(redisUrl, "redisUrl");
         int connectMillis = positiveMillis(connectTimeout, "connectTimeout");
         int socketMillis = positiveMillis(socketTimeout, "socketTimeout");
@@ -69,8 +69,11 @@ public final class RedisClients {
         pool.setMaxTotal(MAX_CONNECTIONS);
         pool.setMaxIdle(MAX_CONNECTIONS);
         pool.setMaxWait(Duration.ofMillis((long) connectMillis + socketMillis));
-        return new JedisPooled(
-                new HostAndPort(host, uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort()), config.build(), pool);
+        return RedisClient.builder()
+                .hostAndPort(new HostAndPort(host, uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort()))
+                .clientConfig(config.build())
+                .poolConfig(pool)
+                .build();
     }
 
     private static URI parse(String redisUrl) {

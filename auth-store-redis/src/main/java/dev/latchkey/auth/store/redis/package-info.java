@@ -2,7 +2,7 @@
  * Latchkey stores over Redis through Jedis: {@link dev.latchkey.auth.store.redis.RedisOTPStore}, {@link
  * dev.latchkey.auth.store.redis.RedisSessionStore}, {@link dev.latchkey.auth.store.redis.RedisRevocationList} and
  * {@link dev.latchkey.auth.store.redis.CachingUserDatabase}, built on the host's {@link redis.clients.jedis.UnifiedJedis}
- * ({@code JedisPooled} or {@code JedisCluster}) or on a client made by {@link
+ * ({@code RedisClient} or {@code RedisClusterClient}, or the older {@code JedisPooled} or {@code JedisCluster}) or on a client made by {@link
  * dev.latchkey.auth.store.redis.RedisClients#fromUrl(String)}.
  *
  * <p>Every operation that reads and then writes is one Lua script, so it is atomic on the server; every script touches

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
 class CachingUserDatabaseTest {
@@ -148,7 +148,7 @@ class CachingUserDatabaseTest {
     @Test
     void lookupsAndWritesGoToTheDatabaseWhileRedisIsUnreachable() {
         int closedPort = RedisTestServers.freePort();
-        try (JedisPooled unreachable = RedisClients.fromUrl(
+        try (RedisClient unreachable = RedisClients.fromUrl(
                 "redis://127.0.0.1:" + closedPort, Duration.ofMillis(200), Duration.ofMillis(200))) {
             CachingUserDatabase degraded = new CachingUserDatabase(database, unreachable, TTL, PREFIX);
             User user = newUser("hal@example.com", null);

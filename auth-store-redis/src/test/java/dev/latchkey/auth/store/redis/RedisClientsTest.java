@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.util.SafeEncoder;
 
 /** {@code REDIS_URL} handling against a password-protected throwaway server with an ACL user. */
@@ -51,7 +51,7 @@ class RedisClientsTest {
 
     @Test
     void passwordAndDatabaseFromTheUrlAreUsed() {
-        try (JedisPooled client = RedisClients.fromUrl("redis://:" + ENCODED_PASSWORD + "@127.0.0.1:" + port + "/3")) {
+        try (RedisClient client = RedisClients.fromUrl("redis://:" + ENCODED_PASSWORD + "@127.0.0.1:" + port + "/3")) {
             client.set(PREFIX + "db-check", "here");
         }
 
@@ -65,7 +65,7 @@ class RedisClientsTest {
 
     @Test
     void anAclUserFromTheUrlIsUsed() {
-        try (JedisPooled client = RedisClients.fromUrl("redis://alice:alice-secret@127.0.0.1:" + port)) {
+        try (RedisClient client = RedisClients.fromUrl("redis://alice:alice-secret@127.0.0.1:" + port)) {
             Object whoAmI = client.sendCommand(Protocol.Command.ACL, "WHOAMI");
             assertThat(SafeEncoder.encode((byte[]) whoAmI)).isEqualTo("alice");
         }
@@ -132,7 +132,7 @@ class RedisClientsTest {
         assertThatThrownBy(owning::ping).isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.errorCode())
                 .isEqualTo(ErrorCode.UNAVAILABLE));
 
-        try (JedisPooled hostClient = RedisClients.fromUrl(url)) {
+        try (RedisClient hostClient = RedisClients.fromUrl(url)) {
             RedisOTPStore otp = new RedisOTPStore(hostClient, PREFIX);
             RedisSessionStore sessions = new RedisSessionStore(hostClient, PREFIX);
             RedisRevocationList revocations = new RedisRevocationList(hostClient, PREFIX);

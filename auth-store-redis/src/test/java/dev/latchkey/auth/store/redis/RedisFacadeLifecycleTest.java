@@ -49,7 +49,7 @@ class RedisFacadeLifecycleTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"standalone", "cluster"})
+    @ValueSource(strings = {"standalone", "cluster", "legacy JedisPooled", "legacy JedisCluster"})
     void theWholeLoginLifeCycleRunsOnRedis(String topology) {
         Fixture fixture = new Fixture(client(topology));
         AuthFacade auth = fixture.auth;
@@ -176,7 +176,13 @@ class RedisFacadeLifecycleTest {
     }
 
     private static UnifiedJedis client(String topology) {
-        return topology.equals("cluster") ? RedisTestServers.cluster() : RedisTestServers.standalone();
+        return switch (topology) {
+            case "standalone" -> RedisTestServers.standalone();
+            case "cluster" -> RedisTestServers.cluster();
+            case "legacy JedisPooled" -> RedisTestServers.legacy(false);
+            case "legacy JedisCluster" -> RedisTestServers.legacy(true);
+            default -> throw new IllegalArgumentException(topology);
+        };
     }
 
     private static String wrong(String code) {

@@ -22,8 +22,8 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.JedisCluster;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
@@ -45,6 +45,8 @@ final class RedisTestServers {
 
     private static UnifiedJedis standalone;
     private static UnifiedJedis cluster;
+    private static UnifiedJedis legacyPooled;
+    private static UnifiedJedis legacyCluster;
 
     private RedisTestServers() {}
 
@@ -56,7 +58,7 @@ final class RedisTestServers {
     /** The shared standalone client; fails the calling test when Redis is not reachable. */
     static synchronized UnifiedJedis standalone() {
         if (standalone == null) {
-            JedisPooled client = RedisClients.fromUrl(STANDALONE_URL);
+            RedisClient client = RedisClients.fromUrl(STANDALONE_URL);
             try {
                 client.ping();
             } catch (RuntimeException e) {
@@ -74,19 +76,46 @@ final class RedisTestServers {
     /** The shared cluster client; starts a local 3-master cluster when none is configured or running. */
     static synchronized UnifiedJedis cluster() {
         if (cluster == null) {
-            String configured = System.getenv("LATCHKEY_TEST_REDIS_CLUSTER");
-            Set<HostAndPort> nodes = new LinkedHashSet<>();
-            if (configured != null && !configured.isBlank()) {
-                for (String node : configured.split(",")) {
-                    nodes.add(HostAndPort.from(node.trim()));
-                }
-            } else {
-                LocalCluster.ensureRunning();
-                CLUSTER_PORTS.forEach(port -> nodes.add(new HostAndPort("127.0.0.1", port)));
-            }
-            cluster = new JedisCluster(nodes, clientConfig(Duration.ofSeconds(2)));
+            cluster = RedisClusterClient.builder()
+                    .nodes(clusterNodes())
+                    .clientConfig(clientConfig(Duration.ofSeconds(2)))
+                    .build();
         }
         return cluster;
+    }
+
+    /**
+     * The clients Jedis deprecated in 7.x but many hosts still use, each a {@link UnifiedJedis} like its successor:
+     * {@code JedisPooled} on the standalone server and {@code JedisCluster} on the cluster. Shared, like the others.
+     */
+    @SuppressWarnings("deprecation")
+    static synchronized UnifiedJedis legacy(boolean clustered) {
+        if (clustered) {
+            if (legacyCluster == null) {
+                legacyCluster =
+                        new redis.clients.jedis.JedisCluster(clusterNodes(), clientConfig(Duration.ofSeconds(2)));
+            }
+            return legacyCluster;
+        }
+        if (legacyPooled == null) {
+            standalone();
+            legacyPooled = new redis.clients.jedis.JedisPooled(java.net.URI.create(STANDALONE_URL), 2_000);
+        }
+        return legacyPooled;
+    }
+
+    private static Set<HostAndPort> clusterNodes() {
+        String configured = System.getenv("LATCHKEY_TEST_REDIS_CLUSTER");
+        Set<HostAndPort> nodes = new LinkedHashSet<>();
+        if (configured != null && !configured.isBlank()) {
+            for (String node : configured.split(",")) {
+                nodes.add(HostAndPort.from(node.trim()));
+            }
+        } else {
+            LocalCluster.ensureRunning();
+            CLUSTER_PORTS.forEach(port -> nodes.add(new HostAndPort("127.0.0.1", port)));
+        }
+        return nodes;
     }
 
     /** Deletes every key under the prefix on a standalone server (test data would otherwise live for its TTL). */
@@ -102,7 +131,8 @@ final class RedisTestServers {
 
     /** Deletes every key under the prefix on every master of a cluster. */
     static void deleteClusterKeys(UnifiedJedis client, String prefix) {
-        for (ConnectionPool node : ((JedisCluster) client).getClusterNodes().values()) {
+        for (ConnectionPool node :
+                ((RedisClusterClient) client).getClusterNodes().values()) {
             try (Connection connection = node.getResource()) {
                 Jedis jedis = new Jedis(connection);
                 String cursor = ScanParams.SCAN_POINTER_START;

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisCluster;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -27,7 +27,7 @@ class ScriptReloadTest {
     private static final String PREFIX = RedisTestServers.uniquePrefix(ScriptReloadTest.class);
     private static Path dir;
     private static int port;
-    private static JedisPooled throwaway;
+    private static RedisClient throwaway;
 
     @BeforeAll
     static void startThrowawayServer() throws Exception {
@@ -106,7 +106,7 @@ class ScriptReloadTest {
 
     /** SCRIPT FLUSH on every node the client talks to. */
     private static void flushScripts(UnifiedJedis client) {
-        if (client instanceof JedisCluster cluster) {
+        if (client instanceof RedisClusterClient cluster) {
             for (ConnectionPool node : cluster.getClusterNodes().values()) {
                 try (Connection connection = node.getResource()) {
                     new Jedis(connection).scriptFlush();
