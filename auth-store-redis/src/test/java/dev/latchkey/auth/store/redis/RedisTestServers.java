@@ -11,11 +11,14 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -32,7 +35,8 @@ import redis.clients.jedis.resps.ScanResult;
 /**
  * The real Redis servers the tests run against.
  *
- * <p>Standalone: {@code LATCHKEY_TEST_REDIS_URL}, else {@code redis://127.0.0.1:6379}. Cluster: the nodes in {@code
+ * <p>Standalone: {@code LATCHKEY_TEST_REDIS_URL}, else {@code redis://127.0.0.1:6379}, else a Testcontainers Redis
+ * where a Docker engine exists. Cluster: the nodes in {@code
  * LATCHKEY_TEST_REDIS_CLUSTER} ({@code host:port,host:port,...}), else a 3-master cluster on 127.0.0.1:7101-7103 that
  * is reused if it is already up and healthy, and otherwise started here with {@code redis-server} and {@code redis-cli
  * --cluster create} and shut down (its files removed) when the test JVM exits. When a server cannot be reached or
@@ -55,22 +59,38 @@ final class RedisTestServers {
         return "latchkey-test:" + testClass.getSimpleName() + ":" + UUID.randomUUID() + ":";
     }
 
-    /** The shared standalone client; fails the calling test when Redis is not reachable. */
+    /**
+     * The shared standalone client: {@code LATCHKEY_TEST_REDIS_URL}, else localhost, else a Testcontainers Redis where
+     * a Docker engine exists; fails the calling test when none of them is reachable.
+     */
     static synchronized UnifiedJedis standalone() {
         if (standalone == null) {
-            RedisClient client = RedisClients.fromUrl(STANDALONE_URL);
-            try {
-                client.ping();
-            } catch (RuntimeException e) {
-                client.close();
-                throw new AssertionError(
-                        "Redis is not reachable at " + STANDALONE_URL
-                                + ": start one (redis-server --port 6379) or set LATCHKEY_TEST_REDIS_URL",
-                        e);
-            }
-            standalone = client;
+            standalone = connect(STANDALONE_URL).orElseGet(() -> {
+                if (System.getenv("LATCHKEY_TEST_REDIS_URL") == null
+                        && DockerClientFactory.instance().isDockerAvailable()) {
+                    GenericContainer<?> container = new GenericContainer<>("redis:7").withExposedPorts(6379);
+                    container.start();
+                    Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
+                    String url = "redis://" + container.getHost() + ":" + container.getMappedPort(6379);
+                    return connect(url).orElseThrow(() -> new AssertionError("the Redis container does not answer"));
+                }
+                throw new AssertionError("Redis is not reachable at " + STANDALONE_URL
+                        + ": start one (redis-server --port 6379) or set LATCHKEY_TEST_REDIS_URL"
+                        + " (Testcontainers is tried only when that is unset and a Docker engine exists)");
+            });
         }
         return standalone;
+    }
+
+    private static Optional<UnifiedJedis> connect(String url) {
+        RedisClient client = RedisClients.fromUrl(url);
+        try {
+            client.ping();
+            return Optional.of(client);
+        } catch (RuntimeException unreachable) {
+            client.close();
+            return Optional.empty();
+        }
     }
 
     /** The shared cluster client; starts a local 3-master cluster when none is configured or running. */
