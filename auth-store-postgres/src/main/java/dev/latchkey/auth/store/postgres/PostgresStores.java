@@ -57,6 +57,7 @@ public final class PostgresStores implements AutoCloseable {
         this.otp = new PostgresOTPStore(jdbc);
     }
 
+    /** Starts a configuration; give it a data source or a database URL. */
     public static Builder builder() {
         return new Builder();
     }
@@ -79,14 +80,17 @@ public final class PostgresStores implements AutoCloseable {
         return new Jdbc(dataSource, Layout.DEFAULT, true, DEFAULT_CONNECTION_TIMEOUT);
     }
 
+    /** The user database; the same instance on every call. */
     public PostgresUserDatabase users() {
         return users;
     }
 
+    /** The refresh-session store; the same instance on every call. */
     public PostgresSessionStore sessions() {
         return sessions;
     }
 
+    /** The one-time-code and throttle-counter store; the same instance on every call. */
     public PostgresOTPStore otp() {
         return otp;
     }

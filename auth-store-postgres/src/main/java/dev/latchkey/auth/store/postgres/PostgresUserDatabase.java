@@ -24,8 +24,9 @@ import javax.sql.DataSource;
  * {@link DataSource} and returns it, and the data source is never closed here.
  *
  * <p>Upsert is {@code INSERT ... ON CONFLICT DO NOTHING} on the tenant's unique index for the login key, combined in
- * the same statement with a read of the existing row; see {@link #upsert} for why a second statement is sometimes
- * needed and why that is still race-free.
+ * the same statement with a read of the existing row. A second statement is needed only when a concurrent upsert
+ * of the same user committed while the first ran, and it then reads that user: concurrent sign-ups of one
+ * destination create exactly one user and every caller gets it back.
  */
 public final class PostgresUserDatabase implements UserDatabase {
 
