@@ -3,6 +3,8 @@ package dev.latchkey.auth.store.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.latchkey.auth.AuthException;
 import dev.latchkey.auth.ErrorCode;
 import dev.latchkey.auth.spi.CodeCheck;
@@ -35,12 +37,8 @@ class UnreachableDatabaseTest {
 
     @Test
     void closedPortFailsUnavailableWithinTheConnectionTimeout() throws IOException {
-        int closedPort;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            closedPort = probe.getLocalPort();
-        }
         try (PostgresStores stores = PostgresStores.builder()
-                .databaseUrl("postgresql://postgres@127.0.0.1:" + closedPort + "/test")
+                .databaseUrl("postgresql://postgres@127.0.0.1:" + closedPort() + "/test")
                 .schema(schema)
                 .build()) {
             assertUnavailableWithinBound(() -> stores.otp().verify("key", "hash", NOW));
@@ -100,17 +98,28 @@ class UnreachableDatabaseTest {
     }
 
     @Test
-    void hostDataSourceFailureIsUnavailableNotSqlException() {
-        PostgresStores stores = PostgresStores.builder()
-                .dataSource(new FailingDataSource())
-                .schema(schema)
-                .build();
+    void hostPoolThatCannotConnectGivesUnavailableWithTheSqlStateNotSqlException() throws IOException {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + closedPort() + "/test");
+        config.setUsername("postgres");
+        config.setConnectionTimeout(500);
+        config.setInitializationFailTimeout(-1);
+        try (HikariDataSource hostPool = new HikariDataSource(config)) {
+            PostgresStores stores =
+                    PostgresStores.builder().dataSource(hostPool).schema(schema).build();
 
-        assertThatThrownBy(() -> stores.sessions().revoke("sid")).isInstanceOfSatisfying(AuthException.class, e -> {
-            assertThat(e.errorCode()).isEqualTo(ErrorCode.UNAVAILABLE);
-            assertThat(e.getMessage()).contains("session store").contains("08001");
-            assertThat(e.getCause()).isInstanceOf(SQLException.class);
-        });
+            assertThatThrownBy(() -> stores.sessions().revoke("sid")).isInstanceOfSatisfying(AuthException.class, e -> {
+                assertThat(e.errorCode()).isEqualTo(ErrorCode.UNAVAILABLE);
+                assertThat(e.getMessage()).contains("session store").contains("SQLState 08");
+                assertThat(e.getCause()).isInstanceOf(SQLException.class);
+            });
+        }
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0)) {
+            return probe.getLocalPort();
+        }
     }
 
     private static boolean answers(PostgresStores stores) {
@@ -129,13 +138,5 @@ class UnreachableDatabaseTest {
         assertThatThrownBy(call).isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.errorCode())
                 .isEqualTo(ErrorCode.UNAVAILABLE));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(BOUND);
-    }
-
-    /** A host data source whose server is gone: every borrow fails as pgjdbc reports a refused connection. */
-    private static final class FailingDataSource extends AbstractDataSource {
-        @Override
-        public java.sql.Connection getConnection() throws SQLException {
-            throw new SQLException("Connection to db:5432 refused", "08001");
-        }
     }
 }
