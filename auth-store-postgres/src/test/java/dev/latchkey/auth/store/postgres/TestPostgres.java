@@ -145,10 +145,12 @@ final class TestPostgres {
             container.start();
             return new DatabaseUrl(container.getJdbcUrl(), container.getUsername(), container.getPassword());
         }
+        String hint = configured != null
+                ? " (from " + ENV + ")."
+                : ". Start it (trust auth, user postgres, database test) or set " + ENV
+                        + " to e.g. postgresql://user:password@host:5432/db; no Docker engine for Testcontainers either.";
         throw new AssertionError(
-                "PostgreSQL is not reachable at " + candidate.jdbcUrl() + " (user " + candidate.user() + "). Start it"
-                        + " (trust auth, user postgres, database test) or set " + ENV
-                        + " to e.g. postgresql://user:password@host:5432/db; no Docker engine for Testcontainers either.",
+                "PostgreSQL is not reachable at " + candidate.jdbcUrl() + " as user " + candidate.user() + hint,
                 failure);
     }
 }
