@@ -24,10 +24,10 @@ class ReadmeSetupTest {
     @Test
     void theReadmeShowsExactlyTheSetupThisTestRuns() throws IOException {
         String readme = Files.readString(Path.of("README.md"));
+        // The markers also occur in these lines; the real ones, further down, are the last begin and the next end.
         String source = Files.readString(Path.of("src/test/java/dev/latchkey/auth/store/redis/ReadmeSetupTest.java"));
-        String snippet = source.substring(
-                source.indexOf('\n', source.indexOf("// README setup, begin")) + 1,
-                source.indexOf("        // README setup, end"));
+        int begin = source.indexOf('\n', source.lastIndexOf("// README setup, begin (")) + 1;
+        String snippet = source.substring(begin, source.indexOf("// README setup, end", begin));
 
         for (String line : snippet.strip().split("\n")) {
             assertThat(readme)
