@@ -7,7 +7,7 @@ import java.util.Objects;
  * A fixed-window counter as returned by {@link OTPStore#increment} and {@link OTPStore#peek}.
  *
  * @param count hits in the current window (0 when there is no live window)
- * @param resetAt when the current window ends; meaningless when {@code count} is 0
+ * @param resetAt when the current window ends; when {@code count} is 0 any instant (stores return {@code now})
  */
 public record Counter(long count, Instant resetAt) {
     public Counter {

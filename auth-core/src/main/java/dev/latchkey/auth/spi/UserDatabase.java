@@ -21,8 +21,9 @@ public interface UserDatabase {
      *
      * @param user the user to insert
      * @param now creation and update time for an inserted user
-     * @throws dev.latchkey.auth.AuthException with {@code CONFLICT} if the draft's other identifier belongs to a
-     *     different user
+     * @throws dev.latchkey.auth.AuthException with {@code CONFLICT} if the draft has both an email and a mobile and
+     *     its other identifier (the mobile, when keyed by email) belongs to a user other than the one found or
+     *     created by its login key; whether the login key already existed does not matter
      */
     UpsertResult upsert(NewUser user, Instant now);
 
