@@ -33,8 +33,8 @@ import redis.clients.jedis.UnifiedJedis;
  * <p>Why two places: {@link #find}, {@link #rotate} and {@link #revoke} receive only the session id, and {@link
  * #find} runs on every session check, so a session must be one key found by its id alone: one round trip, one slot.
  * The per-user index exists for {@link #listForUser} and {@link #revokeAllForUser}. The two keys live in different
- * Cluster slots, so nothing updates both atomically; instead the index is written before the session and cleaned
- * lazily: an id whose session is gone (revoked, expired, evicted) is ignored and removed when next read, and ids past
+ * Cluster slots, so nothing updates both atomically; instead the index is written after the session (and the session
+ * taken back if that fails) and cleaned lazily: an id whose session is gone (revoked, expired, evicted) is ignored and removed when next read, and ids past
  * their absolute expiry are dropped whenever the user logs in again. Every read-then-write on a session (rotation,
  * revocation) is one Lua script on the session's key.
  *
@@ -122,20 +122,13 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         Objects.requireNonNull(session, "session");
         // The record's latest known time; the TTLs count from there.
         Instant reference = session.lastRotatedAt();
-        // Index first: a revokeAllForUser running meanwhile either sees the id (and deletes the session, now or as
-        // soon as it is written) or ran entirely before this login, never in a way that leaves a listed-but-missed
-        // session behind.
-        redis.run(
-                INDEX,
-                indexKey(session.tenantId(), session.userId()),
-                List.of(
-                        session.id(),
-                        Long.toString(RedisTime.scoreMillis(session.absoluteExpiresAt())),
-                        Long.toString(RedisTime.scoreMillis(reference)),
-                        Long.toString(RedisTime.ttlMillis(reference, session.absoluteExpiresAt()))));
+        String sessionKey = sessionKey(session.id());
+        // Session first, index second. A revokeAllForUser running meanwhile then either finds the id and deletes a
+        // session that already exists, or misses it and leaves it listed for the next sign-out. The other order
+        // could let it delete a session not yet written, drop the id, and leave a live session no index knows.
         redis.run(
                 CREATE,
-                sessionKey(session.id()),
+                sessionKey,
                 List.of(
                         session.tenantId(),
                         session.userId().toString(),
@@ -147,6 +140,25 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
                         RedisTime.encode(session.absoluteExpiresAt()),
                         Long.toString(RedisTime.ttlMillis(reference, session.expiresAt())),
                         session.previousTokenHash() == null ? "" : session.previousTokenHash()));
+        try {
+            redis.run(
+                    INDEX,
+                    indexKey(session.tenantId(), session.userId()),
+                    List.of(
+                            session.id(),
+                            Long.toString(RedisTime.scoreMillis(session.absoluteExpiresAt())),
+                            Long.toString(RedisTime.scoreMillis(reference)),
+                            Long.toString(RedisTime.ttlMillis(reference, session.absoluteExpiresAt()))));
+        } catch (AuthException indexNotWritten) {
+            // A session missing from its user's index would escape "sign out everywhere": take it back. The login
+            // fails, so nobody holds its refresh token even if this deletion fails too.
+            try {
+                redis.call(client -> client.del(sessionKey));
+            } catch (AuthException alsoFailed) {
+                indexNotWritten.addSuppressed(alsoFailed);
+            }
+            throw indexNotWritten;
+        }
     }
 
     @Override
