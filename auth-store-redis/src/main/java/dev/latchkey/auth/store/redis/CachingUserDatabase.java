@@ -26,17 +26,17 @@ import redis.clients.jedis.params.SetParams;
  * <ul>
  *   <li>{@code user:v1:{<tenantId>:<userId>}}: hash with {@code json}, the user record as JSON, and, for one TTL after
  *       a change, {@code fence};
- *   <li>{@code user-email:v1:<tenantLength>:<tenantId>:<email>} and {@code user-mobile:v1:<tenantLength>:<tenantId>:<mobile>}:
- *       the id of the user last seen with that email or mobile.
+ *   <li>{@code user-email:v1:<tenantLength>:<tenantId>:<email>} and {@code
+ *       user-mobile:v1:<tenantLength>:<tenantId>:<mobile>}: the id of the user last seen with that email or mobile.
  * </ul>
  *
  * <p>Only the record is authoritative; an email or mobile entry just points to it, and a hit counts only if the
  * record it points to still has that email or mobile, so a changed email can never resolve to its former owner.
- * Changes go through {@link #update}, {@link #disable} and {@link #recordLogin}, which evict the record before the
- * database is written; {@link #update} and {@link #disable} also set the fence, which stops every reader from caching
- * that user again until the TTL ends. Without it, a reader that fetched the old record just before the change could
- * put it back just after, and a disabled user would look active for a whole TTL (ASVS 5.0 V7.4: a disabled account
- * must stop working). A change made to the database behind this cache's back shows after at most one TTL.
+ * {@link #update} and {@link #disable} evict the record and set the fence before the database is written; the fence
+ * stops every reader from caching that user again until the TTL ends. Without it, a reader that fetched the old
+ * record just before the change could put it back just after, and a disabled user would look active for a whole TTL
+ * (ASVS 5.0 V7.4: a disabled account must stop working). {@link #recordLogin} only evicts, after the write: a stale
+ * last-login time is harmless. A change made to the database behind this cache's back shows after at most one TTL.
  *
  * <p>The cache never makes lookups fail: when Redis fails, reads go to the database and the failure is logged. If the
  * eviction before a write fails, the write still happens and a stale entry may live for up to one TTL.
