@@ -211,8 +211,11 @@ public final class CachingUserDatabase implements UserDatabase {
         try {
             return cacheOperation.get();
         } catch (AuthException cacheDown) {
-            // One line, no stack trace: during an outage every lookup comes through here.
-            LOG.warn("user cache {} failed, using the database directly: {}", action, cacheDown.getCause());
+            // One line, no stack trace (so the cause goes in as text): during an outage every lookup comes here.
+            LOG.warn(
+                    "user cache {} failed, using the database directly: {}",
+                    action,
+                    String.valueOf(cacheDown.getCause()));
             return null;
         }
     }

@@ -6,9 +6,9 @@ import dev.latchkey.auth.testkit.UserDatabaseContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The cache in front of the memory database still meets the whole {@link UserDatabaseContract}. */
-class CachingUserDatabaseContractTest extends UserDatabaseContract {
-    private static final String PREFIX = RedisTestServers.uniquePrefix(CachingUserDatabaseContractTest.class);
+/** The cache on standalone Redis in front of the memory database still meets the whole {@link UserDatabaseContract}. */
+class StandaloneCachingUserDatabaseContractTest extends UserDatabaseContract {
+    private static final String PREFIX = RedisTestServers.uniquePrefix(StandaloneCachingUserDatabaseContractTest.class);
     private static UserDatabase database;
 
     @BeforeAll
