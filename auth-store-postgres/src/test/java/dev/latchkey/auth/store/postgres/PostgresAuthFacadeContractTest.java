@@ -1,0 +1,35 @@
+package dev.latchkey.auth.store.postgres;
+
+import dev.latchkey.auth.spi.OTPStore;
+import dev.latchkey.auth.spi.SessionStore;
+import dev.latchkey.auth.spi.UserDatabase;
+import dev.latchkey.auth.testkit.AuthFacadeContract;
+import org.junit.jupiter.api.AfterAll;
+
+/** Every facade security behaviour with users, codes and sessions all in PostgreSQL. */
+class PostgresAuthFacadeContractTest extends AuthFacadeContract {
+    private static final String SCHEMA = TestPostgres.uniqueSchema("facade");
+    private static final PostgresStores STORES =
+            TestPostgres.ownPool().schema(SCHEMA).build();
+
+    @Override
+    protected UserDatabase userDatabase() {
+        return STORES.users();
+    }
+
+    @Override
+    protected OTPStore otpStore() {
+        return STORES.otp();
+    }
+
+    @Override
+    protected SessionStore sessionStore() {
+        return STORES.sessions();
+    }
+
+    @AfterAll
+    static void dropSchema() {
+        STORES.close();
+        TestPostgres.dropSchema(SCHEMA);
+    }
+}
