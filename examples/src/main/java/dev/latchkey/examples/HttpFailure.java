@@ -1,7 +1,5 @@
 package dev.latchkey.examples;
 
-import java.util.Map;
-
 /** A failure of the HTTP layer itself (not of the facade), answered with its own status and error code. */
 final class HttpFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -14,8 +12,8 @@ final class HttpFailure extends RuntimeException {
     }
 
     static HttpFailure tooLarge(int limit) {
-        return new HttpFailure(Reply.error(
-                413, "request_too_large", "the request body must be at most " + limit + " bytes", Map.of()));
+        return new HttpFailure(
+                Reply.error(413, "request_too_large", "the request body must be at most " + limit + " bytes"));
     }
 
     Reply reply() {
