@@ -3,6 +3,10 @@ package dev.latchkey.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -125,5 +129,17 @@ class ExampleConfigTest {
                 .hasMessageStartingWith(variable)
                 .message()
                 .doesNotContain("secret-password");
+    }
+
+    @Test
+    void aPortInUseStopsStartUpNamingIt() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Map<String, String> env = TestServers.env("PORT", Integer.toString(taken.getLocalPort()));
+
+            assertThatThrownBy(() -> ExampleServer.start(env, message -> {}))
+                    .isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("PORT")
+                    .hasMessageContaining(Integer.toString(taken.getLocalPort()));
+        }
     }
 }

@@ -132,6 +132,19 @@ class HttpContractTest {
     }
 
     @Test
+    void theSocketAddressFeedsThePerIpThrottle() {
+        start("OTP_SEND_LIMIT_PER_IP", "2/1h");
+        assertThat(api.sendOtp(TENANT, "email", "one@example.com").statusCode()).isEqualTo(202);
+        assertThat(api.sendOtp(TENANT, "email", "two@example.com").statusCode()).isEqualTo(202);
+
+        HttpResponse<String> third = api.sendOtp("other-tenant", "email", "three@example.com");
+
+        assertError(third, 429, "rate_limited");
+        assertThat(third.headers().allValues("Retry-After")).containsExactly("3600");
+        assertThat(inbox.total()).isEqualTo(2);
+    }
+
+    @Test
     void wrongExpiredAndUsedCodesFailIdentically() {
         start();
         String email = "ada@example.com";
