@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DirectUse {
     private DirectUse() {}
 
+    /** Prints three lines: who signed in, the refreshed session, and that the session is gone after sign-out. */
     public static void main(String[] args) {
         byte[] hashSecret = new byte[32];
         new SecureRandom().nextBytes(hashSecret);

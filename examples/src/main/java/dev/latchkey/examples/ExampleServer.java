@@ -200,6 +200,10 @@ public final class ExampleServer implements AutoCloseable {
      * status 2.
      */
     public static void main(String[] args) {
+        // A client sending its request or reading its answer very slowly would hold one of the few workers: the
+        // JDK server closes such connections after these many seconds (unless set with -D on the command line).
+        setIfAbsent("sun.net.httpserver.maxReqTime", "30");
+        setIfAbsent("sun.net.httpserver.maxRspTime", "30");
         ExampleServer server;
         try {
             server = start(System.getenv());
@@ -209,5 +213,11 @@ public final class ExampleServer implements AutoCloseable {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "latchkey-shutdown"));
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
     }
 }
