@@ -21,18 +21,4 @@ final class Audit {
             LOG.warn("audit listener failed for {}", event.getClass().getSimpleName(), e);
         }
     }
-
-    /**
-     * The default listener: one SLF4J line per event. Events carry no code or token, and destinations print masked
-     * (ASVS 5.0 V16.2.5: no sensitive data in logs).
-     */
-    static AuthEventListener slf4j() {
-        return event -> {
-            if (event instanceof AuthEvent.RefreshReuseDetected || event instanceof AuthEvent.LockedOut) {
-                LOG.warn("{}", event);
-            } else {
-                LOG.info("{}", event);
-            }
-        };
-    }
 }

@@ -313,7 +313,7 @@ public final class AuthFacade {
      * @throws AuthException {@code INVALID_TOKEN} for a missing, malformed, expired or revoked token
      */
     public AuthPrincipal authenticate(String authorizationHeader) {
-        AuthPrincipal principal = accessTokens.verify(bearerToken(authorizationHeader), clock.instant());
+        AuthPrincipal principal = accessTokens.verify(parseBearer(authorizationHeader), clock.instant());
         if (revocations != null) {
             boolean revoked;
             try {
@@ -326,6 +326,27 @@ public final class AuthFacade {
             }
         }
         return principal;
+    }
+
+    /**
+     * Validates and normalises a destination exactly as {@code sendOtp} and {@code verifyOtp} do: lower-case email
+     * with an ASCII domain, or an E.164 mobile number that passed the number-type and country rules. Use it to
+     * compare a configured address with the ones users log in with.
+     *
+     * @throws AuthException {@code INVALID_REQUEST} for an unacceptable destination
+     */
+    public Destination normaliseDestination(String destination) {
+        return inputs.destination(destination);
+    }
+
+    /**
+     * The token of an {@code Authorization} header value: {@code Bearer <token>}, scheme case-insensitive (RFC 6750
+     * §2.1). For hosts that pass the bare token to {@link #session} or {@link #signOut}.
+     *
+     * @throws AuthException {@code INVALID_TOKEN} when the header is missing or not a Bearer header
+     */
+    public static String bearerToken(String authorizationHeader) {
+        return parseBearer(authorizationHeader);
     }
 
     /**
@@ -651,7 +672,7 @@ public final class AuthFacade {
         }
     }
 
-    private static String bearerToken(String header) {
+    private static String parseBearer(String header) {
         if (header == null || header.length() > Inputs.MAX_TOKEN + 16) {
             throw AccessTokens.invalid();
         }
@@ -695,7 +716,7 @@ public final class AuthFacade {
         private OtpSender sender;
         private RevocationList revocations;
         private Clock clock = Clock.systemUTC();
-        private AuthEventListener listener = Audit.slf4j();
+        private AuthEventListener listener = AuthEventListener.logging();
         private UnaryOperator<NewUser> newUserCustomizer = UnaryOperator.identity();
 
         private Builder() {}
@@ -738,7 +759,10 @@ public final class AuthFacade {
             return this;
         }
 
-        /** Optional: receives audit events. Default: one SLF4J line per event on {@code dev.latchkey.auth.audit}. */
+        /**
+         * Optional: receives audit events. Default: {@link AuthEventListener#logging()}; to keep that logging and add
+         * your own, pass {@code AuthEventListener.logging().andThen(yours)}.
+         */
         public Builder eventListener(AuthEventListener value) {
             this.listener = Objects.requireNonNull(value, "eventListener");
             return this;

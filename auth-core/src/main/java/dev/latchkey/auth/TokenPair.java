@@ -28,9 +28,16 @@ public record TokenPair(
         return "Bearer";
     }
 
-    /** Seconds until the access token expires, measured from {@code now}, as OAuth's {@code expires_in}. */
+    /**
+     * Whole seconds until the access token expires, measured from {@code now} and rounded up, as OAuth's {@code
+     * expires_in} (so a 15-minute token issued this instant reports 900).
+     */
     public long expiresInSeconds(Instant now) {
-        return Math.max(0, Duration.between(now, accessTokenExpiresAt).toSeconds());
+        Duration left = Duration.between(now, accessTokenExpiresAt);
+        if (left.isNegative() || left.isZero()) {
+            return 0;
+        }
+        return left.toSeconds() + (left.toNanosPart() > 0 ? 1 : 0);
     }
 
     @Override

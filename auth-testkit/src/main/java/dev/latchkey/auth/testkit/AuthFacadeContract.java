@@ -182,6 +182,16 @@ public abstract class AuthFacadeContract {
     }
 
     @Test
+    public void normaliseDestinationMatchesWhatLoginsStore() {
+        LoginResult login = login("Ada." + email.toUpperCase(java.util.Locale.ROOT));
+        assertThat(auth.normaliseDestination("  ADA." + email + " ").value())
+                .isEqualTo(login.user().email());
+        assertThat(auth.normaliseDestination("+1 (415) 555-0123").value()).isEqualTo(PHONE);
+        assertThat(catchAuth(() -> auth.normaliseDestination("+19005550123")).errorCode())
+                .isEqualTo(ErrorCode.INVALID_REQUEST);
+    }
+
+    @Test
     public void newUserCustomizerCanMakeABootstrapAdmin() {
         AuthFacade withAdmin = builder(settings(), userDatabase(), otpStore(), sessionStore(), sent::add)
                 .newUserCustomizer(draft -> email.equals(draft.email())
