@@ -329,17 +329,6 @@ public final class AuthFacade {
     }
 
     /**
-     * Validates and normalises a destination exactly as {@code sendOtp} and {@code verifyOtp} do: lower-case email
-     * with an ASCII domain, or an E.164 mobile number that passed the number-type and country rules. Use it to
-     * compare a configured address with the ones users log in with.
-     *
-     * @throws AuthException {@code INVALID_REQUEST} for an unacceptable destination
-     */
-    public Destination normaliseDestination(String destination) {
-        return inputs.destination(destination);
-    }
-
-    /**
      * The token of an {@code Authorization} header value: {@code Bearer <token>}, scheme case-insensitive (RFC 6750
      * §2.1). For hosts that pass the bare token to {@link #session} or {@link #signOut}.
      *

@@ -256,6 +256,17 @@ public final class AuthSettings {
         return healthDegradedThreshold;
     }
 
+    /**
+     * Validates and normalises a destination exactly as {@code sendOtp} and {@code verifyOtp} do under these
+     * settings: a lower-case email with an ASCII domain, or an E.164 mobile number that passes the number-type and
+     * country rules. Use it to compare a configured address with the ones users log in with.
+     *
+     * @throws AuthException {@code INVALID_REQUEST} for an unacceptable destination
+     */
+    public Destination normaliseDestination(String destination) {
+        return new Inputs(this).destination(destination);
+    }
+
     @Override
     public String toString() {
         return "AuthSettings[issuer=" + issuer + ", audience=" + audience + ", signingKey=" + signingKey

@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.latchkey.auth.AuthException;
 import dev.latchkey.auth.AuthFacade;
 import dev.latchkey.auth.AuthPrincipal;
-import dev.latchkey.auth.ErrorCode;
 import dev.latchkey.auth.HealthReport;
 import dev.latchkey.auth.LoginResult;
 import dev.latchkey.auth.SessionView;
@@ -170,13 +169,8 @@ final class AuthEndpoints {
         };
     }
 
-    /** The token of an {@code Authorization: Bearer <token>} header; the scheme is case-insensitive (RFC 6750). */
     private static String bearerToken(HttpExchange exchange) {
-        String header = exchange.getRequestHeaders().getFirst(AUTHORIZATION);
-        if (header == null || !header.strip().regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new AuthException(ErrorCode.INVALID_TOKEN, "a Bearer access token is required");
-        }
-        return header.strip().substring(7).strip();
+        return AuthFacade.bearerToken(exchange.getRequestHeaders().getFirst(AUTHORIZATION));
     }
 
     private Map<String, Object> tokenResponse(LoginResult login) {

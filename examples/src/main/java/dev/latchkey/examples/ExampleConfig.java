@@ -1,21 +1,17 @@
 package dev.latchkey.examples;
 
-import com.google.i18n.phonenumbers.NumberParseException;
-import com.google.i18n.phonenumbers.PhoneNumberUtil;
-import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import dev.latchkey.auth.AuthException;
 import dev.latchkey.auth.AuthSettings;
-import java.net.IDN;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -88,10 +84,10 @@ record ExampleConfig(
                     "REDIS_KEY_PREFIX: use 1 to 64 letters, digits and the characters : _ . - { }");
         }
         String adminEmail = value(env, "BOOTSTRAP_ADMIN_EMAIL")
-                .map(ExampleConfig::normaliseEmail)
+                .map(raw -> normalise("BOOTSTRAP_ADMIN_EMAIL", raw, settings))
                 .orElse(null);
         String adminMobile = value(env, "BOOTSTRAP_ADMIN_MOBILE")
-                .map(raw -> normaliseMobile(raw, settings))
+                .map(raw -> normalise("BOOTSTRAP_ADMIN_MOBILE", raw, settings))
                 .orElse(null);
         if (redisUrl.isPresent() && databaseUrl.isEmpty()) {
             warnings.add("REDIS_URL without DATABASE_URL: users are kept in memory and lost on restart");
@@ -145,32 +141,13 @@ record ExampleConfig(
         throw new IllegalArgumentException(name + ": expected a whole number from " + min + " to " + max);
     }
 
-    /** Same normal form as the core gives login emails: lower-case local part, lower-case ASCII domain. */
-    private static String normaliseEmail(String raw) {
-        int at = raw.indexOf('@');
-        if (at < 1 || at != raw.lastIndexOf('@') || at == raw.length() - 1) {
-            throw new IllegalArgumentException("BOOTSTRAP_ADMIN_EMAIL: not an email address");
-        }
+    /** The normal form logins get under these settings, so the configured address matches the stored one. */
+    private static String normalise(String variable, String raw, AuthSettings settings) {
         try {
-            String domain = IDN.toASCII(raw.substring(at + 1), IDN.USE_STD3_ASCII_RULES);
-            return raw.substring(0, at).toLowerCase(Locale.ROOT) + "@" + domain.toLowerCase(Locale.ROOT);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("BOOTSTRAP_ADMIN_EMAIL: the domain is not valid", e);
+            return settings.normaliseDestination(raw).value();
+        } catch (AuthException e) {
+            throw new IllegalArgumentException(variable + ": " + e.getMessage(), e);
         }
-    }
-
-    /** E.164, as the core stores mobiles, honouring {@code PHONE_DEFAULT_REGION} like login numbers do. */
-    private static String normaliseMobile(String raw, AuthSettings settings) {
-        PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
-        try {
-            PhoneNumber number = phones.parse(raw, settings.defaultPhoneRegion().orElse(null));
-            if (phones.isValidNumber(number)) {
-                return phones.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
-            }
-        } catch (NumberParseException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("BOOTSTRAP_ADMIN_MOBILE: not a valid phone number (use +<country><number>)");
     }
 
     private static String generatedEs256Jwk(String kid) {

@@ -2,6 +2,7 @@ package dev.latchkey.examples;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.latchkey.auth.AuthFacade;
+import dev.latchkey.auth.spi.AuthEventListener;
 import dev.latchkey.auth.spi.OtpSender;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -89,7 +90,7 @@ public final class ExampleServer implements AutoCloseable {
                     .revocationList(backends.revocations)
                     .otpSender(sender)
                     .clock(clock)
-                    .eventListener(stats)
+                    .eventListener(AuthEventListener.logging().andThen(stats))
                     .newUserCustomizer(new BootstrapAdmin(config.bootstrapAdminEmail(), config.bootstrapAdminMobile()))
                     .build();
             Router router = new AuthEndpoints(auth, stats, clock).routes();

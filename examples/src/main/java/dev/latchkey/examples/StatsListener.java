@@ -8,17 +8,12 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Counts audit events for {@code /api/admin/stats} and logs each one, as the core's default listener does (which a
- * host cannot wrap, so the logging is repeated here). Events carry no code or token and print destinations masked.
- * Counters are per process and start at zero.
+ * Counts audit events for {@code /api/admin/stats}. The server installs it after the core's logging listener
+ * ({@code AuthEventListener.logging().andThen(stats)}). Counters are per process and start at zero.
  */
 final class StatsListener implements AuthEventListener {
-    private static final Logger AUDIT = LoggerFactory.getLogger("dev.latchkey.auth.audit");
-
     private final Clock clock;
     private final Instant startedAt;
     private final LongAdder codesSent = new LongAdder();
@@ -42,11 +37,6 @@ final class StatsListener implements AuthEventListener {
         LongAdder counter = counterOf(event);
         if (counter != null) {
             counter.increment();
-        }
-        if (event instanceof AuthEvent.RefreshReuseDetected || event instanceof AuthEvent.LockedOut) {
-            AUDIT.warn("{}", event);
-        } else {
-            AUDIT.info("{}", event);
         }
     }
 

@@ -184,10 +184,12 @@ public abstract class AuthFacadeContract {
     @Test
     public void normaliseDestinationMatchesWhatLoginsStore() {
         LoginResult login = login("Ada." + email.toUpperCase(java.util.Locale.ROOT));
-        assertThat(auth.normaliseDestination("  ADA." + email + " ").value())
+        assertThat(auth.settings().normaliseDestination("  ADA." + email + " ").value())
                 .isEqualTo(login.user().email());
-        assertThat(auth.normaliseDestination("+1 (415) 555-0123").value()).isEqualTo(PHONE);
-        assertThat(catchAuth(() -> auth.normaliseDestination("+19005550123")).errorCode())
+        assertThat(auth.settings().normaliseDestination("+1 (415) 555-0123").value())
+                .isEqualTo(PHONE);
+        assertThat(catchAuth(() -> auth.settings().normaliseDestination("+19005550123"))
+                        .errorCode())
                 .isEqualTo(ErrorCode.INVALID_REQUEST);
     }
 
