@@ -115,11 +115,18 @@ public final class AuthFacade {
         String destKey = hashes.destinationKey(tenant, dest);
 
         try {
-            // OWASP ASVS 5.0 V6.3.x / NIST 800-63B-4 §3.2.2: throttle in layers, per IP, per destination, cooldown.
+            // ASVS 5.0 V6.3.1 / NIST SP 800-63B-4 §3.2.2: throttle in layers. The caller's own budget is checked
+            // first and the cooldown before the hourly cap, so a refused request never spends a victim's cap.
             if (ip != null) {
-                throttle(tenant, dest, ip, "ip", "ip:" + hashes.ipKey(ip), settings.sendLimitPerIp(), now);
+                throttle(
+                        tenant,
+                        dest,
+                        ip,
+                        "ip",
+                        "ip:" + hashes.ipKey(Inputs.ipBucket(ip)),
+                        settings.sendLimitPerIp(),
+                        now);
             }
-            throttle(tenant, dest, ip, "destination", "sd:" + destKey, settings.sendLimitPerDestination(), now);
             if (!settings.resendCooldown().isZero()) {
                 throttle(
                         tenant,
@@ -130,17 +137,16 @@ public final class AuthFacade {
                         new AuthSettings.Limit(1, settings.resendCooldown()),
                         now);
             }
+            throttle(tenant, dest, ip, "destination", "sd:" + destKey, settings.sendLimitPerDestination(), now);
         } catch (RuntimeException e) {
             throw Stores.failure("otp", e);
         }
 
+        // Invite-only: an unknown destination gets a challenge too (of a code nobody receives), so the store work is
+        // the same and only the host's sender, which should queue rather than block, is skipped (ASVS 5.0 V6.3.8).
+        boolean deliver = settings.signupMode() == SignupMode.OPEN
+                || findUser(tenant, dest).isPresent();
         Instant expiresAt = now.plus(settings.otpTtl());
-        OtpDispatch answer = new OtpDispatch(dest, expiresAt, now.plus(settings.resendCooldown()));
-        if (settings.signupMode() == SignupMode.INVITE_ONLY
-                && findUser(tenant, dest).isEmpty()) {
-            audit.emit(new AuthEvent.CodeSent(now, tenant, dest, false, ip));
-            return answer;
-        }
         String code = newCode();
         try {
             otp.saveChallenge(new OtpChallenge(
@@ -148,13 +154,15 @@ public final class AuthFacade {
         } catch (RuntimeException e) {
             throw Stores.failure("otp", e);
         }
-        try {
-            sender.send(new OtpMessage(tenant, dest, code, expiresAt));
-        } catch (RuntimeException e) {
-            throw AuthException.unavailable("the code could not be delivered", e);
+        if (deliver) {
+            try {
+                sender.send(new OtpMessage(tenant, dest, code, expiresAt));
+            } catch (RuntimeException e) {
+                throw AuthException.unavailable("the code could not be delivered", e);
+            }
         }
-        audit.emit(new AuthEvent.CodeSent(now, tenant, dest, true, ip));
-        return answer;
+        audit.emit(new AuthEvent.CodeSent(now, tenant, dest, deliver, ip));
+        return new OtpDispatch(dest, expiresAt, now.plus(settings.resendCooldown()));
     }
 
     /**
@@ -185,11 +193,16 @@ public final class AuthFacade {
             }
             check = otp.verify("ch:" + destKey, hashes.codeHash(destKey, presented), now);
             if (check != CodeCheck.MATCHED) {
-                Counter after = otp.increment(budgetKey, budget.window(), now);
-                audit.emit(new AuthEvent.CodeFailed(now, tenant, dest));
-                if (after.count() == budget.max()) {
-                    audit.emit(new AuthEvent.LockedOut(now, tenant, dest, retryAfter(after, now)));
+                // Only a guess actually compared against a pending code spends the budget: with no code pending there
+                // is nothing to guess, and counting those would let anyone lock out any address, or fill the store
+                // with counters for made-up ones.
+                if (check == CodeCheck.MISMATCHED) {
+                    Counter after = otp.increment(budgetKey, budget.window(), now);
+                    if (after.count() == budget.max()) {
+                        audit.emit(new AuthEvent.LockedOut(now, tenant, dest, retryAfter(after, now)));
+                    }
                 }
+                audit.emit(new AuthEvent.CodeFailed(now, tenant, dest));
                 throw new AuthException(ErrorCode.INVALID_CODE, "the code is wrong or has expired");
             }
         } catch (RuntimeException e) {
@@ -256,8 +269,16 @@ public final class AuthFacade {
             boolean accepted;
             if (sameHash(presentedHash, family.tokenHash())) {
                 Instant idle = earlier(now.plus(settings.refreshIdleTtl()), family.absoluteExpiresAt());
-                accepted = sessions.rotate(presented.sessionId(), presentedHash, successorHash, now, idle)
-                        || isGraceRetry(sessions.find(presented.sessionId()), presentedHash, successorHash, now);
+                if (sessions.rotate(presented.sessionId(), presentedHash, successorHash, now, idle)) {
+                    accepted = true;
+                } else {
+                    Optional<SessionRecord> after = sessions.find(presented.sessionId());
+                    if (after.isEmpty() || !after.get().isLiveAt(now)) {
+                        // Signed out or expired while we rotated: refused, but nobody reused anything.
+                        throw AccessTokens.invalid();
+                    }
+                    accepted = isGraceRetry(after, presentedHash, successorHash, now);
+                }
             } else {
                 accepted = isGraceRetry(Optional.of(family), presentedHash, successorHash, now);
             }
@@ -360,6 +381,13 @@ public final class AuthFacade {
         AuthPrincipal principal = accessTokens.verify(accessToken, now);
         int ended;
         try {
+            // Only a live session may sign out: a token whose own session already ended must not end the others.
+            SessionRecord own = sessions.find(principal.sessionId()).orElseThrow(AccessTokens::invalid);
+            if (!own.isLiveAt(now)
+                    || !own.userId().equals(principal.userId())
+                    || !own.tenantId().equals(principal.tenantId())) {
+                throw AccessTokens.invalid();
+            }
             List<String> ids = new ArrayList<>();
             if (scope == SignOutScope.LOCAL) {
                 ended = sessions.revoke(principal.sessionId()) ? 1 : 0;
@@ -396,19 +424,24 @@ public final class AuthFacade {
         Objects.requireNonNull(userId, "userId");
         Instant now = clock.instant();
         try {
-            List<SessionRecord> live = sessions.listForUser(tenant, userId, now);
             if (!users.disable(tenant, userId, now)) {
                 return false;
             }
-            int ended = sessions.revokeAllForUser(tenant, userId, null);
-            for (SessionRecord record : live) {
-                denyAccessTokens(record.id(), now);
-            }
-            audit.emit(new AuthEvent.UserDisabled(now, tenant, userId, ended));
+            endAllSessions(tenant, userId, now);
             return true;
         } catch (RuntimeException e) {
             throw Stores.failure("user", e);
         }
+    }
+
+    /** Revokes every session of a user who was just deactivated, and denies their access tokens. */
+    private void endAllSessions(String tenant, UUID userId, Instant now) {
+        List<SessionRecord> live = sessions.listForUser(tenant, userId, now);
+        int ended = sessions.revokeAllForUser(tenant, userId, null);
+        for (SessionRecord record : live) {
+            denyAccessTokens(record.id(), now);
+        }
+        audit.emit(new AuthEvent.UserDisabled(now, tenant, userId, ended));
     }
 
     /** The user with this id in the tenant. */
@@ -422,8 +455,9 @@ public final class AuthFacade {
     }
 
     /**
-     * Changes a user's profile, role and permissions; the email and mobile are validated and normalised like login
-     * destinations. Takes effect in access tokens issued from the next refresh on.
+     * Changes a user's profile, role, permissions and active flag; the email and mobile are validated and
+     * normalised like login destinations. Takes effect in access tokens issued from the next refresh on; setting
+     * {@code active} to false ends all the user's sessions, as {@link #disableUser} does.
      *
      * @throws AuthException {@code INVALID_REQUEST}, {@code CONFLICT} when the email or mobile belongs to another
      *     user of the tenant, {@code UNAVAILABLE}
@@ -451,8 +485,13 @@ public final class AuthFacade {
                 user.lastLoginAt(),
                 user.createdAt(),
                 user.updatedAt());
+        Instant now = clock.instant();
         try {
-            return users.update(normalised, clock.instant());
+            Optional<User> updated = users.update(normalised, now);
+            if (updated.isPresent() && !updated.get().active()) {
+                endAllSessions(tenant, updated.get().id(), now);
+            }
+            return updated;
         } catch (RuntimeException e) {
             throw Stores.failure("user", e);
         }

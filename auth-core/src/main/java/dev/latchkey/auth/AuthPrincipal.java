@@ -89,4 +89,12 @@ public record AuthPrincipal(
         }
         return this;
     }
+
+    /** The email prints masked. */
+    @Override
+    public String toString() {
+        return "AuthPrincipal[userId=" + userId + ", tenantId=" + tenantId + ", email=" + Masking.email(email)
+                + ", role=" + role + ", permissions=" + permissions + ", sessionId=" + sessionId + ", expiresAt="
+                + expiresAt + "]";
+    }
 }

@@ -501,6 +501,11 @@ public final class AuthSettings {
             requireBetween("accessTokenTtl", accessTokenTtl, Duration.ofMinutes(1), Duration.ofHours(24));
             requireBetween("refreshIdleTtl", refreshIdleTtl, Duration.ofMinutes(5), Duration.ofDays(365));
             requireBetween("refreshAbsoluteTtl", refreshAbsoluteTtl, Duration.ofMinutes(5), Duration.ofDays(365));
+            // An access token must not outlive the idle session it belongs to, or authenticate() would keep
+            // accepting it after the session ended (ASVS 5.0 V7.3).
+            if (accessTokenTtl.compareTo(refreshIdleTtl) > 0) {
+                throw new IllegalArgumentException("refreshIdleTtl must not be shorter than accessTokenTtl");
+            }
             if (refreshIdleTtl.compareTo(refreshAbsoluteTtl) > 0) {
                 throw new IllegalArgumentException("refreshIdleTtl must not exceed refreshAbsoluteTtl");
             }

@@ -28,15 +28,7 @@ public record Destination(Channel channel, String value) {
 
     /** The destination with most characters replaced by {@code *}, safe for logs. */
     public String masked() {
-        if (channel == Channel.EMAIL) {
-            int at = value.indexOf('@');
-            return value.charAt(0) + "***" + value.substring(at);
-        }
-        int keepStart = Math.min(2, value.length());
-        int keepEnd = Math.min(4, Math.max(0, value.length() - keepStart));
-        return value.substring(0, keepStart)
-                + "*".repeat(value.length() - keepStart - keepEnd)
-                + value.substring(value.length() - keepEnd);
+        return channel == Channel.EMAIL ? Masking.email(value) : Masking.mobile(value);
     }
 
     @Override

@@ -131,7 +131,10 @@ final class Inputs {
         return new Destination(Destination.Channel.SMS, PHONES.format(number, PhoneNumberUtil.PhoneNumberFormat.E164));
     }
 
-    /** A plausible IP address (v4, v6 with optional zone), or {@code null} when absent. Never resolved. */
+    /**
+     * The client IP in canonical form (dotted IPv4, or IPv6 as the JDK prints it; an IPv4-mapped IPv6 address becomes
+     * IPv4), or {@code null} when absent. Never resolved: only literals are accepted.
+     */
     static String clientIp(String raw) {
         if (raw == null || raw.isBlank()) {
             return null;
@@ -140,19 +143,62 @@ final class Inputs {
         if (ip.length() > MAX_IP) {
             throw AuthException.invalidRequest("clientIp is too long");
         }
+        if (ip.startsWith("[") && ip.endsWith("]")) {
+            ip = ip.substring(1, ip.length() - 1);
+        }
+        int zone = ip.indexOf('%');
+        if (zone >= 0) {
+            ip = ip.substring(0, zone);
+        }
+        if (ip.indexOf(':') < 0) {
+            return ipv4(ip);
+        }
         for (int i = 0; i < ip.length(); i++) {
             char c = ip.charAt(i);
-            boolean ok = (c >= '0' && c <= '9')
-                    || (c >= 'a' && c <= 'f')
-                    || (c >= 'A' && c <= 'F')
-                    || c == '.'
-                    || c == ':'
-                    || c == '%';
-            if (!ok) {
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.')) {
                 throw AuthException.invalidRequest("clientIp is not an IP address");
             }
         }
-        return ip.toLowerCase(Locale.ROOT);
+        try {
+            // With a ':' present the JDK parses an IPv6 literal and never consults DNS.
+            return java.net.InetAddress.getByName(ip).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw AuthException.invalidRequest("clientIp is not an IP address");
+        }
+    }
+
+    /**
+     * The throttling bucket of a canonical client IP: an IPv4 address itself, an IPv6 address by its /64 prefix,
+     * since one subscriber or server usually holds a whole /64 and could rotate through it.
+     */
+    static String ipBucket(String canonicalIp) {
+        if (canonicalIp.indexOf(':') < 0) {
+            return canonicalIp;
+        }
+        String[] groups = canonicalIp.split(":", -1);
+        return groups[0] + ":" + groups[1] + ":" + groups[2] + ":" + groups[3] + "::/64";
+    }
+
+    private static String ipv4(String ip) {
+        String[] parts = ip.split("\\.", -1);
+        if (parts.length != 4) {
+            throw AuthException.invalidRequest("clientIp is not an IP address");
+        }
+        StringBuilder canonical = new StringBuilder(15);
+        for (String part : parts) {
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw AuthException.invalidRequest("clientIp is not an IP address");
+            }
+            int octet = Integer.parseInt(part);
+            if (octet > 255) {
+                throw AuthException.invalidRequest("clientIp is not an IP address");
+            }
+            if (canonical.length() > 0) {
+                canonical.append('.');
+            }
+            canonical.append(octet);
+        }
+        return canonical.toString();
     }
 
     /** 6 to 10 ASCII digits; surrounding white space is ignored. */

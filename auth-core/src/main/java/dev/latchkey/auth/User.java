@@ -81,4 +81,12 @@ public record User(
         return new User(
                 id, tenantId, email, mobile, name, role, permissions, newActive, lastLoginAt, createdAt, updatedAt);
     }
+
+    /** Email and mobile print masked, so a user may be logged without exposing the addresses. */
+    @Override
+    public String toString() {
+        return "User[id=" + id + ", tenantId=" + tenantId + ", email=" + Masking.email(email) + ", mobile="
+                + Masking.mobile(mobile) + ", role=" + role + ", permissions=" + permissions + ", active=" + active
+                + "]";
+    }
 }

@@ -150,6 +150,51 @@ class AccessTokensTest {
     }
 
     @Test
+    void hs256KeyRefusesHs512SignedWithTheSameLongSecret() throws Exception {
+        byte[] secret64 =
+                ("Xk3P9vQ2mZ7rT1wY5nB8cF4hJ6sL0dG3aV7eU2iO9pRq8Zr1vT0xN4mW7kB2yH5c").getBytes(StandardCharsets.UTF_8);
+        AccessTokens longKey = new AccessTokens(
+                TestKeys.settings(JwtKey.hs256("hs-1", secret64)).build(), new SecureRandom());
+        String token = sign(
+                new JWSHeader.Builder(JWSAlgorithm.HS512)
+                        .type(new JOSEObjectType("at+jwt"))
+                        .keyID("hs-1")
+                        .build(),
+                validClaims().build(),
+                new MACSigner(secret64));
+        assertInvalid(() -> longKey.verify(token, NOW));
+    }
+
+    @Test
+    void eddsaTokenWithUnknownCriticalHeaderIsRefused() throws Exception {
+        java.security.KeyPair pair =
+                java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        AccessTokens ed =
+                new AccessTokens(TestKeys.settings(JwtKey.ed25519("ed", pair)).build(), new SecureRandom());
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.EdDSA)
+                .type(new JOSEObjectType("at+jwt"))
+                .keyID("ed")
+                .criticalParams(Set.of("exp-policy"))
+                .customParam("exp-policy", "strict")
+                .build();
+        String token = sign(
+                header,
+                validClaims().build(),
+                dev.latchkey.auth.internal.Ed25519Jws.of(pair).signer().orElseThrow());
+        assertInvalid(() -> ed.verify(token, NOW));
+        assertThat(dev.latchkey.auth.internal.Ed25519Jws.of(pair)
+                        .verifier()
+                        .verify(header, "x".getBytes(StandardCharsets.US_ASCII), Base64URL.encode(new byte[64])))
+                .isFalse();
+    }
+
+    @Test
+    void deeplyNestedHeaderIsInvalidTokenNotAnError() {
+        String json = "{\"alg\":\"HS256\",\"x\":" + "[".repeat(2900) + "]".repeat(2900) + "}";
+        assertInvalid(() -> tokens.verify(b64(json) + ".e30.AAAA", NOW));
+    }
+
+    @Test
     void rejectsPublicKeyUsedAsHmacSecret() throws Exception {
         ECKey ec = new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate();
         AccessTokens ecTokens = new AccessTokens(

@@ -124,6 +124,7 @@ class AuthSettingsTest {
         "OTP_FAILURE_LIMIT, 20",
         "OTP_SEND_LIMIT_PER_IP, 0/1h",
         "REFRESH_IDLE_TIMEOUT, 60d",
+        "REFRESH_IDLE_TIMEOUT, 10m",
         "REFRESH_REUSE_GRACE, 5m",
         "SIGNUP_MODE, sometimes",
         "PHONE_ALLOWED_REGIONS, XX",
@@ -172,6 +173,11 @@ class AuthSettingsTest {
                         .refreshIdleTtl(Duration.ofDays(40))
                         .build())
                 .hasMessageContaining("refreshIdleTtl");
+        assertThatThrownBy(() -> TestKeys.settings(TestKeys.hs256("k"))
+                        .accessTokenTtl(Duration.ofHours(1))
+                        .refreshIdleTtl(Duration.ofMinutes(30))
+                        .build())
+                .hasMessageContaining("refreshIdleTtl must not be shorter than accessTokenTtl");
         assertThatThrownBy(() -> TestKeys.settings(TestKeys.hs256("k"))
                         .verificationKeys(java.util.List.of(TestKeys.hs256("k")))
                         .build())

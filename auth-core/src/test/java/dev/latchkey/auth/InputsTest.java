@@ -124,10 +124,28 @@ class InputsTest {
     @Test
     void acceptsClientIpsAndRejectsJunk() {
         assertThat(Inputs.clientIp("203.0.113.9")).isEqualTo("203.0.113.9");
-        assertThat(Inputs.clientIp("2001:DB8::1")).isEqualTo("2001:db8::1");
+        assertThat(Inputs.clientIp("2001:DB8::1")).isEqualTo("2001:db8:0:0:0:0:0:1");
+        assertThat(Inputs.clientIp("[2001:db8::1%eth0]")).isEqualTo("2001:db8:0:0:0:0:0:1");
+        assertThat(Inputs.clientIp("::ffff:203.0.113.9")).isEqualTo("203.0.113.9");
+        assertThat(Inputs.clientIp("010.0.0.1")).isEqualTo("10.0.0.1");
         assertThat(Inputs.clientIp(null)).isNull();
         assertInvalidRequest(() -> Inputs.clientIp("evil.example.com"));
         assertInvalidRequest(() -> Inputs.clientIp("1".repeat(65)));
+        // Looks like hex but is a host name: refused without any DNS lookup.
+        assertInvalidRequest(() -> Inputs.clientIp("deadbeef.cafe"));
+        assertInvalidRequest(() -> Inputs.clientIp("256.1.1.1"));
+        assertInvalidRequest(() -> Inputs.clientIp("1.2.3"));
+        assertInvalidRequest(() -> Inputs.clientIp("2001:db8::g"));
+    }
+
+    @Test
+    void ipv6AddressesShareABucketPerSlash64() {
+        String a = Inputs.clientIp("2001:db8:1:2:aaaa::1");
+        String b = Inputs.clientIp("2001:db8:1:2:ffff:ffff:ffff:ffff");
+        String other = Inputs.clientIp("2001:db8:1:3::1");
+        assertThat(Inputs.ipBucket(a)).isEqualTo(Inputs.ipBucket(b)).isEqualTo("2001:db8:1:2::/64");
+        assertThat(Inputs.ipBucket(other)).isNotEqualTo(Inputs.ipBucket(a));
+        assertThat(Inputs.ipBucket("203.0.113.9")).isEqualTo("203.0.113.9");
     }
 
     @Test

@@ -50,6 +50,30 @@ class PublicValuesTest {
     }
 
     @Test
+    void usersAndPrincipalsPrintAddressesMasked() {
+        User user = new User(
+                UUID.randomUUID(),
+                "acme",
+                "ada@example.com",
+                "+14155550123",
+                "Ada",
+                "member",
+                java.util.Set.of(),
+                true,
+                null,
+                NOW,
+                NOW);
+        assertThat(user.toString())
+                .contains("a***@example.com")
+                .contains("+1******0123")
+                .doesNotContain("ada@example.com")
+                .doesNotContain("+14155550123");
+        AuthPrincipal principal = new AuthPrincipal(
+                user.id(), "acme", "ada@example.com", "member", java.util.Set.of(), "s", "j", NOW, NOW.plusSeconds(60));
+        assertThat(principal.toString()).contains("a***@example.com").doesNotContain("ada@example.com");
+    }
+
+    @Test
     void codeMessagesAndChallengesHideSecretsInToString() {
         Destination phone = new Destination(Destination.Channel.SMS, "+14155550123");
         OtpMessage message = new OtpMessage("acme", phone, "493817", NOW.plus(Duration.ofMinutes(5)));

@@ -123,7 +123,10 @@ public final class Ed25519Jws {
 
         @Override
         public boolean verify(JWSHeader header, byte[] signingInput, Base64URL signature) throws JOSEException {
-            if (!JWSAlgorithm.EdDSA.equals(header.getAlgorithm())) {
+            // RFC 7515 §4.1.11: no critical header is understood here, so any makes the token invalid.
+            if (!JWSAlgorithm.EdDSA.equals(header.getAlgorithm())
+                    || (header.getCriticalParams() != null
+                            && !header.getCriticalParams().isEmpty())) {
                 return false;
             }
             byte[] signatureBytes = signature.decode();

@@ -359,6 +359,46 @@ public abstract class AuthFacadeContract {
     }
 
     @Test
+    public void sendsRefusedByTheCooldownDoNotSpendTheHourlyCap() {
+        auth.sendOtp(tenant, email);
+        for (int i = 0; i < 10; i++) {
+            assertThat(catchAuth(() -> auth.sendOtp(tenant, email)).errorCode()).isEqualTo(ErrorCode.RATE_LIMITED);
+        }
+        for (int i = 0; i < 4; i++) {
+            clock.advance(Duration.ofSeconds(61));
+            auth.sendOtp(tenant, email);
+        }
+        assertThat(sent).hasSize(5);
+    }
+
+    @Test
+    public void sendsRefusedForTheCallersIpDoNotSpendTheDestinationsCap() {
+        AuthFacade capped = facade(settings().sendLimitPerIp(new AuthSettings.Limit(1, Duration.ofHours(1))));
+        String attackerIp = "198.51.100." + (1 + new java.util.Random().nextInt(250));
+        capped.sendOtp(tenant, "other." + email, attackerIp);
+        for (int i = 0; i < 10; i++) {
+            clock.advance(Duration.ofSeconds(61));
+            assertThat(catchAuth(() -> capped.sendOtp(tenant, email, attackerIp))
+                            .errorCode())
+                    .isEqualTo(ErrorCode.RATE_LIMITED);
+        }
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofSeconds(61));
+            capped.sendOtp(tenant, email);
+        }
+        assertThat(sent).hasSize(6);
+    }
+
+    @Test
+    public void guessesWithNoCodePendingNeitherLockOutNorFillTheStore() {
+        for (int i = 0; i < 30; i++) {
+            assertInvalidCode(() -> auth.verifyOtp(tenant, email, "000000"));
+        }
+        auth.sendOtp(tenant, email);
+        assertThat(auth.verifyOtp(tenant, email, lastCode()).user().email()).isEqualTo(email);
+    }
+
+    @Test
     public void sendsPerDestinationAreCapped() {
         for (int i = 0; i < 5; i++) {
             auth.sendOtp(tenant, email);
@@ -412,6 +452,9 @@ public abstract class AuthFacadeContract {
         assertThat(unknown.expiresAt()).isEqualTo(known.expiresAt());
         assertThat(unknown.resendAvailableAt()).isEqualTo(known.resendAvailableAt());
 
+        assertThat(events)
+                .filteredOn(e -> e instanceof AuthEvent.CodeSent c && !c.delivered())
+                .hasSize(1);
         assertThat(invite.verifyOtp(tenant, email, lastCode()).newUser()).isFalse();
         assertInvalidCode(() -> invite.verifyOtp(tenant, "stranger." + email, "123456"));
         assertThat(userDatabase().findByEmail(tenant, "stranger." + email)).isEmpty();
@@ -616,6 +659,34 @@ public abstract class AuthFacadeContract {
     }
 
     @Test
+    public void tokenOfAnEndedSessionCannotSignOutTheOthers() {
+        LoginResult ended = login(email);
+        clock.advance(Duration.ofMinutes(2));
+        LoginResult other = login(email);
+        auth.signOut(ended.tokens().accessToken(), SignOutScope.LOCAL);
+
+        assertInvalidToken(() -> auth.signOut(ended.tokens().accessToken(), SignOutScope.GLOBAL));
+        assertThat(auth.session(other.tokens().accessToken()).session().id())
+                .isEqualTo(other.session().id());
+    }
+
+    @Test
+    public void sessionCheckRefusesAnAccessTokenThatOutlivesItsSession() {
+        AuthFacade short10 = facade(settings()
+                .accessTokenTtl(Duration.ofMinutes(10))
+                .refreshIdleTtl(Duration.ofMinutes(10))
+                .refreshAbsoluteTtl(Duration.ofMinutes(10)));
+        short10.sendOtp(tenant, email);
+        LoginResult login = short10.verifyOtp(tenant, email, lastCode());
+        clock.advance(Duration.ofMinutes(8));
+        LoginResult late = short10.refresh(login.tokens().refreshToken());
+        clock.advance(Duration.ofMinutes(3));
+        assertThat(short10.authenticate("Bearer " + late.tokens().accessToken()))
+                .isNotNull();
+        assertInvalidToken(() -> short10.session(late.tokens().accessToken()));
+    }
+
+    @Test
     public void signOutGlobalEndsEverySession() {
         LoginResult a = login(email);
         clock.advance(Duration.ofMinutes(2));
@@ -653,6 +724,25 @@ public abstract class AuthFacadeContract {
         AuthException disabled = catchAuth(() -> auth.verifyOtp(tenant, email, lastCode()));
         assertThat(disabled.errorCode()).isEqualTo(ErrorCode.USER_DISABLED);
         assertThat(auth.disableUser(tenant, UUID.randomUUID())).isFalse();
+    }
+
+    @Test
+    public void disablingAUserDeletesTheirSessionsFromTheStore() {
+        LoginResult login = login(email);
+        auth.disableUser(tenant, login.user().id());
+        assertThat(sessionStore().find(login.session().id())).isEmpty();
+        assertThat(events).anyMatch(e -> e instanceof AuthEvent.UserDisabled d && d.sessionsEnded() == 1);
+    }
+
+    @Test
+    public void deactivatingThroughUpdateUserEndsSessionsToo() {
+        LoginResult login = login(email);
+        assertThat(auth.updateUser(login.user().withActive(false)))
+                .hasValueSatisfying(u -> assertThat(u.active()).isFalse());
+        assertThat(sessionStore().find(login.session().id())).isEmpty();
+        assertInvalidToken(() -> auth.refresh(login.tokens().refreshToken()));
+        assertThat(auth.updateUser(login.user().withActive(true))).isPresent();
+        assertInvalidToken(() -> auth.refresh(login.tokens().refreshToken()));
     }
 
     @Test
