@@ -231,18 +231,7 @@ public final class AuthFacade {
         } catch (RuntimeException e) {
             throw Stores.failure("user", e);
         }
-        User loggedIn = new User(
-                user.id(),
-                user.tenantId(),
-                user.email(),
-                user.mobile(),
-                user.name(),
-                user.role(),
-                user.permissions(),
-                true,
-                now,
-                user.createdAt(),
-                user.updatedAt());
+        User loggedIn = user.withLastLoginAt(now);
         return startSession(loggedIn, now, created);
     }
 

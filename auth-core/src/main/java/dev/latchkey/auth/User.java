@@ -77,6 +77,11 @@ public record User(
                 id, tenantId, newEmail, newMobile, newName, newRole, perms, active, lastLoginAt, createdAt, updatedAt);
     }
 
+    /** A copy with the given last-login time. */
+    public User withLastLoginAt(Instant at) {
+        return new User(id, tenantId, email, mobile, name, role, permissions, active, at, createdAt, updatedAt);
+    }
+
     public User withActive(boolean newActive) {
         return new User(
                 id, tenantId, email, mobile, name, role, permissions, newActive, lastLoginAt, createdAt, updatedAt);

@@ -6,6 +6,7 @@ import static dev.latchkey.examples.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.auth.testkit.MutableClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +29,7 @@ class HttpContractTest {
     private static final String TENANT = "acme";
 
     private final TestInbox inbox = new TestInbox();
-    private final MutableClock clock = MutableClock.atSystemTime();
+    private final MutableClock clock = new MutableClock(Instant.now());
     private ExampleServer server;
     private Api api;
 

@@ -4,14 +4,16 @@ import static dev.latchkey.examples.Api.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.auth.testkit.MutableClock;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class MemoryLifeCycleTest {
     private final TestInbox inbox = new TestInbox();
-    private final MutableClock clock = MutableClock.atSystemTime();
+    private final MutableClock clock = new MutableClock(Instant.now());
     private ExampleServer server;
 
     @AfterEach

@@ -4,7 +4,9 @@ import static dev.latchkey.examples.Api.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.auth.testkit.MutableClock;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,7 +23,7 @@ class ProductionStoresTest {
     static final String REDIS_URL = envOr("LATCHKEY_TEST_REDIS_URL", "redis://127.0.0.1:6379");
 
     private final TestInbox inbox = new TestInbox();
-    private final MutableClock clock = MutableClock.atSystemTime();
+    private final MutableClock clock = new MutableClock(Instant.now());
     private final String tenant =
             "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     private ExampleServer server;

@@ -13,12 +13,10 @@ import dev.latchkey.auth.JwtKey;
 import dev.latchkey.auth.LoginResult;
 import dev.latchkey.auth.SignOutScope;
 import dev.latchkey.auth.spi.OtpMessage;
+import dev.latchkey.auth.testkit.MutableClock;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,7 +33,7 @@ class FacadeLifecycleTest {
 
     private final String schema = TestPostgres.uniqueSchema("facade");
     private final String tenant = "tenant-" + UUID.randomUUID();
-    private final TestClock clock = new TestClock(Instant.parse("2030-01-01T00:00:00.123456789Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00.123456789Z"));
     private final List<OtpMessage> outbox = new CopyOnWriteArrayList<>();
 
     @AfterEach
@@ -165,33 +163,5 @@ class FacadeLifecycleTest {
     private static void assertCode(ThrowingCallable call, ErrorCode expected) {
         assertThatThrownBy(call).isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.errorCode())
                 .isEqualTo(expected));
-    }
-
-    /** A clock the test moves by hand; nanosecond instants check that the store's microseconds do no harm. */
-    private static final class TestClock extends Clock {
-        private volatile Instant now;
-
-        TestClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
