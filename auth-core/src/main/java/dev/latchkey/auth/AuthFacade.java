@@ -138,6 +138,16 @@ public final class AuthFacade {
                         now);
             }
             throttle(tenant, dest, ip, "destination", "sd:" + destKey, settings.sendLimitPerDestination(), now);
+            if (settings.sendLimitPerTenant().isPresent()) {
+                throttle(
+                        tenant,
+                        dest,
+                        ip,
+                        "tenant",
+                        "st:" + hashes.tenantKey(tenant),
+                        settings.sendLimitPerTenant().get(),
+                        now);
+            }
         } catch (RuntimeException e) {
             throw Stores.failure("otp", e);
         }

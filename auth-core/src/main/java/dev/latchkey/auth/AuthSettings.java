@@ -42,6 +42,7 @@ public final class AuthSettings {
     private final Duration resendCooldown;
     private final Limit sendLimitPerDestination;
     private final Limit sendLimitPerIp;
+    private final Limit sendLimitPerTenant;
     private final SignupMode signupMode;
     private final String defaultRole;
     private final Set<String> defaultPermissions;
@@ -69,6 +70,7 @@ public final class AuthSettings {
         this.resendCooldown = b.resendCooldown;
         this.sendLimitPerDestination = b.sendLimitPerDestination;
         this.sendLimitPerIp = b.sendLimitPerIp;
+        this.sendLimitPerTenant = b.sendLimitPerTenant;
         this.signupMode = b.signupMode;
         this.defaultRole = b.defaultRole;
         this.defaultPermissions = Set.copyOf(b.defaultPermissions);
@@ -103,6 +105,7 @@ public final class AuthSettings {
         b.resendCooldown = resendCooldown;
         b.sendLimitPerDestination = sendLimitPerDestination;
         b.sendLimitPerIp = sendLimitPerIp;
+        b.sendLimitPerTenant = sendLimitPerTenant;
         b.signupMode = signupMode;
         b.defaultRole = defaultRole;
         b.defaultPermissions = new LinkedHashSet<>(defaultPermissions);
@@ -232,6 +235,11 @@ public final class AuthSettings {
         return sendLimitPerIp;
     }
 
+    /** The cap on codes sent per tenant, if one is set. */
+    public Optional<Limit> sendLimitPerTenant() {
+        return Optional.ofNullable(sendLimitPerTenant);
+    }
+
     public SignupMode signupMode() {
         return signupMode;
     }
@@ -296,6 +304,7 @@ public final class AuthSettings {
         private Duration resendCooldown = Duration.ofSeconds(60);
         private Limit sendLimitPerDestination = new Limit(5, Duration.ofHours(1));
         private Limit sendLimitPerIp = new Limit(30, Duration.ofHours(1));
+        private Limit sendLimitPerTenant;
         private SignupMode signupMode = SignupMode.OPEN;
         private String defaultRole = "member";
         private Set<String> defaultPermissions = new LinkedHashSet<>();
@@ -425,6 +434,15 @@ public final class AuthSettings {
         /** Codes per client IP per window, when the host passes the IP. Default 30 per hour. */
         public Builder sendLimitPerIp(Limit value) {
             this.sendLimitPerIp = value;
+            return this;
+        }
+
+        /**
+         * Codes per tenant per window, across all destinations: a ceiling on what SMS pumping through many numbers can
+         * cost. Off by default ({@code null}); size it well above the tenant's normal peak.
+         */
+        public Builder sendLimitPerTenant(Limit value) {
+            this.sendLimitPerTenant = value;
             return this;
         }
 
@@ -649,6 +667,7 @@ public final class AuthSettings {
             duration("OTP_RESEND_COOLDOWN", builder::resendCooldown);
             limit("OTP_SEND_LIMIT_PER_DESTINATION", builder::sendLimitPerDestination);
             limit("OTP_SEND_LIMIT_PER_IP", builder::sendLimitPerIp);
+            limit("OTP_SEND_LIMIT_PER_TENANT", builder::sendLimitPerTenant);
             value("SIGNUP_MODE")
                     .ifPresent(v -> with(
                             "SIGNUP_MODE",

@@ -45,6 +45,11 @@ final class KeyedHashes {
         return B64.encodeToString(mac.doFinal());
     }
 
+    /** Opaque store key for a tenant. */
+    String tenantKey(String tenantId) {
+        return B64.encodeToString(storeKeyMac.get().doFinal(("tenant\0" + tenantId).getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** Opaque store key for a client IP. */
     String ipKey(String clientIp) {
         return B64.encodeToString(storeKeyMac.get().doFinal(("ip\0" + clientIp).getBytes(StandardCharsets.UTF_8)));

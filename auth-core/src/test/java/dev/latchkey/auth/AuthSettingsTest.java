@@ -40,6 +40,7 @@ class AuthSettingsTest {
         assertThat(s.resendCooldown()).isEqualTo(Duration.ofSeconds(60));
         assertThat(s.sendLimitPerDestination()).isEqualTo(new AuthSettings.Limit(5, Duration.ofHours(1)));
         assertThat(s.signupMode()).isEqualTo(SignupMode.OPEN);
+        assertThat(s.sendLimitPerTenant()).isEmpty();
         assertThat(s.signingKey().algorithm()).isEqualTo("HS256");
         assertThat(s.clockSkew()).isLessThanOrEqualTo(Duration.ofSeconds(60));
     }
@@ -61,6 +62,7 @@ class AuthSettingsTest {
                 "OTP_RESEND_COOLDOWN", "30s",
                 "OTP_SEND_LIMIT_PER_DESTINATION", "3/1h",
                 "OTP_SEND_LIMIT_PER_IP", "50/1h",
+                "OTP_SEND_LIMIT_PER_TENANT", "1000/1h",
                 "SIGNUP_MODE", "invite_only",
                 "DEFAULT_ROLE", "viewer",
                 "DEFAULT_PERMISSIONS", "reports:read, profile:write",
@@ -80,6 +82,7 @@ class AuthSettingsTest {
         assertThat(s.resendCooldown()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.sendLimitPerDestination()).isEqualTo(new AuthSettings.Limit(3, Duration.ofHours(1)));
         assertThat(s.sendLimitPerIp()).isEqualTo(new AuthSettings.Limit(50, Duration.ofHours(1)));
+        assertThat(s.sendLimitPerTenant()).contains(new AuthSettings.Limit(1000, Duration.ofHours(1)));
         assertThat(s.signupMode()).isEqualTo(SignupMode.INVITE_ONLY);
         assertThat(s.defaultRole()).isEqualTo("viewer");
         assertThat(s.defaultPermissions()).containsExactlyInAnyOrder("reports:read", "profile:write");

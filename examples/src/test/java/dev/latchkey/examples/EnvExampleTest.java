@@ -43,6 +43,7 @@ class EnvExampleTest {
         "OTP_RESEND_COOLDOWN",
         "OTP_SEND_LIMIT_PER_DESTINATION",
         "OTP_SEND_LIMIT_PER_IP",
+        "OTP_SEND_LIMIT_PER_TENANT",
         "SIGNUP_MODE",
         "PHONE_ALLOWED_REGIONS",
         "PHONE_DEFAULT_REGION",

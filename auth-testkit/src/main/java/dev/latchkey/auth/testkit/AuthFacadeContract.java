@@ -428,6 +428,21 @@ public abstract class AuthFacadeContract {
     }
 
     @Test
+    public void optionalTenantCapBoundsSendsAcrossAllDestinations() {
+        AuthFacade capped = facade(settings().sendLimitPerTenant(new AuthSettings.Limit(3, Duration.ofHours(1))));
+        for (int i = 0; i < 3; i++) {
+            capped.sendOtp(tenant, "u" + i + email);
+        }
+        AuthException limited = catchAuth(() -> capped.sendOtp(tenant, "u9" + email));
+        assertThat(limited.errorCode()).isEqualTo(ErrorCode.RATE_LIMITED);
+        assertThat(events)
+                .anyMatch(
+                        e -> e instanceof AuthEvent.SendThrottled t && t.limit().equals("tenant"));
+        capped.sendOtp(tenant + "-other", "u9" + email);
+        assertThat(sent).hasSize(4);
+    }
+
+    @Test
     public void sendOtpAnswersIdenticallyForKnownAndUnknownDestinations() {
         login(email);
         clock.advance(Duration.ofMinutes(2));
