@@ -1,6 +1,6 @@
 /** Latchkey core: the facade, its values and errors, and the SPI that stores and hosts implement. */
 module dev.latchkey.auth {
-    requires transitive org.slf4j;
+    requires org.slf4j;
     requires com.nimbusds.jose.jwt;
     requires com.google.i18n.phonenumbers.libphonenumber;
 
