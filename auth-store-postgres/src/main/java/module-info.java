@@ -1,6 +1,7 @@
 /** Latchkey stores over PostgreSQL: users, refresh sessions, one-time codes and throttle counters. */
 module dev.latchkey.auth.store.postgres {
     requires transitive dev.latchkey.auth;
+    requires org.slf4j;
     requires transitive java.sql;
     requires com.zaxxer.hikari;
     // Never referenced in code; required so the driver is resolved on the module path for the pool we build.

@@ -2,13 +2,15 @@ package dev.latchkey.auth.store.postgres;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /**
  * A parsed {@code DATABASE_URL}: the JDBC URL to connect to plus credentials kept out of it, so that the URL can be
  * logged by the pool without exposing the password.
  *
  * <p>Accepts the libpq/Heroku form {@code postgresql://user:password@host:5432/db?sslmode=require} (also {@code
- * postgres://}, several hosts separated by commas, IPv6 hosts in brackets, percent-encoded user and password) and
+ * postgres://}, several hosts separated by commas, IPv6 hosts in brackets, percent-encoded user and password; an
+ * unencoded {@code /}, {@code ?}, {@code #} or {@code @} in the password is tolerated where unambiguous) and
  * JDBC URLs {@code jdbc:postgresql://...}, which are used unchanged. Query parameters are passed to pgjdbc, which
  * understands the usual ones ({@code sslmode}, {@code sslrootcert}, {@code options}, ...); libpq's {@code
  * application_name} and {@code connect_timeout} are translated to pgjdbc's names.
@@ -20,6 +22,9 @@ import java.nio.charset.StandardCharsets;
 record DatabaseUrl(String jdbcUrl, String user, String password) {
 
     private static final String JDBC_SCHEME = "jdbc:postgresql:";
+    private static final String HOST_ENTRY = "(?:\\[[0-9A-Fa-f:.%\\w]+\\]|[\\w.~%-]+)(?::\\d{1,5})?";
+    private static final Pattern HOST_LIST = Pattern.compile(HOST_ENTRY + "(?:," + HOST_ENTRY + ")*");
+    private static final Pattern PARAMETER = Pattern.compile("[A-Za-z_][\\w.-]*=[^&]*");
 
     @Override
     public String toString() {
@@ -43,11 +48,7 @@ record DatabaseUrl(String jdbcUrl, String user, String password) {
                     "DATABASE_URL must start with postgresql://, postgres:// or jdbc:postgresql://");
         }
         String rest = trimmed.substring(schemeEnd + 3);
-        int pathStart = rest.indexOf('/');
-        int queryStart = rest.indexOf('?');
-        int authorityEnd = minPositive(pathStart, queryStart, rest.length());
-        // The last '@' of the authority ends the user info, so an unencoded '@' in a password still parses.
-        int at = rest.lastIndexOf('@', authorityEnd - 1);
+        int at = userInfoEnd(rest);
         String user = null;
         String password = null;
         if (at >= 0) {
@@ -59,13 +60,15 @@ record DatabaseUrl(String jdbcUrl, String user, String password) {
                 user = null;
             }
         }
+        int authorityEnd = authorityEnd(rest, at + 1);
         String hosts = rest.substring(at + 1, authorityEnd);
         if (hosts.isEmpty()) {
             throw new IllegalArgumentException("DATABASE_URL has no host");
         }
+        int queryStart = rest.indexOf('?', authorityEnd);
         String database = "";
-        if (pathStart >= 0 && (queryStart < 0 || pathStart < queryStart)) {
-            database = decode(rest.substring(pathStart + 1, queryStart < 0 ? rest.length() : queryStart));
+        if (authorityEnd < rest.length() && rest.charAt(authorityEnd) == '/') {
+            database = decode(rest.substring(authorityEnd + 1, queryStart < 0 ? rest.length() : queryStart));
         }
         StringBuilder jdbc =
                 new StringBuilder("jdbc:postgresql://").append(hosts).append('/');
@@ -76,15 +79,76 @@ record DatabaseUrl(String jdbcUrl, String user, String password) {
         return new DatabaseUrl(jdbc.toString(), user, password);
     }
 
-    private static int minPositive(int a, int b, int otherwise) {
-        int result = otherwise;
-        if (a >= 0) {
-            result = Math.min(result, a);
+    /**
+     * Where the user info ends: the index of its {@code '@'} in {@code rest} (the URL after {@code ://}), or -1 when
+     * there is none.
+     *
+     * <p>Read strictly (RFC 3986), the authority ends at the first {@code '/'} or {@code '?'}, so a password holding
+     * one of them unencoded, as in {@code app:ab/cd@db/prod}, would turn into host {@code app} and port {@code ab}
+     * and put the rest of the password into the JDBC URL, which the pool and driver errors print. So the last
+     * {@code '@'} of the whole URL is considered as well, and whichever reading yields a well-formed host list wins.
+     * When both do, the strict one is kept only if every later {@code '@'} sits in well-formed {@code name=value}
+     * parameters (say {@code sslrootcert=/etc/ca@x.pem}); otherwise (say {@code app:5432/x@db/prod}) the URL is
+     * rejected rather than guessed.
+     */
+    private static int userInfoEnd(String rest) {
+        int strictEnd = rest.lastIndexOf('@', authorityEnd(rest, 0) - 1);
+        int lenientEnd = rest.lastIndexOf('@');
+        if (lenientEnd == strictEnd) {
+            return strictEnd;
         }
-        if (b >= 0) {
-            result = Math.min(result, b);
+        int strictAuthorityEnd = authorityEnd(rest, strictEnd + 1);
+        boolean strictPlausible = isHostList(rest.substring(strictEnd + 1, strictAuthorityEnd));
+        boolean lenientPlausible = hasPlainUserName(rest.substring(0, lenientEnd))
+                && isHostList(rest.substring(lenientEnd + 1, authorityEnd(rest, lenientEnd + 1)));
+        if (strictPlausible && (!lenientPlausible || atSignsOnlyInParameters(rest, strictAuthorityEnd))) {
+            return strictEnd;
         }
-        return result;
+        if (lenientPlausible && !strictPlausible) {
+            return lenientEnd;
+        }
+        throw new IllegalArgumentException("DATABASE_URL cannot be split into credentials and host unambiguously:"
+                + " percent-encode '/', '?', '@' and ':' in the user name and password, and '@' after the host"
+                + " (e.g. '/' as %2F, '@' as %40)");
+    }
+
+    /** Whether the part after the authority has no {@code '@'} before its query, which is all parameters. */
+    private static boolean atSignsOnlyInParameters(String rest, int authorityEnd) {
+        int queryStart = rest.indexOf('?', authorityEnd);
+        if (queryStart < 0 || rest.substring(authorityEnd, queryStart).indexOf('@') >= 0) {
+            return false;
+        }
+        for (String pair : rest.substring(queryStart + 1).split("&")) {
+            if (!pair.isEmpty() && !PARAMETER.matcher(pair).matches()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The end of the authority that starts at {@code from}: the first {@code '/'} or {@code '?'}, else the end. */
+    private static int authorityEnd(String rest, int from) {
+        for (int i = from; i < rest.length(); i++) {
+            char c = rest.charAt(i);
+            if (c == '/' || c == '?') {
+                return i;
+            }
+        }
+        return rest.length();
+    }
+
+    /**
+     * Whether {@code userInfo} is a user name and a password, the name free of the characters a host list or path
+     * starts with: only a password is read past an unencoded {@code '/'} or {@code '?'}.
+     */
+    private static boolean hasPlainUserName(String userInfo) {
+        int colon = userInfo.indexOf(':');
+        return colon >= 0 && userInfo.substring(0, colon).chars().noneMatch(c -> "/?[]".indexOf(c) >= 0);
+    }
+
+    /** {@code host[:port]} entries separated by commas; a host is a name, an IPv4 address or an IPv6 one in brackets. */
+    private static boolean isHostList(String hosts) {
+        return HOST_LIST.matcher(hosts).matches();
     }
 
     private static String translateQuery(String query) {

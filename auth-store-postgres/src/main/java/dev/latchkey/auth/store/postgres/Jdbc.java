@@ -24,19 +24,27 @@ import javax.sql.DataSource;
  */
 final class Jdbc {
 
+    private static final int READ_COMMITTED = Connection.TRANSACTION_READ_COMMITTED;
+
     private final DataSource dataSource;
     private final Layout layout;
     private final Migrator migrator;
     private final boolean autoMigrate;
     private final int pingTimeoutSeconds;
+    private final boolean isolationPinned;
     private volatile boolean schemaReady;
 
-    Jdbc(DataSource dataSource, Layout layout, boolean autoMigrate, Duration pingTimeout) {
+    /**
+     * @param isolationPinned whether every connection of {@code dataSource} is known to be at READ COMMITTED (the pool
+     *     this module creates pins it), which saves asking the server for the level on every call
+     */
+    Jdbc(DataSource dataSource, Layout layout, boolean autoMigrate, Duration pingTimeout, boolean isolationPinned) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.layout = Objects.requireNonNull(layout, "layout");
         this.migrator = new Migrator(layout);
         this.autoMigrate = autoMigrate;
         this.pingTimeoutSeconds = wholeSeconds(pingTimeout);
+        this.isolationPinned = isolationPinned;
     }
 
     Layout layout() {
@@ -51,7 +59,8 @@ final class Jdbc {
 
     /**
      * Runs {@code work} in autocommit mode: every store operation is a single statement, atomic on its own, and must
-     * see rows committed by others before it started (READ COMMITTED, PostgreSQL's default).
+     * see rows committed by others before it started: READ COMMITTED, set for the call if the connection is at
+     * another level and restored afterwards, like autocommit.
      */
     <T> T call(String store, Work<T> work) {
         if (autoMigrate && !schemaReady) {
@@ -90,9 +99,19 @@ final class Jdbc {
             if (hostWantsManualCommit) {
                 connection.setAutoCommit(true);
             }
+            // The single-statement primitives rely on READ COMMITTED re-checking a row another transaction just
+            // updated; under REPEATABLE READ or SERIALIZABLE that row fails with 40001 instead, so a burst of wrong
+            // guesses would turn into UNAVAILABLE and go uncounted. A host data source may default to either.
+            int hostIsolation = isolationPinned ? READ_COMMITTED : connection.getTransactionIsolation();
+            if (hostIsolation != READ_COMMITTED) {
+                connection.setTransactionIsolation(READ_COMMITTED);
+            }
             try {
                 return work.run(connection);
             } finally {
+                if (hostIsolation != READ_COMMITTED) {
+                    connection.setTransactionIsolation(hostIsolation);
+                }
                 if (hostWantsManualCommit) {
                     connection.setAutoCommit(false);
                 }

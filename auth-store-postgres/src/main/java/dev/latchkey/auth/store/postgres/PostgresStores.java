@@ -77,7 +77,7 @@ public final class PostgresStores implements AutoCloseable {
     }
 
     static Jdbc defaultJdbc(DataSource dataSource) {
-        return new Jdbc(dataSource, Layout.DEFAULT, true, DEFAULT_CONNECTION_TIMEOUT);
+        return new Jdbc(dataSource, Layout.DEFAULT, true, DEFAULT_CONNECTION_TIMEOUT, false);
     }
 
     /** The user database; the same instance on every call. */
@@ -285,10 +285,10 @@ public final class PostgresStores implements AutoCloseable {
                 if (username != null || password != null) {
                     throw new IllegalArgumentException("username and password apply only to a databaseUrl");
                 }
-                return new PostgresStores(null, new Jdbc(dataSource, layout, autoMigrate, connectionTimeout));
+                return new PostgresStores(null, new Jdbc(dataSource, layout, autoMigrate, connectionTimeout, false));
             }
             HikariDataSource pool = new HikariDataSource(poolConfig(DatabaseUrl.parse(databaseUrl)));
-            return new PostgresStores(pool, new Jdbc(pool, layout, autoMigrate, connectionTimeout));
+            return new PostgresStores(pool, new Jdbc(pool, layout, autoMigrate, connectionTimeout, true));
         }
 
         HikariConfig poolConfig(DatabaseUrl url) {
@@ -304,6 +304,9 @@ public final class PostgresStores implements AutoCloseable {
             if (secret != null) {
                 config.setPassword(secret);
             }
+            // Pinned here so that Jdbc need not ask each connection; overrides a default_transaction_isolation
+            // set through the URL's options.
+            config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
             config.setMaximumPoolSize(maxPoolSize);
             config.setMinimumIdle(Math.min(minIdle, maxPoolSize));
             config.setConnectionTimeout(connectionTimeout.toMillis());

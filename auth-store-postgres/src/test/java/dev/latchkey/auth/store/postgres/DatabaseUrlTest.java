@@ -42,6 +42,71 @@ class DatabaseUrlTest {
     }
 
     @Test
+    void unencodedSlashInPasswordStaysOutOfTheJdbcUrl() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://app:ab/cd@db.example:5432/prod");
+
+        assertThat(url).isEqualTo(new DatabaseUrl("jdbc:postgresql://db.example:5432/prod", "app", "ab/cd"));
+    }
+
+    @Test
+    void unencodedQuestionMarkInPasswordStaysOutOfTheJdbcUrl() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://app:ab?cd@db.example:5432/prod?sslmode=require");
+
+        assertThat(url)
+                .isEqualTo(new DatabaseUrl("jdbc:postgresql://db.example:5432/prod?sslmode=require", "app", "ab?cd"));
+    }
+
+    @Test
+    void unencodedHashInPasswordStaysOutOfTheJdbcUrl() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://app:ab#cd@db.example:5432/prod");
+
+        assertThat(url).isEqualTo(new DatabaseUrl("jdbc:postgresql://db.example:5432/prod", "app", "ab#cd"));
+    }
+
+    @Test
+    void unencodedSlashQuestionMarkHashAndAtTogetherInPasswordStillParse() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://app:a/b?c#d@e@[::1]:5432,db2:5433/prod?sslmode=require");
+
+        assertThat(url)
+                .isEqualTo(new DatabaseUrl(
+                        "jdbc:postgresql://[::1]:5432,db2:5433/prod?sslmode=require", "app", "a/b?c#d@e"));
+    }
+
+    @Test
+    void percentEncodedSlashQuestionMarkHashAndAtInPasswordAreDecoded() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://app:a%2Fb%3Fc%23d%40e@db.example:5432/prod");
+
+        assertThat(url).isEqualTo(new DatabaseUrl("jdbc:postgresql://db.example:5432/prod", "app", "a/b?c#d@e"));
+    }
+
+    @Test
+    void atSignsAfterTheHostDoNotMoveTheCredentials() {
+        assertThat(DatabaseUrl.parse("postgresql://db.example/prod?application_name=me@home"))
+                .isEqualTo(new DatabaseUrl("jdbc:postgresql://db.example/prod?ApplicationName=me@home", null, null));
+        assertThat(DatabaseUrl.parse("postgresql://app:pw@db.example/prod?sslrootcert=/etc/ca@x.pem"))
+                .isEqualTo(new DatabaseUrl("jdbc:postgresql://db.example/prod?sslrootcert=/etc/ca@x.pem", "app", "pw"));
+    }
+
+    @Test
+    void urlWithTwoPlausibleReadingsIsRejectedWithoutEchoingThePassword() {
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://app:5432/topsecret@db.example/prod"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("percent-encode")
+                .hasMessageNotContaining("topsecret")
+                .hasMessageNotContaining("5432");
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://app:top@secret?x@db.example/prod"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("percent-encode")
+                .hasMessageNotContaining("top")
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://app:top@secret/x@db.example/prod"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("percent-encode")
+                .hasMessageNotContaining("top")
+                .hasMessageNotContaining("secret");
+    }
+
+    @Test
     void userWithoutPasswordAndUrlWithoutUserInfo() {
         assertThat(DatabaseUrl.parse("postgresql://postgres@127.0.0.1:5432/test"))
                 .isEqualTo(new DatabaseUrl("jdbc:postgresql://127.0.0.1:5432/test", "postgres", null));

@@ -27,6 +27,7 @@ final class TestPostgres {
 
     private static DatabaseUrl server;
     private static HikariDataSource shared;
+    private static HikariDataSource serializable;
 
     private TestPostgres() {}
 
@@ -41,21 +42,38 @@ final class TestPostgres {
     /** A pool shared by the tests that play the host application's data source. Never closed by the stores. */
     static synchronized HikariDataSource sharedDataSource() {
         if (shared == null) {
-            HikariConfig config = new HikariConfig();
-            config.setPoolName("latchkey-test-host");
-            config.setJdbcUrl(server().jdbcUrl());
-            if (server().user() != null) {
-                config.setUsername(server().user());
-            }
-            if (server().password() != null) {
-                config.setPassword(server().password());
-            }
-            config.setMaximumPoolSize(24);
-            config.setMinimumIdle(0);
-            config.addDataSourceProperty("logServerErrorDetail", false);
-            shared = new HikariDataSource(config);
+            shared = new HikariDataSource(hostPoolConfig("latchkey-test-host"));
         }
         return shared;
+    }
+
+    /**
+     * A host application's pool whose connections default to SERIALIZABLE, as some hosts configure theirs. Never closed
+     * by the stores.
+     */
+    static synchronized HikariDataSource serializableDataSource() {
+        if (serializable == null) {
+            HikariConfig config = hostPoolConfig("latchkey-test-serializable-host");
+            config.setTransactionIsolation("TRANSACTION_SERIALIZABLE");
+            serializable = new HikariDataSource(config);
+        }
+        return serializable;
+    }
+
+    private static HikariConfig hostPoolConfig(String name) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(name);
+        config.setJdbcUrl(server().jdbcUrl());
+        if (server().user() != null) {
+            config.setUsername(server().user());
+        }
+        if (server().password() != null) {
+            config.setPassword(server().password());
+        }
+        config.setMaximumPoolSize(24);
+        config.setMinimumIdle(0);
+        config.addDataSourceProperty("logServerErrorDetail", false);
+        return config;
     }
 
     /** A builder for stores on a new pool against the test server. */
