@@ -11,12 +11,8 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,21 +31,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExampleServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExampleServer.class);
-    /** Requests waiting for a worker; past it the accepting thread runs the request itself (back-pressure). */
-    private static final int QUEUED_REQUESTS = 256;
+    /** Time a client has to send a whole request; JSON bodies here are a few hundred bytes. */
+    static final int MAX_REQUEST_SECONDS = 10;
 
     private final HttpServer server;
-    private final ThreadPoolExecutor workers;
-    private final Router router;
+    private final Admission admission;
     private final Backends backends;
     private final int graceSeconds;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ExampleServer(
-            HttpServer server, ThreadPoolExecutor workers, Router router, Backends backends, int graceSeconds) {
+    private ExampleServer(HttpServer server, Admission admission, Backends backends, int graceSeconds) {
         this.server = server;
-        this.workers = workers;
-        this.router = router;
+        this.admission = admission;
         this.backends = backends;
         this.graceSeconds = graceSeconds;
     }
@@ -78,8 +71,9 @@ public final class ExampleServer implements AutoCloseable {
         Objects.requireNonNull(clock, "clock");
         ExampleConfig config = ExampleConfig.fromEnv(env);
         config.warnings().forEach(LOG::warn);
+        limitSlowClients();
         Backends backends = Backends.open(config);
-        ThreadPoolExecutor workers = null;
+        Admission admission = null;
         try {
             StatsListener stats = new StatsListener(clock);
             AuthFacade auth = AuthFacade.builder()
@@ -95,11 +89,11 @@ public final class ExampleServer implements AutoCloseable {
                     .build();
             Router router = new AuthEndpoints(auth, stats, clock).routes();
             HttpServer server = bind(config);
-            workers = workers(config.httpThreads());
+            admission = new Admission(config.httpThreads());
             server.createContext("/", router);
-            server.setExecutor(workers);
+            server.setExecutor(admission);
             server.start();
-            ExampleServer started = new ExampleServer(server, workers, router, backends, config.shutdownGraceSeconds());
+            ExampleServer started = new ExampleServer(server, admission, backends, config.shutdownGraceSeconds());
             LOG.info(
                     "Latchkey example listening on {} ({}, signing {})",
                     started.baseUri(),
@@ -107,8 +101,8 @@ public final class ExampleServer implements AutoCloseable {
                     config.settings().signingKey().algorithm());
             return started;
         } catch (RuntimeException e) {
-            if (workers != null) {
-                workers.shutdownNow();
+            if (admission != null) {
+                admission.shutdownNow();
             }
             backends.close();
             throw e;
@@ -129,25 +123,19 @@ public final class ExampleServer implements AutoCloseable {
     }
 
     /**
-     * A fixed number of workers and a bounded queue: a burst cannot create unbounded threads or queue unbounded
-     * work. When both are full, the server's accepting thread runs the request itself, which stops it accepting
-     * more until a worker is free.
+     * The JDK server reads a request on the worker that serves it, so a client sending its headers or body slowly (or
+     * reading the answer slowly) holds a worker: past these many seconds the server closes such a connection (CWE-400:
+     * slow-request denial of service). The JDK reads these properties once, when the first server of the process is
+     * created; a value given with {@code -D} wins.
      */
-    private static ThreadPoolExecutor workers(int threads) {
-        AtomicInteger number = new AtomicInteger();
-        ThreadFactory factory = task -> {
-            Thread thread = new Thread(task, "latchkey-http-" + number.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-        return new ThreadPoolExecutor(
-                threads,
-                threads,
-                0,
-                TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(QUEUED_REQUESTS),
-                factory,
-                new ThreadPoolExecutor.CallerRunsPolicy());
+    static void limitSlowClients() {
+        setIfAbsent("sun.net.httpserver.maxReqTime", Integer.toString(MAX_REQUEST_SECONDS));
+        setIfAbsent("sun.net.httpserver.maxRspTime", "30");
+    }
+
+    /** Requests accepted and not yet answered, queued ones included. */
+    int requestsInFlight() {
+        return admission.inFlight();
     }
 
     /** The port actually bound: the chosen one when {@code PORT=0}. */
@@ -163,8 +151,8 @@ public final class ExampleServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting connections, lets requests in flight finish (up to {@code SHUTDOWN_GRACE_SECONDS}), then closes
-     * the pools and clients this server created. Idempotent.
+     * Answers new requests with 503, lets the requests already accepted, running or queued, finish (up to {@code
+     * SHUTDOWN_GRACE_SECONDS}), stops listening, then closes the pools and clients this server created. Idempotent.
      */
     @Override
     public void close() {
@@ -172,24 +160,19 @@ public final class ExampleServer implements AutoCloseable {
             return;
         }
         LOG.info("Latchkey example stopping");
-        // HttpServer.stop(delay) closes the listening socket at once and then waits for running exchanges; on JDK 17
-        // it also waits out the whole delay when nothing is running (JDK-8304065). So it runs aside, the router tells
-        // us when the last request is done, and stop(0) then ends the wait.
-        Thread stopper = new Thread(() -> server.stop(graceSeconds), "latchkey-http-stop");
-        stopper.start();
+        // HttpServer.stop closes every connection once the exchanges it has started are done, and it knows nothing of
+        // the requests still waiting in our queue; so the admission drains first (answering requests that arrive
+        // meanwhile with 503 and Connection: close), and the server is stopped after. stop(0) also avoids JDK 17
+        // waiting out the whole delay when nothing is running (JDK-8304065).
         try {
-            if (!router.drain(graceSeconds, TimeUnit.SECONDS)) {
+            if (!admission.drain(graceSeconds, TimeUnit.SECONDS)) {
                 LOG.warn("requests still running after {} s; closing them", graceSeconds);
             }
             server.stop(0);
-            stopper.join();
-            workers.shutdown();
-            if (!workers.awaitTermination(graceSeconds, TimeUnit.SECONDS)) {
-                workers.shutdownNow();
-            }
+            admission.shutdown(graceSeconds, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            workers.shutdownNow();
+            admission.shutdownNow();
         } finally {
             backends.close();
             LOG.info("Latchkey example stopped");
@@ -201,10 +184,7 @@ public final class ExampleServer implements AutoCloseable {
      * status 2.
      */
     public static void main(String[] args) {
-        // A client sending its request or reading its answer very slowly would hold one of the few workers: the
-        // JDK server closes such connections after these many seconds (unless set with -D on the command line).
-        setIfAbsent("sun.net.httpserver.maxReqTime", "30");
-        setIfAbsent("sun.net.httpserver.maxRspTime", "30");
+        limitSlowClients();
         ExampleServer server;
         try {
             server = start(System.getenv());

@@ -16,6 +16,11 @@ final class HttpFailure extends RuntimeException {
                 Reply.error(413, "request_too_large", "the request body must be at most " + limit + " bytes"));
     }
 
+    static HttpFailure unsupportedMediaType() {
+        return new HttpFailure(
+                Reply.error(415, "unsupported_media_type", "send the request body as Content-Type: application/json"));
+    }
+
     Reply reply() {
         return reply;
     }

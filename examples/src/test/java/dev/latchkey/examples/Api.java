@@ -48,9 +48,11 @@ final class Api {
     }
 
     HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(base.resolve(path))
-                .timeout(Duration.ofSeconds(20))
-                .header("Content-Type", "application/json");
+        return requestWithoutContentType(path).header("Content-Type", "application/json");
+    }
+
+    HttpRequest.Builder requestWithoutContentType(String path) {
+        return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20));
     }
 
     HttpResponse<String> send(HttpRequest.Builder request) {

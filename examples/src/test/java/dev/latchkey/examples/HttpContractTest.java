@@ -255,6 +255,66 @@ class HttpContractTest {
         assertBearerChallenge(api.post("/api/auth/signout", "", first));
     }
 
+    /** Bodies a browser would send cross-site without a CORS preflight, and a body with no type at all. */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "text/plain",
+                "text/plain; charset=utf-8",
+                "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=x",
+                "application/jsonp",
+                ""
+            })
+    void bodiesNotDeclaredAsJsonAre415AndNoCodeIsSent(String contentType) {
+        start();
+        String body = json("tenantId", TENANT, "email", "ada@example.com");
+        HttpRequest.Builder request =
+                api.requestWithoutContentType("/api/auth/send-otp").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (!contentType.isEmpty()) {
+            request.header("Content-Type", contentType);
+        }
+
+        assertError(api.send(request), 415, "unsupported_media_type");
+        assertError(
+                api.send(api.requestWithoutContentType("/api/auth/verify-otp")
+                        .header("Content-Type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))),
+                415,
+                "unsupported_media_type");
+        assertThat(inbox.total()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application/json", "application/json; charset=utf-8", "Application/JSON ;charset=UTF-8"})
+    void jsonWithOrWithoutParametersIsAccepted(String contentType) {
+        start();
+        HttpRequest.Builder request = api.requestWithoutContentType("/api/auth/send-otp")
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(json("tenantId", TENANT, "email", "ada@example.com")));
+
+        assertThat(api.send(request).statusCode()).isEqualTo(202);
+    }
+
+    @Test
+    void signOutWithoutABodyNeedsNoContentTypeButAPlainTextBodyIs415() {
+        start();
+        String access = loginAs("ada@example.com").get("accessToken").asText();
+
+        HttpResponse<String> plain = api.send(api.requestWithoutContentType("/api/auth/signout")
+                .header("Authorization", "Bearer " + access)
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(json("scope", "global"))));
+        assertError(plain, 415, "unsupported_media_type");
+        assertThat(api.get("/api/auth/session", access).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> bare = api.send(api.requestWithoutContentType("/api/auth/signout")
+                .header("Authorization", "Bearer " + access)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(bare.statusCode()).isEqualTo(204);
+        assertBearerChallenge(api.get("/api/auth/session", access));
+    }
+
     @Test
     void bodiesOverTheLimitAre413() {
         start();

@@ -1,0 +1,190 @@
+package dev.latchkey.examples;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The executor the JDK server hands each exchange to, and the one place that decides whether an exchange is served
+ * or refused. The server's single dispatcher thread calls {@link #execute}; it must never run an exchange itself,
+ * because the JDK server reads the request on the thread that runs it and one slow client would then stop every
+ * connection (CWE-400: slow-request denial of service). So:
+ *
+ * <ul>
+ *   <li>a fixed number of workers with a bounded queue serve requests;
+ *   <li>when both are full, a few spare threads answer {@code 503 unavailable} at once, without reading the body;
+ *   <li>when those are busy too, the exchange is dropped and the JDK server closes the connection once its request
+ *       time ({@code sun.net.httpserver.maxReqTime}) has passed.
+ * </ul>
+ *
+ * <p>A request counts as in flight from the moment it is handed over, so a shutdown finishes the requests already
+ * queued as well as the running ones, and refuses only those that arrive after it began.
+ */
+final class Admission implements Executor {
+    private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
+    /** Requests that may wait for a worker, per worker. */
+    private static final int QUEUED_PER_WORKER = 16;
+    /** Spare threads that only answer "busy"; a few are enough, each answer is a few hundred bytes. */
+    private static final int MIN_REFUSING_THREADS = 4;
+
+    /** How the exchange running on the current thread is to be answered. */
+    enum Mode {
+        SERVE,
+        BUSY,
+        SHUTTING_DOWN
+    }
+
+    private static final ThreadLocal<Mode> MODE = ThreadLocal.withInitial(() -> Mode.SERVE);
+
+    private final ThreadPoolExecutor workers;
+    private final ThreadPoolExecutor refusers;
+    /** Handed over and not yet answered, refusals included. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    /** The part of {@link #inFlight} that is to be served: what a shutdown waits for. */
+    private final AtomicInteger serving = new AtomicInteger();
+
+    private final AtomicBoolean draining = new AtomicBoolean();
+
+    Admission(int threads) {
+        refusers = new ThreadPoolExecutor(
+                0,
+                Math.max(MIN_REFUSING_THREADS, threads / 4),
+                10,
+                TimeUnit.SECONDS,
+                new SynchronousQueue<>(),
+                daemons("latchkey-http-busy-"),
+                new ThreadPoolExecutor.AbortPolicy());
+        workers = new ThreadPoolExecutor(
+                threads,
+                threads,
+                0,
+                TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(queueCapacity(threads)),
+                daemons("latchkey-http-"),
+                this::rejected);
+    }
+
+    /** How many requests may wait for one of {@code threads} workers. */
+    static int queueCapacity(int threads) {
+        return threads * QUEUED_PER_WORKER;
+    }
+
+    /** The mode of the exchange running on this thread; {@link Mode#SERVE} outside {@link #execute}. */
+    static Mode mode() {
+        return MODE.get();
+    }
+
+    /** Called by the server's dispatcher for each request: never blocks and never runs the request itself. */
+    @Override
+    public void execute(Runnable exchange) {
+        inFlight.incrementAndGet();
+        // Counted before the drain flag is read: a drain that begins after this line waits for this request.
+        serving.incrementAndGet();
+        if (draining.get()) {
+            serving.decrementAndGet();
+            refuse(exchange, Mode.SHUTTING_DOWN);
+            return;
+        }
+        workers.execute(new Counted(exchange, Mode.SERVE));
+    }
+
+    /** The workers' rejection handler: runs on the dispatcher, so it only hands over or drops. */
+    private void rejected(Runnable counted, ThreadPoolExecutor pool) {
+        serving.decrementAndGet();
+        if (pool.isShutdown()) {
+            inFlight.decrementAndGet();
+            return;
+        }
+        refuse(((Counted) counted).exchange, Mode.BUSY);
+    }
+
+    /** Answers on a spare thread, never behind the queue; when none is free the exchange is dropped. */
+    private void refuse(Runnable exchange, Mode mode) {
+        try {
+            refusers.execute(new Counted(exchange, mode));
+        } catch (RejectedExecutionException e) {
+            inFlight.decrementAndGet();
+            LOG.warn("overloaded: dropping a request; the server closes its connection after its request time");
+        }
+    }
+
+    /**
+     * Answers new requests with 503 from now on and waits until the requests accepted before, running or queued,
+     * have been answered, or the timeout passes.
+     *
+     * @return {@code true} if no accepted request is left
+     */
+    boolean drain(long timeout, TimeUnit unit) throws InterruptedException {
+        draining.set(true);
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (serving.get() > 0) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    /** Requests handed over and not yet answered, queued ones included. */
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Stops the threads, interrupting what still runs after the grace. */
+    void shutdown(long timeout, TimeUnit unit) throws InterruptedException {
+        workers.shutdown();
+        refusers.shutdown();
+        if (!workers.awaitTermination(timeout, unit)) {
+            workers.shutdownNow();
+        }
+        refusers.shutdownNow();
+    }
+
+    void shutdownNow() {
+        workers.shutdownNow();
+        refusers.shutdownNow();
+    }
+
+    private static ThreadFactory daemons(String prefix) {
+        AtomicInteger number = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + number.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** An exchange, the mode it is to be answered in, and the in-flight count it releases when done. */
+    private final class Counted implements Runnable {
+        private final Runnable exchange;
+        private final Mode mode;
+
+        Counted(Runnable exchange, Mode mode) {
+            this.exchange = exchange;
+            this.mode = mode;
+        }
+
+        @Override
+        public void run() {
+            MODE.set(mode);
+            try {
+                exchange.run();
+            } finally {
+                MODE.remove();
+                if (mode == Mode.SERVE) {
+                    serving.decrementAndGet();
+                }
+                inFlight.decrementAndGet();
+            }
+        }
+    }
+}
