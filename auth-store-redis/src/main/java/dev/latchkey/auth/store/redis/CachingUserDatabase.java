@@ -38,9 +38,11 @@ import redis.clients.jedis.params.SetParams;
  * (ASVS 5.0 V7.4: a disabled account must stop working). {@link #recordLogin} only evicts, after the write: a stale
  * last-login time is harmless. A change made to the database behind this cache's back shows after at most one TTL.
  *
- * <p>The cache never makes lookups fail: when Redis fails, reads go to the database and the failure is logged. If the
- * eviction before a write fails, the write still happens and a stale entry may live for up to one TTL.
- * {@link #ping()} checks the database only, for the same reason.
+ * <p>Lookups never fail because of the cache: when Redis fails, reads go to the database and the failure is logged,
+ * and {@link #ping()} checks the database only. Changes fail closed instead: if the eviction and fence cannot be
+ * written, {@link #update} and {@link #disable} throw {@code UNAVAILABLE} without touching the database, since
+ * otherwise other instances would keep serving the old (say, still active) record for up to one TTL; the caller
+ * retries once Redis is back.
  *
  * <p>Thread-safe; never closes the client it is given.
  */
@@ -190,9 +192,13 @@ public final class CachingUserDatabase implements UserDatabase {
         return found;
     }
 
+    /**
+     * Evicts the record and fences it, or throws {@code UNAVAILABLE}: a change the cache could not be told about must
+     * not reach the database (ASVS 5.0 V7.4: a disabled account must stop working at once, on every instance).
+     */
     private void fence(String tenantId, UUID id) {
         String key = recordKey(tenantId, id);
-        bestEffort("evict", () -> redis.run(FENCE, key, List.of(Long.toString(ttlMillis))));
+        redis.run(FENCE, key, List.of(Long.toString(ttlMillis)));
     }
 
     private static Optional<User> decode(String json) {

@@ -2,7 +2,10 @@ package dev.latchkey.auth.store.redis;
 
 import static dev.latchkey.auth.store.redis.TestData.at;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.auth.AuthException;
+import dev.latchkey.auth.ErrorCode;
 import dev.latchkey.auth.User;
 import dev.latchkey.auth.spi.NewUser;
 import dev.latchkey.auth.spi.UpsertResult;
@@ -146,7 +149,7 @@ class CachingUserDatabaseTest {
     }
 
     @Test
-    void lookupsAndWritesGoToTheDatabaseWhileRedisIsUnreachable() {
+    void lookupsGoToTheDatabaseAndChangesFailClosedWhileRedisIsUnreachable() {
         int closedPort = RedisTestServers.freePort();
         try (RedisClient unreachable = RedisClients.fromUrl(
                 "redis://127.0.0.1:" + closedPort, Duration.ofMillis(200), Duration.ofMillis(200))) {
@@ -155,9 +158,13 @@ class CachingUserDatabaseTest {
 
             assertThat(degraded.findById(tenant, user.id())).contains(user);
             assertThat(degraded.findByEmail(tenant, "hal@example.com")).contains(user);
-            assertThat(degraded.disable(tenant, user.id(), at(5))).isTrue();
+            assertThatThrownBy(() -> degraded.disable(tenant, user.id(), at(5)))
+                    .isInstanceOfSatisfying(
+                            AuthException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.UNAVAILABLE));
+            assertThat(degraded.findById(tenant, user.id())).contains(user);
+            degraded.recordLogin(tenant, user.id(), at(6));
             assertThat(degraded.findById(tenant, user.id()))
-                    .hasValueSatisfying(u -> assertThat(u.active()).isFalse());
+                    .hasValueSatisfying(u -> assertThat(u.lastLoginAt()).isEqualTo(at(6)));
             degraded.ping();
         }
     }

@@ -6,19 +6,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.auth.AuthException;
 import dev.latchkey.auth.ErrorCode;
+import dev.latchkey.auth.User;
 import dev.latchkey.auth.spi.CodeCheck;
+import dev.latchkey.auth.spi.NewUser;
 import dev.latchkey.auth.spi.SessionRecord;
+import dev.latchkey.auth.store.memory.MemoryUserDatabase;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.util.UUID;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
 
 /**
  * Redis stopped, unreachable or silent: every call fails closed with UNAVAILABLE within a bounded time, no driver
@@ -130,6 +135,39 @@ class OutageTest {
                 RedisOTPStore store =
                         RedisOTPStore.fromUrl("redis://127.0.0.1:" + silent.getLocalPort(), TIMEOUT, TIMEOUT, prefix)) {
             assertUnavailableWithinBound(() -> store.verify(TestData.newKey(), TestData.randomToken(), at(1)));
+        }
+    }
+
+    /**
+     * Another instance may hold the user in its cache: a deactivation or profile change that cannot fence the cache
+     * must not reach the database either, or that instance would serve the old, active record for up to one TTL.
+     */
+    @Test
+    void userChangesFailClosedWithoutTouchingTheDatabaseWhileTheCacheIsDownAndLookupsGoOn() {
+        String tenant = "tenant-outage-" + UUID.randomUUID();
+        MemoryUserDatabase database = new MemoryUserDatabase();
+        User user = database.upsert(
+                        new NewUser(UUID.randomUUID(), tenant, "ivy@example.com", null, null, "member", Set.of()),
+                        at(0))
+                .user();
+        try (RedisClient client = RedisClients.fromUrl(url(), TIMEOUT, TIMEOUT)) {
+            CachingUserDatabase cache =
+                    new CachingUserDatabase(database, client, CachingUserDatabase.DEFAULT_TTL, prefix);
+            assertThat(cache.findById(tenant, user.id())).contains(user);
+
+            RedisTestServers.stopServer(port);
+
+            assertUnavailableWithinBound(
+                    () -> cache.update(user.withProfile(user.email(), null, "Ivy", "admin", Set.of()), at(1)));
+            assertUnavailableWithinBound(() -> cache.disable(tenant, user.id(), at(1)));
+            assertThat(database.findById(tenant, user.id())).contains(user);
+            assertThat(cache.findById(tenant, user.id())).contains(user);
+
+            // A fresh server: the retry goes through and is seen at once.
+            RedisTestServers.startServer(port, dir);
+            assertThat(cache.disable(tenant, user.id(), at(2))).isTrue();
+            assertThat(cache.findById(tenant, user.id()))
+                    .hasValueSatisfying(u -> assertThat(u.active()).isFalse());
         }
     }
 
