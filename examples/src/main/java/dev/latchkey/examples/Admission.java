@@ -9,6 +9,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +33,13 @@ final class Admission implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
     /** Requests that may wait for a worker, per worker. */
     private static final int QUEUED_PER_WORKER = 16;
-    /** Spare threads that only answer "busy"; a few are enough, each answer is a few hundred bytes. */
-    private static final int MIN_REFUSING_THREADS = 4;
+    /**
+     * Spare threads that only answer "busy". A refusal never reads the body and the body is not drained afterwards
+     * ({@link ExampleServer#limitSlowClients}), so a thread is held only while the request's headers arrive.
+     */
+    private static final int MIN_SPARE_THREADS = 8;
+    /** At most one warning about dropped requests per this many nanoseconds, so a flood cannot flood the log too. */
+    private static final long DROP_WARNING_INTERVAL = TimeUnit.SECONDS.toNanos(10);
 
     /** How the exchange running on the current thread is to be answered. */
     enum Mode {
@@ -52,11 +58,13 @@ final class Admission implements Executor {
     private final AtomicInteger serving = new AtomicInteger();
 
     private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicInteger dropped = new AtomicInteger();
+    private final AtomicLong lastDropWarning = new AtomicLong(System.nanoTime() - DROP_WARNING_INTERVAL);
 
     Admission(int threads) {
         refusers = new ThreadPoolExecutor(
                 0,
-                Math.max(MIN_REFUSING_THREADS, threads / 4),
+                spareThreads(threads),
                 10,
                 TimeUnit.SECONDS,
                 new SynchronousQueue<>(),
@@ -70,6 +78,11 @@ final class Admission implements Executor {
                 new ArrayBlockingQueue<>(queueCapacity(threads)),
                 daemons("latchkey-http-"),
                 this::rejected);
+    }
+
+    /** Threads that answer "busy" beside {@code threads} workers. */
+    static int spareThreads(int threads) {
+        return Math.max(MIN_SPARE_THREADS, threads);
     }
 
     /** How many requests may wait for one of {@code threads} workers. */
@@ -112,7 +125,19 @@ final class Admission implements Executor {
             refusers.execute(new Counted(exchange, mode));
         } catch (RejectedExecutionException e) {
             inFlight.decrementAndGet();
-            LOG.warn("overloaded: dropping a request; the server closes its connection after its request time");
+            warnDropped();
+        }
+    }
+
+    private void warnDropped() {
+        dropped.incrementAndGet();
+        long last = lastDropWarning.get();
+        long now = System.nanoTime();
+        if (now - last >= DROP_WARNING_INTERVAL && lastDropWarning.compareAndSet(last, now)) {
+            LOG.warn(
+                    "overloaded: dropped {} requests that found every thread busy; their connections are closed after"
+                            + " the request time",
+                    dropped.getAndSet(0));
         }
     }
 

@@ -123,14 +123,16 @@ public final class ExampleServer implements AutoCloseable {
     }
 
     /**
-     * The JDK server reads a request on the worker that serves it, so a client sending its headers or body slowly (or
-     * reading the answer slowly) holds a worker: past these many seconds the server closes such a connection (CWE-400:
-     * slow-request denial of service). The JDK reads these properties once, when the first server of the process is
-     * created; a value given with {@code -D} wins.
+     * The JDK server reads a request on the thread that serves it, so a client sending its headers or body slowly (or
+     * reading the answer slowly) holds that thread: past these many seconds the server closes such a connection
+     * (CWE-400: slow-request denial of service). A body left unread (a refusal, a 413) is not drained either, which
+     * would again read at the client's pace: the connection is closed after the answer instead. The JDK reads these
+     * properties once, when the first server of the process is created; a value given with {@code -D} wins.
      */
     static void limitSlowClients() {
         setIfAbsent("sun.net.httpserver.maxReqTime", Integer.toString(MAX_REQUEST_SECONDS));
         setIfAbsent("sun.net.httpserver.maxRspTime", "30");
+        setIfAbsent("sun.net.httpserver.drainAmount", "0");
     }
 
     /** Requests accepted and not yet answered, queued ones included. */

@@ -67,12 +67,16 @@ final class JsonRequest {
      * origin separation). Checked before reading, so a refused body is never read.
      */
     private static void requireJsonIfBody(Headers headers) {
-        String length = headers.getFirst("Content-Length");
-        boolean hasBody = headers.containsKey("Transfer-Encoding")
-                || (length != null && !length.trim().equals("0"));
-        if (hasBody && !isJson(headers.getFirst("Content-Type"))) {
+        if (declaresBody(headers) && !isJson(headers.getFirst("Content-Type"))) {
             throw HttpFailure.unsupportedMediaType();
         }
+    }
+
+    /** Whether the request announces a body: chunked, or a length other than zero. */
+    static boolean declaresBody(Headers headers) {
+        String length = headers.getFirst("Content-Length");
+        return headers.containsKey("Transfer-Encoding")
+                || (length != null && !length.trim().equals("0"));
     }
 
     /** {@code application/json}, in any case, with or without parameters such as {@code charset=utf-8}. */

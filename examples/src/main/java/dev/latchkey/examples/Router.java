@@ -5,7 +5,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.latchkey.auth.AuthException;
 import dev.latchkey.auth.ErrorCode;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.HashMap;
@@ -55,7 +57,18 @@ final class Router implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) {
         try (exchange) {
-            write(exchange, answer(exchange));
+            EndTracking body = new EndTracking(exchange.getRequestBody());
+            exchange.setStreams(body, null);
+            if (!JsonRequest.declaresBody(exchange.getRequestHeaders())) {
+                body.read();
+            }
+            Reply reply = answer(exchange);
+            if (!body.reachedEnd) {
+                // A body left unread is not drained (ExampleServer.limitSlowClients): the JDK server closes the
+                // connection after the answer, and says so, so that the client does not send its next request on it.
+                exchange.getResponseHeaders().set("Connection", "close");
+            }
+            write(exchange, reply);
         } catch (IOException e) {
             // The client went away mid-exchange; nothing left to answer.
             LOG.debug("exchange aborted: {}", e.toString());
@@ -148,6 +161,29 @@ final class Router implements HttpHandler {
         exchange.sendResponseHeaders(reply.status(), bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
+        }
+    }
+
+    /** The request body, noting whether it was read to its end (an empty one is, by the first read). */
+    private static final class EndTracking extends FilterInputStream {
+        private boolean reachedEnd;
+
+        EndTracking(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            reachedEnd |= b < 0;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            reachedEnd |= n < 0;
+            return n;
         }
     }
 }

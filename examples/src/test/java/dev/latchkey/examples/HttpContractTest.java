@@ -285,6 +285,21 @@ class HttpContractTest {
         assertThat(inbox.total()).isZero();
     }
 
+    /** A body the server did not read is not drained at the client's pace: the connection ends, and the answer says so. */
+    @Test
+    void anUnreadBodyEndsTheConnectionAndTheAnswerSaysSo() {
+        start();
+        HttpResponse<String> refused = api.send(api.requestWithoutContentType("/api/auth/send-otp")
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(json("tenantId", TENANT, "email", "ada@example.com"))));
+        HttpResponse<String> health = api.get("/health");
+        HttpResponse<String> sent = api.sendOtp(TENANT, "email", "ada@example.com");
+
+        assertThat(refused.headers().allValues("Connection")).containsExactly("close");
+        assertThat(health.headers().allValues("Connection")).isEmpty();
+        assertThat(sent.headers().allValues("Connection")).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"application/json", "application/json; charset=utf-8", "Application/JSON ;charset=UTF-8"})
     void jsonWithOrWithoutParametersIsAccepted(String contentType) {

@@ -3,9 +3,12 @@ package dev.latchkey.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -39,16 +42,21 @@ class OverloadTest {
     }
 
     @Test
-    void slowBodiesFillingEveryWorkerAndTheQueueDoNotStopTheServerAnswering() throws Exception {
+    void slowBodiesBeyondEveryWorkerAndQueuePlaceAre503AtOnceAndTheServerKeepsAnswering() throws Exception {
         server = ExampleServer.start(TestServers.env("HTTP_THREADS", Integer.toString(THREADS)), message -> {});
         Api api = new Api(server.baseUri());
-        // Every worker reading a body, every queue place taken, and one spare thread busy refusing one more.
-        int slow = THREADS + Admission.queueCapacity(THREADS) + 1;
-        for (int i = 0; i < slow; i++) {
+        int occupying = THREADS + Admission.queueCapacity(THREADS);
+        for (int i = 0; i < occupying; i++) {
             slowClients.add(sendHeadersAndOneBodyByte(server.baseUri()));
         }
-        awaitHandedOver(slow);
+        awaitHandedOver(occupying);
 
+        // More slow clients than there are spare threads: each is refused at once, none holds a thread.
+        for (int i = 0; i < 3 * Admission.spareThreads(THREADS); i++) {
+            Socket refused = sendHeadersAndOneBodyByte(server.baseUri());
+            slowClients.add(refused);
+            assertThat(statusLine(refused)).startsWith("HTTP/1.1 503 ");
+        }
         CompletableFuture<HttpResponse<String>> health = CompletableFuture.supplyAsync(() -> api.get("/health"));
 
         assertThat(health).succeedsWithin(PROMPTLY);
@@ -66,6 +74,18 @@ class OverloadTest {
         CompletableFuture<HttpResponse<String>> recovered = CompletableFuture.supplyAsync(() -> api.get("/health"));
         assertThat(recovered).succeedsWithin(PROMPTLY);
         assertThat(recovered.join().statusCode()).isEqualTo(200);
+    }
+
+    /** The first line of the answer, waiting a few seconds at most. */
+    private static String statusLine(Socket socket) throws IOException {
+        socket.setSoTimeout((int) PROMPTLY.toMillis());
+        BufferedReader in =
+                new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+        try {
+            return String.valueOf(in.readLine());
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("no answer within " + PROMPTLY, e);
+        }
     }
 
     /** A send-otp request that announces 100 body bytes and sends one, then nothing. */
