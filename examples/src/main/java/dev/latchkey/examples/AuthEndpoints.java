@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The HTTP endpoints of the original system, each a few lines over one facade call. Validation of tenants,
@@ -28,11 +29,17 @@ final class AuthEndpoints {
     private final AuthFacade auth;
     private final StatsListener stats;
     private final Clock clock;
+    private final Function<String, Optional<Map<String, Integer>>> pools;
 
-    AuthEndpoints(AuthFacade auth, StatsListener stats, Clock clock) {
+    /**
+     * @param pools the connection pool usage behind a health component, if the example owns that pool
+     */
+    AuthEndpoints(
+            AuthFacade auth, StatsListener stats, Clock clock, Function<String, Optional<Map<String, Integer>>> pools) {
         this.auth = auth;
         this.stats = stats;
         this.clock = clock;
+        this.pools = pools;
     }
 
     Router routes() {
@@ -125,7 +132,11 @@ final class AuthEndpoints {
         Map<String, Object> components = new LinkedHashMap<>();
         report.components().entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
-                .forEach(entry -> components.put(entry.getKey(), component(entry.getValue())));
+                .forEach(entry -> {
+                    Map<String, Object> component = component(entry.getValue());
+                    pools.apply(entry.getKey()).ifPresent(pool -> component.put("pool", pool));
+                    components.put(entry.getKey(), component);
+                });
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("status", report.status().name());
         answer.put("components", components);

@@ -11,7 +11,12 @@ import dev.latchkey.auth.store.redis.RedisOTPStore;
 import dev.latchkey.auth.store.redis.RedisRevocationList;
 import dev.latchkey.auth.store.redis.RedisSessionStore;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
@@ -29,18 +34,24 @@ final class Backends implements AutoCloseable {
     final SessionStore sessions;
     final RevocationList revocations;
     private final List<AutoCloseable> owned;
+    private final PostgresStores postgres;
+    private final Set<String> onPostgres;
 
     private Backends(
             UserDatabase users,
             OTPStore codes,
             SessionStore sessions,
             RevocationList revocations,
-            List<AutoCloseable> owned) {
+            List<AutoCloseable> owned,
+            PostgresStores postgres,
+            Set<String> onPostgres) {
         this.users = users;
         this.codes = codes;
         this.sessions = sessions;
         this.revocations = revocations;
         this.owned = owned;
+        this.postgres = postgres;
+        this.onPostgres = onPostgres;
     }
 
     /**
@@ -55,9 +66,12 @@ final class Backends implements AutoCloseable {
             OTPStore codes = memory.otpStore();
             SessionStore sessions = memory.sessionStore();
             RevocationList revocations = memory.revocationList();
+            PostgresStores postgres = null;
+            Set<String> onPostgres = new HashSet<>();
             if (config.databaseUrl().isPresent()) {
-                PostgresStores postgres = postgres(config);
+                postgres = postgres(config);
                 owned.add(postgres);
+                onPostgres.addAll(List.of("users", "sessions", "otp"));
                 users = postgres.users();
                 sessions = postgres.sessions();
                 codes = postgres.otp();
@@ -67,12 +81,14 @@ final class Backends implements AutoCloseable {
                 owned.add(client);
                 String prefix = config.redisKeyPrefix();
                 codes = new RedisOTPStore(client, prefix);
+                onPostgres.remove("otp");
                 revocations = new RedisRevocationList(client, prefix);
                 if (config.databaseUrl().isEmpty()) {
                     sessions = new RedisSessionStore(client, prefix);
                 }
             }
-            return new Backends(users, codes, sessions, revocations, List.copyOf(owned));
+            return new Backends(
+                    users, codes, sessions, revocations, List.copyOf(owned), postgres, Set.copyOf(onPostgres));
         } catch (RuntimeException e) {
             closeAll(owned);
             throw e;
@@ -102,6 +118,25 @@ final class Backends implements AutoCloseable {
     private static IllegalArgumentException named(String variable, RuntimeException e) {
         String message = e.getMessage() == null ? "invalid value" : e.getMessage();
         return new IllegalArgumentException(message.startsWith(variable) ? message : variable + ": " + message, e);
+    }
+
+    /**
+     * The connection pool behind a {@code /health} component ({@code users}, {@code sessions}, {@code otp}) when that
+     * store is on the PostgreSQL pool this example created: a pool with threads waiting is the first sign of a
+     * database too slow or too small for the load.
+     */
+    Optional<Map<String, Integer>> poolUsage(String component) {
+        if (postgres == null || !onPostgres.contains(component)) {
+            return Optional.empty();
+        }
+        return postgres.poolUsage().map(usage -> {
+            Map<String, Integer> pool = new LinkedHashMap<>();
+            pool.put("active", usage.active());
+            pool.put("idle", usage.idle());
+            pool.put("total", usage.total());
+            pool.put("waiting", usage.waiting());
+            return pool;
+        });
     }
 
     @Override

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class ExampleServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExampleServer.class);
     /** Time a client has to send a whole request; JSON bodies here are a few hundred bytes. */
-    static final int MAX_REQUEST_SECONDS = 10;
+    static final int MAX_REQUEST_SECONDS = 5;
 
     private final HttpServer server;
     private final Admission admission;
@@ -87,7 +87,7 @@ public final class ExampleServer implements AutoCloseable {
                     .eventListener(AuthEventListener.logging().andThen(stats))
                     .newUserCustomizer(new BootstrapAdmin(config.bootstrapAdminEmail(), config.bootstrapAdminMobile()))
                     .build();
-            Router router = new AuthEndpoints(auth, stats, clock).routes();
+            Router router = new AuthEndpoints(auth, stats, clock, backends::poolUsage).routes();
             HttpServer server = bind(config);
             admission = new Admission(config.httpThreads());
             server.createContext("/", router);

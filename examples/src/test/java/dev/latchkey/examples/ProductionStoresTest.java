@@ -66,6 +66,25 @@ class ProductionStoresTest {
     }
 
     @Test
+    void healthShowsThePostgresPoolOnTheComponentsItServes() {
+        JsonNode components = body(api.get("/health")).get("components");
+
+        for (String component : new String[] {"users", "sessions"}) {
+            JsonNode pool = components.at("/" + component + "/pool");
+            assertThat(pool.fieldNames()).toIterable().containsExactly("active", "idle", "total", "waiting");
+            assertThat(pool.get("total").asInt())
+                    .as("connections of %s", pool)
+                    .isPositive()
+                    .isEqualTo(pool.get("active").asInt() + pool.get("idle").asInt());
+            assertThat(pool.get("waiting").asInt()).isZero();
+        }
+        assertThat(components.at("/otp/pool").isMissingNode())
+                .as("codes are in Redis")
+                .isTrue();
+        assertThat(components.at("/revocations/pool").isMissingNode()).isTrue();
+    }
+
+    @Test
     void wholeLifeCycleOverHttpWithPostgresAndRedis() {
         LifeCycle.run(api, inbox, clock, tenant, "ada@example.com");
     }

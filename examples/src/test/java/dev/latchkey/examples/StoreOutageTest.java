@@ -51,7 +51,13 @@ class StoreOutageTest {
 
         assertGenericOutage(api.sendOtp("acme", "email", "ada@example.com"));
         assertThat(inbox.total()).isZero();
-        assertThat(api.get("/health").statusCode()).isEqualTo(503);
+        HttpResponse<String> health = api.get("/health");
+        assertThat(health.statusCode()).isEqualTo(503);
+        JsonNode pool = body(health).at("/components/otp/pool");
+        assertThat(pool.get("total").isInt()).as("pool of %s", health.body()).isTrue();
+        assertThat(pool.get("total").asInt())
+                .as("no connection to a database that is down")
+                .isZero();
     }
 
     @Test
