@@ -7,7 +7,7 @@ import dev.latchkey.auth.testkit.AuthFacadeContract;
 
 /** The full facade life cycle and security behaviour over the memory stores, without a revocation list. */
 class MemoryAuthFacadeTest extends AuthFacadeContract {
-    private final MemoryStores stores = MemoryStores.create();
+    final MemoryStores stores = MemoryStores.create();
 
     @Override
     protected UserDatabase userDatabase() {
