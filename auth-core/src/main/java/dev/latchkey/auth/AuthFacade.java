@@ -265,23 +265,34 @@ public final class AuthFacade {
             String presentedHash = hashes.refreshHash(presented.secret());
             byte[] successor = hashes.successorSecret(presented.sessionId(), presented.secret());
             String successorHash = hashes.refreshHash(successor);
-            boolean accepted;
+            // The family's state after this refresh, known without reading it back; null when the token is refused.
+            SessionRecord current = null;
             if (sameHash(presentedHash, family.tokenHash())) {
                 Instant idle = earlier(now.plus(settings.refreshIdleTtl()), family.absoluteExpiresAt());
                 if (sessions.rotate(presented.sessionId(), presentedHash, successorHash, now, idle)) {
-                    accepted = true;
+                    current = new SessionRecord(
+                            family.id(),
+                            family.tenantId(),
+                            family.userId(),
+                            successorHash,
+                            presentedHash,
+                            family.generation() + 1,
+                            family.createdAt(),
+                            now,
+                            idle,
+                            family.absoluteExpiresAt());
                 } else {
-                    Optional<SessionRecord> after = sessions.find(presented.sessionId());
-                    if (after.isEmpty() || !after.get().isLiveAt(now)) {
+                    SessionRecord after = sessions.find(presented.sessionId()).orElse(null);
+                    if (after == null || !after.isLiveAt(now)) {
                         // Signed out or expired while we rotated: refused, but nobody reused anything.
                         throw AccessTokens.invalid();
                     }
-                    accepted = isGraceRetry(after, presentedHash, successorHash, now);
+                    current = isGraceRetry(after, presentedHash, successorHash, now) ? after : null;
                 }
-            } else {
-                accepted = isGraceRetry(Optional.of(family), presentedHash, successorHash, now);
+            } else if (isGraceRetry(family, presentedHash, successorHash, now)) {
+                current = family;
             }
-            if (!accepted) {
+            if (current == null) {
                 sessions.revoke(family.id());
                 denyAccessTokens(family.id(), now);
                 audit.emit(new AuthEvent.RefreshReuseDetected(now, family.tenantId(), family.userId(), family.id()));
@@ -292,7 +303,6 @@ public final class AuthFacade {
                 sessions.revoke(family.id());
                 throw AccessTokens.invalid();
             }
-            SessionRecord current = sessions.find(family.id()).orElseThrow(AccessTokens::invalid);
             audit.emit(new AuthEvent.Refreshed(now, family.tenantId(), family.userId(), family.id()));
             return new LoginResult(user, pair(user, current, successor, now), info(current), false);
         } catch (RuntimeException e) {
@@ -646,14 +656,10 @@ public final class AuthFacade {
      * Whether the presented hash is the family's previous token, rotated within the grace window into exactly the
      * successor this request derived; only then may the same successor be handed out again.
      */
-    private boolean isGraceRetry(
-            Optional<SessionRecord> family, String presentedHash, String successorHash, Instant now) {
-        if (family.isEmpty()
-                || family.get().previousTokenHash() == null
-                || !family.get().isLiveAt(now)) {
+    private boolean isGraceRetry(SessionRecord record, String presentedHash, String successorHash, Instant now) {
+        if (record.previousTokenHash() == null || !record.isLiveAt(now)) {
             return false;
         }
-        SessionRecord record = family.get();
         boolean inGrace = !now.isAfter(record.lastRotatedAt().plus(settings.refreshReuseGrace()));
         return inGrace
                 && sameHash(presentedHash, record.previousTokenHash())
