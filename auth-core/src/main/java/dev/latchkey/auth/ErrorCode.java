@@ -22,7 +22,12 @@ public enum ErrorCode {
     /** The change would violate a uniqueness rule (for example an email already used in the tenant). */
     CONFLICT("conflict", 409),
     /** A store, or the host's code sender, could not be reached. Never turned into a success. */
-    UNAVAILABLE("unavailable", 503);
+    UNAVAILABLE("unavailable", 503),
+    /**
+     * A setting or a backend's connection configuration is missing or invalid: a deployment error, raised at
+     * start-up, never caused by a client's request. Thrown as {@link ConfigurationException}.
+     */
+    INVALID_CONFIGURATION("invalid_configuration", 500);
 
     private final String code;
     private final int httpStatus;
