@@ -1,6 +1,7 @@
 package dev.latchkey.auth;
 
 import dev.latchkey.auth.spi.AuthEventListener;
+import dev.latchkey.auth.spi.AuthStores;
 import dev.latchkey.auth.spi.CodeCheck;
 import dev.latchkey.auth.spi.Counter;
 import dev.latchkey.auth.spi.NewUser;
@@ -8,6 +9,7 @@ import dev.latchkey.auth.spi.OTPStore;
 import dev.latchkey.auth.spi.OtpChallenge;
 import dev.latchkey.auth.spi.OtpMessage;
 import dev.latchkey.auth.spi.OtpSender;
+import dev.latchkey.auth.spi.RateLimitStore;
 import dev.latchkey.auth.spi.RevocationList;
 import dev.latchkey.auth.spi.SessionRecord;
 import dev.latchkey.auth.spi.SessionStore;
@@ -59,6 +61,7 @@ public final class AuthFacade {
     private final AuthSettings settings;
     private final UserDatabase users;
     private final OTPStore otp;
+    private final RateLimitStore rateLimits;
     private final SessionStore sessions;
     private final OtpSender sender;
     private final RevocationList revocations;
@@ -74,6 +77,7 @@ public final class AuthFacade {
         this.settings = b.settings;
         this.users = b.users;
         this.otp = b.otp;
+        this.rateLimits = b.rateLimits;
         this.sessions = b.sessions;
         this.sender = b.sender;
         this.revocations = b.revocations;
@@ -194,7 +198,7 @@ public final class AuthFacade {
         CodeCheck check;
         try {
             // NIST SP 800-63B-4 §3.2.2: a failure budget per destination that new codes do not reset.
-            Counter failures = otp.peek(budgetKey, now);
+            Counter failures = rateLimits.peek(budgetKey, now);
             if (failures.count() >= budget.max()) {
                 Duration retryAfter = retryAfter(failures, now);
                 audit.emit(new AuthEvent.LockedOut(now, tenant, dest, retryAfter));
@@ -207,7 +211,7 @@ public final class AuthFacade {
                 // is nothing to guess, and counting those would let anyone lock out any address, or fill the store
                 // with counters for made-up ones.
                 if (check == CodeCheck.MISMATCHED) {
-                    Counter after = otp.increment(budgetKey, budget.window(), now);
+                    Counter after = rateLimits.increment(budgetKey, budget.window(), now);
                     if (after.count() == budget.max()) {
                         audit.emit(new AuthEvent.LockedOut(now, tenant, dest, retryAfter(after, now)));
                     }
@@ -531,6 +535,7 @@ public final class AuthFacade {
         Map<String, HealthReport.Component> components = new LinkedHashMap<>();
         components.put("users", probe(users::ping));
         components.put("otp", probe(otp::ping));
+        components.put("rateLimits", probe(rateLimits::ping));
         components.put("sessions", probe(sessions::ping));
         if (revocations != null) {
             components.put("revocations", probe(revocations::ping));
@@ -567,7 +572,7 @@ public final class AuthFacade {
             String key,
             AuthSettings.Limit limit,
             Instant now) {
-        Counter counter = otp.increment(key, limit.window(), now);
+        Counter counter = rateLimits.increment(key, limit.window(), now);
         if (counter.count() > limit.max()) {
             Duration retryAfter = retryAfter(counter, now);
             audit.emit(new AuthEvent.SendThrottled(now, tenant, dest, name, retryAfter, ip));
@@ -745,6 +750,7 @@ public final class AuthFacade {
         private AuthSettings settings;
         private UserDatabase users;
         private OTPStore otp;
+        private RateLimitStore rateLimits;
         private SessionStore sessions;
         private OtpSender sender;
         private RevocationList revocations;
@@ -759,6 +765,20 @@ public final class AuthFacade {
             return this;
         }
 
+        /**
+         * All stores of one backend at once ({@code MemoryStores}, {@code PostgresStores}, {@code RedisStores}),
+         * including its revocation list when it has one. Single stores set after this call replace the bundle's.
+         */
+        public Builder stores(AuthStores value) {
+            Objects.requireNonNull(value, "stores");
+            this.users = Objects.requireNonNull(value.users(), "stores.users()");
+            this.otp = Objects.requireNonNull(value.otp(), "stores.otp()");
+            this.rateLimits = Objects.requireNonNull(value.rateLimits(), "stores.rateLimits()");
+            this.sessions = Objects.requireNonNull(value.sessions(), "stores.sessions()");
+            this.revocations = value.revocations().orElse(null);
+            return this;
+        }
+
         public Builder userDatabase(UserDatabase value) {
             this.users = Objects.requireNonNull(value, "userDatabase");
             return this;
@@ -766,6 +786,11 @@ public final class AuthFacade {
 
         public Builder otpStore(OTPStore value) {
             this.otp = Objects.requireNonNull(value, "otpStore");
+            return this;
+        }
+
+        public Builder rateLimitStore(RateLimitStore value) {
+            this.rateLimits = Objects.requireNonNull(value, "rateLimitStore");
             return this;
         }
 
@@ -820,6 +845,9 @@ public final class AuthFacade {
             }
             if (otp == null) {
                 missing.add("otpStore");
+            }
+            if (rateLimits == null) {
+                missing.add("rateLimitStore");
             }
             if (sessions == null) {
                 missing.add("sessionStore");

@@ -1,11 +1,11 @@
 package dev.latchkey.auth.spi;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Keeps pending one-time codes and the fixed-window counters behind send throttling and failure budgets.
+ * Keeps pending one-time codes. (The counters behind send throttles and failure budgets are a {@link
+ * RateLimitStore}.)
  *
  * <p>The store never sees a code: the core hands it a keyed hash and an opaque key. Every method is atomic with
  * respect to every other call on the same key, across threads and, for shared backends, across processes. In
@@ -13,12 +13,9 @@ import java.util.Optional;
  * return {@link CodeCheck#MATCHED} at most once, and N concurrent wrong guesses are all counted. A read-then-delete in
  * two steps is the bug this contract exists to rule out.
  *
- * <p>Challenges and counters are separate namespaces: a challenge and a counter may share a key string without
- * affecting each other (the core prefixes its keys anyway).
- *
  * <p>Contract tests: {@code dev.latchkey.auth.testkit.OTPStoreContract}.
  */
-public interface OTPStore {
+public interface OTPStore extends Store {
 
     /** Stores the challenge under its key, replacing (and so invalidating) any challenge the key had. */
     void saveChallenge(OtpChallenge challenge);
@@ -44,21 +41,8 @@ public interface OTPStore {
     /** Removes the key's challenge, if any. */
     void deleteChallenge(String key);
 
-    /**
-     * Counts one hit on a fixed-window counter: if the counter has no live window ({@code resetAt} not after {@code
-     * now}) a new one starts with count 1 and {@code resetAt = now + window}; otherwise the count grows by one and the
-     * window stays. Returns the state after the hit.
-     */
-    Counter increment(String key, Duration window, Instant now);
-
-    /** The counter's state without changing it; count 0 if it has no live window. */
-    Counter peek(String key, Instant now);
-
-    /** Removes expired challenges and counters; returns how many. Stores with native expiry may return 0. */
+    /** Removes expired challenges; returns how many. Stores with native expiry may return 0. */
     default int purgeExpired(Instant now) {
         return 0;
     }
-
-    /** Returns normally if the backend answers; throws otherwise. Used by health checks; must be cheap. */
-    void ping();
 }

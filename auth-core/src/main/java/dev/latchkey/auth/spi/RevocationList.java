@@ -10,14 +10,11 @@ import java.time.Instant;
  * <p>Without one, {@code authenticate} is purely stateless (signature and claims) and only {@code session} notices a
  * sign-out, through the session store.
  */
-public interface RevocationList {
+public interface RevocationList extends Store {
 
     /** Denies access tokens of the session until {@code expiresAt}; {@code now} is the caller's clock. */
     void revoke(String sessionId, Instant expiresAt, Instant now);
 
     /** {@code true} if access tokens of the session are denied. */
     boolean isRevoked(String sessionId);
-
-    /** Returns normally if the backend answers; throws otherwise. */
-    void ping();
 }

@@ -11,7 +11,7 @@ import java.util.UUID;
  *
  * <p>Contract tests: {@code dev.latchkey.auth.testkit.SessionStoreContract}.
  */
-public interface SessionStore {
+public interface SessionStore extends Store {
 
     /** Stores a new session. Ids are random and never reused. */
     void create(SessionRecord session);
@@ -52,7 +52,4 @@ public interface SessionStore {
     default int purgeExpired(Instant now) {
         return 0;
     }
-
-    /** Returns normally if the backend answers; throws otherwise. Used by health checks; must be cheap. */
-    void ping();
 }

@@ -12,7 +12,7 @@ import java.util.UUID;
  *
  * <p>Implementations must be thread-safe. Contract tests: {@code dev.latchkey.auth.testkit.UserDatabaseContract}.
  */
-public interface UserDatabase {
+public interface UserDatabase extends Store {
 
     /**
      * Inserts the user unless one with the same login key already exists in the tenant, atomically: concurrent calls
@@ -51,7 +51,4 @@ public interface UserDatabase {
 
     /** Sets the last-login time; does nothing if the user does not exist. */
     void recordLogin(String tenantId, UUID id, Instant at);
-
-    /** Returns normally if the backend answers; throws otherwise. Used by health checks; must be cheap. */
-    void ping();
 }

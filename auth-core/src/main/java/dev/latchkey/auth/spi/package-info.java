@@ -1,7 +1,20 @@
 /**
- * What a store or a host implements: {@link dev.latchkey.auth.spi.UserDatabase}, {@link
- * dev.latchkey.auth.spi.OTPStore}, {@link dev.latchkey.auth.spi.SessionStore}, {@link
- * dev.latchkey.auth.spi.OtpSender} and {@link dev.latchkey.auth.spi.AuthEventListener}.
+ * What a store or a host implements.
+ *
+ * <p>Stores, each with a contract test class in {@code auth-testkit}, all extending {@link
+ * dev.latchkey.auth.spi.Store} (a health probe):
+ *
+ * <ul>
+ *   <li>{@link dev.latchkey.auth.spi.UserDatabase}: users, looked up by tenant and id, email or mobile;
+ *   <li>{@link dev.latchkey.auth.spi.OTPStore}: pending one-time codes, verified and consumed in one atomic step;
+ *   <li>{@link dev.latchkey.auth.spi.RateLimitStore}: fixed-window counters behind every throttle and budget;
+ *   <li>{@link dev.latchkey.auth.spi.SessionStore}: refresh-token families, rotated by compare-and-set;
+ *   <li>{@link dev.latchkey.auth.spi.RevocationList}: optional deny-list of ended sessions for the route guard.
+ * </ul>
+ *
+ * <p>{@link dev.latchkey.auth.spi.AuthStores} bundles one backend's stores. What a host supplies besides: {@link
+ * dev.latchkey.auth.spi.OtpSender} (delivers codes), {@link dev.latchkey.auth.spi.AuthEventListener} (audit events)
+ * and, optionally, {@link dev.latchkey.auth.spi.TokenIssuer} (access tokens signed elsewhere, for example in a KMS).
  *
  * <p>Stores implement small atomic primitives; every policy (limits, expiry, hashing, rotation rules) lives in the
  * core once. Stores never see a one-time code or a refresh token in clear: only keyed or cryptographic hashes and
