@@ -6,6 +6,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.latchkey.auth.spi.TokenIssuer;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,10 +20,10 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Issues and verifies access tokens (RFC 9068 JWT profile). Everything that can be prepared once is: the header, the
- * signer, the key-id map with one verifier per key.
+ * The default {@link TokenIssuer}: RFC 9068 JWT access tokens signed and verified with nimbus-jose-jwt. Everything
+ * that can be prepared once is: the header, the signer, the key-id map with one verifier per key.
  */
-final class AccessTokens {
+final class AccessTokens implements TokenIssuer {
     static final String CLAIM_TENANT = "tenant_id";
     static final String CLAIM_ROLE = "role";
     static final String CLAIM_PERMISSIONS = "permissions";
@@ -69,9 +70,8 @@ final class AccessTokens {
         this.random = random;
     }
 
-    record Issued(String token, Instant expiresAt) {}
-
-    Issued issue(User user, String sessionId, Instant now) {
+    @Override
+    public AccessToken issue(User user, String sessionId, Instant now) {
         Instant issuedAt = Instant.ofEpochSecond(now.getEpochSecond());
         Instant expiresAt = issuedAt.plusSeconds(ttlSeconds);
         byte[] jti = new byte[16];
@@ -99,14 +99,15 @@ final class AccessTokens {
         } catch (JOSEException e) {
             throw new IllegalStateException("signing an access token failed", e);
         }
-        return new Issued(jwt.serialize(), expiresAt);
+        return new AccessToken(jwt.serialize(), expiresAt);
     }
 
     /**
      * Verifies a compact JWS access token: size, header (kid, exact algorithm of that key, type, no key-carrying or
      * critical headers), signature, then claims. Any failure, of any kind, is {@link ErrorCode#INVALID_TOKEN}.
      */
-    AuthPrincipal verify(String token, Instant now) {
+    @Override
+    public AuthPrincipal verify(String token, Instant now) {
         // RFC 8725 §3.1-3.12 checks below; size first so nothing large is ever parsed.
         if (token == null || token.isEmpty() || token.length() > Inputs.MAX_TOKEN) {
             throw invalid();
@@ -187,7 +188,8 @@ final class AccessTokens {
     }
 
     /** The public keys, as a JWK Set document ({@code {"keys":[...]}}); empty for HS256-only setups. */
-    Map<String, Object> jwkSet() {
+    @Override
+    public Map<String, Object> jwkSet() {
         List<JwtKey> keys = new ArrayList<>();
         keys.add(signingKey);
         keysById.values().stream()

@@ -13,6 +13,7 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.latchkey.auth.spi.TokenIssuer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -49,7 +50,7 @@ class AccessTokensTest {
 
     @Test
     void issuesRfc9068AccessTokenWithAllClaims() throws Exception {
-        AccessTokens.Issued issued = tokens.issue(USER, "sess-1", NOW);
+        TokenIssuer.AccessToken issued = tokens.issue(USER, "sess-1", NOW);
         SignedJWT jwt = SignedJWT.parse(issued.token());
 
         assertThat(jwt.getHeader().getType()).isEqualTo(new JOSEObjectType("at+jwt"));

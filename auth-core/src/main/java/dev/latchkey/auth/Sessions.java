@@ -1,0 +1,258 @@
+package dev.latchkey.auth;
+
+import dev.latchkey.auth.spi.RevocationList;
+import dev.latchkey.auth.spi.SessionRecord;
+import dev.latchkey.auth.spi.SessionStore;
+import dev.latchkey.auth.spi.TokenIssuer;
+import dev.latchkey.auth.spi.UserDatabase;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Everything about sessions once a user is known: start one (the single step every login method ends in), rotate
+ * its refresh token, check it, guard routes, sign out, list and end a user's sessions. Stores arrive wrapped by
+ * {@link FailClosed}, so a store failure is already {@code UNAVAILABLE} here.
+ */
+final class Sessions {
+    private final AuthSettings settings;
+    private final SessionStore sessions;
+    private final UserDatabase users;
+    private final RevocationList revocations;
+    private final TokenIssuer tokens;
+    private final RefreshTokens refreshTokens;
+    private final Audit audit;
+    private final Clock clock;
+
+    Sessions(
+            AuthSettings settings,
+            SessionStore sessions,
+            UserDatabase users,
+            RevocationList revocations,
+            TokenIssuer tokens,
+            RefreshTokens refreshTokens,
+            Audit audit,
+            Clock clock) {
+        this.settings = settings;
+        this.sessions = sessions;
+        this.users = users;
+        this.revocations = revocations;
+        this.tokens = tokens;
+        this.refreshTokens = refreshTokens;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** Starts a session for a user who has just proven who they are, by whatever login method. */
+    LoginResult start(User user, Instant now, boolean newUser) {
+        String sessionId = UUID.randomUUID().toString();
+        byte[] secret = refreshTokens.newSecret();
+        Instant absolute = now.plus(settings.refreshAbsoluteTtl());
+        SessionRecord record = new SessionRecord(
+                sessionId,
+                user.tenantId(),
+                user.id(),
+                refreshTokens.hash(secret),
+                null,
+                0,
+                now,
+                now,
+                earlier(now.plus(settings.refreshIdleTtl()), absolute),
+                absolute);
+        sessions.create(record);
+        audit.emit(new AuthEvent.LoggedIn(now, user.tenantId(), user.id(), sessionId));
+        return new LoginResult(user, pair(user, record, secret, now), info(record), newUser);
+    }
+
+    /**
+     * Rotates a refresh token. Reuse of a rotated token revokes the family (RFC 9700 §4.14.2), except a retry within
+     * the grace window, which receives the very same successor.
+     */
+    LoginResult refresh(String refreshToken) {
+        Instant now = clock.instant();
+        RefreshTokens.Parsed presented = refreshTokens.parse(refreshToken);
+        SessionRecord family = sessions.find(presented.sessionId()).orElseThrow(AccessTokens::invalid);
+        if (!family.isLiveAt(now)) {
+            throw AccessTokens.invalid();
+        }
+        String presentedHash = refreshTokens.hash(presented.secret());
+        byte[] successor = refreshTokens.successor(presented.sessionId(), presented.secret());
+        String successorHash = refreshTokens.hash(successor);
+        // The family's state after this refresh, known without reading it back; null when the token is refused.
+        SessionRecord current = null;
+        if (RefreshTokens.sameHash(presentedHash, family.tokenHash())) {
+            Instant idle = earlier(now.plus(settings.refreshIdleTtl()), family.absoluteExpiresAt());
+            if (sessions.rotate(presented.sessionId(), presentedHash, successorHash, now, idle)) {
+                current = rotated(family, presentedHash, successorHash, now, idle);
+            } else {
+                SessionRecord after = sessions.find(presented.sessionId()).orElse(null);
+                if (after == null || !after.isLiveAt(now)) {
+                    // Signed out or expired while we rotated: refused, but nobody reused anything.
+                    throw AccessTokens.invalid();
+                }
+                current = isGraceRetry(after, presentedHash, successorHash, now) ? after : null;
+            }
+        } else if (isGraceRetry(family, presentedHash, successorHash, now)) {
+            current = family;
+        }
+        if (current == null) {
+            end(family.id(), now);
+            audit.emit(new AuthEvent.RefreshReuseDetected(now, family.tenantId(), family.userId(), family.id()));
+            throw AccessTokens.invalid();
+        }
+        User user = users.findById(family.tenantId(), family.userId()).orElse(null);
+        if (user == null || !user.active()) {
+            // Deactivated outside the library: the session ends here, and so do its access tokens at the guard.
+            end(family.id(), now);
+            throw AccessTokens.invalid();
+        }
+        audit.emit(new AuthEvent.Refreshed(now, family.tenantId(), family.userId(), family.id()));
+        return new LoginResult(user, pair(user, current, successor, now), info(current), false);
+    }
+
+    /** Verifies an access token and that its session is live and its user active. */
+    SessionView check(String accessToken) {
+        Instant now = clock.instant();
+        AuthPrincipal principal = tokens.verify(accessToken, now);
+        SessionRecord family = liveSessionOf(principal, now);
+        User user = users.findById(principal.tenantId(), principal.userId())
+                .filter(User::active)
+                .orElseThrow(AccessTokens::invalid);
+        return new SessionView(user, info(family), principal);
+    }
+
+    /** The route guard: signature and claims, then the revocation list when there is one. */
+    AuthPrincipal authenticate(String accessToken) {
+        AuthPrincipal principal = tokens.verify(accessToken, clock.instant());
+        if (revocations != null && revocations.isRevoked(principal.sessionId())) {
+            throw AccessTokens.invalid();
+        }
+        return principal;
+    }
+
+    AuthPrincipal verify(String accessToken) {
+        return tokens.verify(accessToken, clock.instant());
+    }
+
+    int signOut(String accessToken, SignOutScope scope) {
+        Instant now = clock.instant();
+        AuthPrincipal principal = tokens.verify(accessToken, now);
+        // Only a live session may sign out: a token whose own session already ended must not end the others.
+        liveSessionOf(principal, now);
+        int ended;
+        List<String> ids = new ArrayList<>();
+        if (scope == SignOutScope.LOCAL) {
+            ended = sessions.revoke(principal.sessionId()) ? 1 : 0;
+            ids.add(principal.sessionId());
+        } else {
+            for (SessionRecord record : sessions.listForUser(principal.tenantId(), principal.userId(), now)) {
+                if (scope == SignOutScope.GLOBAL || !record.id().equals(principal.sessionId())) {
+                    ids.add(record.id());
+                }
+            }
+            ended = sessions.revokeAllForUser(
+                    principal.tenantId(),
+                    principal.userId(),
+                    scope == SignOutScope.OTHERS ? principal.sessionId() : null);
+        }
+        for (String id : ids) {
+            denyAccessTokens(id, now);
+        }
+        audit.emit(new AuthEvent.SignedOut(
+                now, principal.tenantId(), principal.userId(), principal.sessionId(), scope, ended));
+        return ended;
+    }
+
+    List<SessionInfo> list(String tenant, UUID userId) {
+        return sessions.listForUser(tenant, userId, clock.instant()).stream()
+                .map(Sessions::info)
+                .toList();
+    }
+
+    /** Ends every session of a user who was just deactivated, and denies their access tokens. */
+    int endAll(String tenant, UUID userId, Instant now) {
+        List<SessionRecord> live = sessions.listForUser(tenant, userId, now);
+        int ended = sessions.revokeAllForUser(tenant, userId, null);
+        for (SessionRecord record : live) {
+            denyAccessTokens(record.id(), now);
+        }
+        return ended;
+    }
+
+    /** Every path that ends a session also denies its access tokens at the route guard. */
+    private void end(String sessionId, Instant now) {
+        sessions.revoke(sessionId);
+        denyAccessTokens(sessionId, now);
+    }
+
+    private void denyAccessTokens(String sessionId, Instant now) {
+        if (revocations != null) {
+            revocations.revoke(sessionId, now.plus(settings.accessTokenTtl()).plus(settings.clockSkew()), now);
+        }
+    }
+
+    private SessionRecord liveSessionOf(AuthPrincipal principal, Instant now) {
+        SessionRecord family = sessions.find(principal.sessionId()).orElseThrow(AccessTokens::invalid);
+        if (!family.isLiveAt(now)
+                || !family.userId().equals(principal.userId())
+                || !family.tenantId().equals(principal.tenantId())) {
+            throw AccessTokens.invalid();
+        }
+        return family;
+    }
+
+    private TokenPair pair(User user, SessionRecord session, byte[] refreshSecret, Instant now) {
+        TokenIssuer.AccessToken access = tokens.issue(user, session.id(), now);
+        return new TokenPair(
+                access.token(),
+                refreshTokens.encode(session.id(), refreshSecret),
+                access.expiresAt(),
+                session.absoluteExpiresAt());
+    }
+
+    /**
+     * Whether the presented hash is the family's previous token, rotated within the grace window into exactly the
+     * successor this request derived; only then may the same successor be handed out again.
+     */
+    private boolean isGraceRetry(SessionRecord record, String presentedHash, String successorHash, Instant now) {
+        if (record.previousTokenHash() == null || !record.isLiveAt(now)) {
+            return false;
+        }
+        boolean inGrace = !now.isAfter(record.lastRotatedAt().plus(settings.refreshReuseGrace()));
+        return inGrace
+                && RefreshTokens.sameHash(presentedHash, record.previousTokenHash())
+                && RefreshTokens.sameHash(successorHash, record.tokenHash());
+    }
+
+    private static SessionRecord rotated(
+            SessionRecord family, String presentedHash, String successorHash, Instant now, Instant idle) {
+        return new SessionRecord(
+                family.id(),
+                family.tenantId(),
+                family.userId(),
+                successorHash,
+                presentedHash,
+                family.generation() + 1,
+                family.createdAt(),
+                now,
+                idle,
+                family.absoluteExpiresAt());
+    }
+
+    private static Instant earlier(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    static SessionInfo info(SessionRecord r) {
+        return new SessionInfo(
+                r.id(),
+                r.tenantId(),
+                r.userId(),
+                r.createdAt(),
+                r.lastRotatedAt(),
+                r.expiresAt(),
+                r.absoluteExpiresAt());
+    }
+}
