@@ -61,9 +61,11 @@ final class Sessions {
                 now,
                 earlier(now.plus(settings.refreshIdleTtl()), absolute),
                 absolute);
+        // Signed before the session is stored: a signer that fails (a KMS that is down) leaves no session behind.
+        TokenPair tokens = pair(user, record, secret, now);
         sessions.create(record);
         audit.emit(new AuthEvent.LoggedIn(now, user.tenantId(), user.id(), sessionId));
-        return new LoginResult(user, pair(user, record, secret, now), info(record), newUser);
+        return new LoginResult(user, tokens, info(record), newUser);
     }
 
     /**

@@ -1,0 +1,497 @@
+package dev.latchkey.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jwt.SignedJWT;
+import dev.latchkey.auth.spi.NewUser;
+import dev.latchkey.auth.spi.OTPStore;
+import dev.latchkey.auth.spi.OtpMessage;
+import dev.latchkey.auth.spi.RateLimitStore;
+import dev.latchkey.auth.spi.RevocationList;
+import dev.latchkey.auth.spi.SessionStore;
+import dev.latchkey.auth.spi.TokenIssuer;
+import dev.latchkey.auth.spi.UserDatabase;
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the facade does whatever the stores: input validation, token claims and lifetimes, code format, uniform
+ * errors, secrecy, the one store-failure mapping. Run once here over {@link TestStores}; what depends on a real store
+ * (atomicity, concurrency, fail-closed on a real outage) is the testkit's {@code AuthFacadeContract}.
+ */
+class FacadeBehaviourTest {
+    private static final String TENANT = "acme";
+    private static final String EMAIL = "ada@example.com";
+    private static final String PHONE = "+14155550123";
+    private static final JwtKey KEY = JwtKey.generateEs256("k1");
+
+    private final MovableClock clock = new MovableClock(TestKeys.T0);
+    private final List<OtpMessage> sent = new CopyOnWriteArrayList<>();
+    private final List<AuthEvent> events = new CopyOnWriteArrayList<>();
+    private final TestStores stores = new TestStores();
+    private final AuthFacade auth = builder(settings()).build();
+
+    // ---------------------------------------------------------------- input validation
+
+    @Test
+    void invalidInputIsRejectedBeforeAnyStoreIsTouched() {
+        AuthFacade overBrokenStores = brokenStores(builder(settings())).build();
+        List<ThrowingCallable> calls = List.of(
+                () -> overBrokenStores.sendOtp(TENANT, "+19005550123"),
+                () -> overBrokenStores.sendOtp(TENANT, "+18005550123"),
+                () -> overBrokenStores.sendOtp(TENANT, "not-an-address"),
+                () -> overBrokenStores.sendOtp(TENANT, "x".repeat(10_000) + "@example.com"),
+                () -> overBrokenStores.sendOtp("bad tenant", EMAIL),
+                () -> overBrokenStores.sendOtp(TENANT, EMAIL, "not an ip"),
+                () -> overBrokenStores.sendOtp(TENANT, null),
+                () -> overBrokenStores.verifyOtp(TENANT, EMAIL, "12ab56"),
+                () -> overBrokenStores.verifyOtp(TENANT, EMAIL, "1".repeat(1000)),
+                () -> overBrokenStores.verifyOtp(TENANT, EMAIL, null),
+                () -> overBrokenStores.listSessions("bad tenant", java.util.UUID.randomUUID()));
+        for (ThrowingCallable call : calls) {
+            assertThat(catchAuth(call).errorCode())
+                    .as("malformed input is INVALID_REQUEST before any store is called")
+                    .isEqualTo(ErrorCode.INVALID_REQUEST);
+        }
+        assertThat(sent).isEmpty();
+    }
+
+    @Test
+    void malformedRefreshTokensAreInvalidTokenWithoutAStoreCall() {
+        AuthFacade overBrokenStores = brokenStores(builder(settings())).build();
+        for (String token : new String[] {null, "", "abc", "x".repeat(5000), "a.b.c", "\u0000"}) {
+            assertInvalidToken(() -> overBrokenStores.refresh(token));
+        }
+    }
+
+    @Test
+    void authenticateAcceptsOnlyBearerHeaders() {
+        String token = login(EMAIL).tokens().accessToken();
+        assertThat(auth.authenticate("bearer " + token).tenantId()).isEqualTo(TENANT);
+        assertThat(AuthFacade.bearerToken("  Bearer " + token + " ")).isEqualTo(token);
+        for (String header : new String[] {null, "", token, "Basic " + token, "Bearer", "Bearer ", "Token " + token}) {
+            assertInvalidToken(() -> auth.authenticate(header));
+        }
+    }
+
+    @Test
+    void mobileNumbersAreNormalisedSoAnySpellingReachesTheSameUser() {
+        auth.sendOtp(TENANT, "+1 (415) 555-0123");
+        assertThat(sent.get(sent.size() - 1).destination().value()).isEqualTo(PHONE);
+        LoginResult login = auth.verifyOtp(TENANT, "+1 415-555-0123", lastCode());
+        assertThat(login.user().mobile()).isEqualTo(PHONE);
+        assertThat(login.user().email()).isNull();
+        assertThat(stores.users().findByMobile(TENANT, PHONE))
+                .map(User::id)
+                .contains(login.user().id());
+    }
+
+    // ---------------------------------------------------------------- codes
+
+    @Test
+    void codesHaveSixDigitsByDefaultAndTheConfiguredLengthOtherwise() {
+        auth.sendOtp(TENANT, EMAIL);
+        assertThat(lastCode()).matches("[0-9]{6}");
+        builder(settings().otpLength(10)).build().sendOtp(TENANT, "b" + EMAIL);
+        assertThat(lastCode()).matches("[0-9]{10}");
+    }
+
+    @Test
+    void codesAreNotPredictableFromOneAnother() {
+        Set<String> codes = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            auth.sendOtp(TENANT, "u" + i + EMAIL);
+            codes.add(lastCode());
+        }
+        // 20 uniform 6-digit codes collide with probability < 0.02%; a constant or counter-based generator fails.
+        assertThat(codes).hasSizeGreaterThanOrEqualTo(19);
+    }
+
+    @Test
+    void codeExpiresAfterFiveMinutesByDefaultAndIsAcceptedJustBefore() {
+        auth.sendOtp(TENANT, EMAIL);
+        String code = lastCode();
+        clock.advance(Duration.ofMinutes(5).minusSeconds(1));
+        assertThat(auth.verifyOtp(TENANT, EMAIL, code).user().email()).isEqualTo(EMAIL);
+
+        clock.advance(Duration.ofMinutes(1));
+        auth.sendOtp(TENANT, EMAIL);
+        String second = lastCode();
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(catchAuth(() -> auth.verifyOtp(TENANT, EMAIL, second)).errorCode())
+                .isEqualTo(ErrorCode.INVALID_CODE);
+    }
+
+    @Test
+    void wrongExpiredUsedAndNeverSentCodesFailIdentically() {
+        auth.sendOtp(TENANT, EMAIL);
+        String code = lastCode();
+        AuthException wrong = catchAuth(() -> auth.verifyOtp(TENANT, EMAIL, wrong(code)));
+        auth.verifyOtp(TENANT, EMAIL, code);
+        AuthException used = catchAuth(() -> auth.verifyOtp(TENANT, EMAIL, code));
+        clock.advance(Duration.ofSeconds(61));
+        auth.sendOtp(TENANT, EMAIL);
+        String second = lastCode();
+        clock.advance(Duration.ofMinutes(6));
+        AuthException expired = catchAuth(() -> auth.verifyOtp(TENANT, EMAIL, second));
+        AuthException neverSent = catchAuth(() -> auth.verifyOtp(TENANT, "never." + EMAIL, code));
+
+        for (AuthException e : List.of(used, expired, neverSent)) {
+            assertThat(e.errorCode()).isEqualTo(wrong.errorCode()).isEqualTo(ErrorCode.INVALID_CODE);
+            assertThat(e.getMessage()).isEqualTo(wrong.getMessage());
+            assertThat(e.httpStatus()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void sendOtpAnswersIdenticallyForKnownAndUnknownDestinations() {
+        login(EMAIL);
+        clock.advance(Duration.ofMinutes(2));
+        OtpDispatch known = auth.sendOtp(TENANT, EMAIL);
+        OtpDispatch unknown = auth.sendOtp(TENANT, "nobody." + EMAIL);
+        assertThat(known.expiresAt()).isEqualTo(unknown.expiresAt());
+        assertThat(known.resendAvailableAt()).isEqualTo(unknown.resendAvailableAt());
+    }
+
+    // ---------------------------------------------------------------- tokens and lifetimes
+
+    @Test
+    void accessTokensCarryTheRfc9068ClaimsAndTheUsersRole() throws Exception {
+        LoginResult login = login(EMAIL);
+        SignedJWT jwt = SignedJWT.parse(login.tokens().accessToken());
+        assertThat(jwt.getHeader().getType().getType()).isEqualTo("at+jwt");
+        assertThat(jwt.getHeader().getKeyID()).isEqualTo("k1");
+        assertThat(jwt.getHeader().getAlgorithm().getName()).isEqualTo("ES256");
+        Map<String, Object> claims = jwt.getJWTClaimsSet().getClaims();
+        assertThat(claims)
+                .containsKeys("iss", "aud", "exp", "iat", "jti", "client_id")
+                .containsEntry("sub", login.user().id().toString())
+                .containsEntry("tenant_id", TENANT)
+                .containsEntry("role", "member")
+                .containsEntry("sid", login.session().id())
+                .containsEntry("email", EMAIL);
+        AuthPrincipal principal = auth.verifyAccessToken(login.tokens().accessToken());
+        assertThat(principal.userId()).isEqualTo(login.user().id());
+        assertThat(principal.sessionId()).isEqualTo(login.session().id());
+    }
+
+    @Test
+    void accessTokenExpiresAfterFifteenMinutesByDefault() {
+        LoginResult login = login(EMAIL);
+        assertThat(login.tokens().accessTokenExpiresAt())
+                .isEqualTo(clock.instant().plus(Duration.ofMinutes(15)));
+        assertThat(login.tokens().expiresInSeconds(clock.instant())).isEqualTo(900);
+        clock.advance(Duration.ofMinutes(15).plusSeconds(30));
+        assertInvalidToken(() -> auth.authenticate("Bearer " + login.tokens().accessToken()));
+        assertInvalidToken(() -> auth.session(login.tokens().accessToken()));
+    }
+
+    @Test
+    void sessionEndsAfterIdleTimeout() {
+        LoginResult login = login(EMAIL);
+        clock.advance(Duration.ofDays(6));
+        LoginResult kept = auth.refresh(login.tokens().refreshToken());
+        clock.advance(Duration.ofDays(7));
+        assertInvalidToken(() -> auth.refresh(kept.tokens().refreshToken()));
+    }
+
+    @Test
+    void sessionEndsAtAbsoluteExpiryHoweverActive() {
+        LoginResult current = login(EMAIL);
+        for (int day = 0; day < 29; day++) {
+            clock.advance(Duration.ofDays(1));
+            current = auth.refresh(current.tokens().refreshToken());
+        }
+        assertThat(current.session().expiresAt()).isEqualTo(current.session().absoluteExpiresAt());
+        clock.advance(Duration.ofDays(1));
+        String last = current.tokens().refreshToken();
+        assertInvalidToken(() -> auth.refresh(last));
+    }
+
+    @Test
+    void guardChecksRolesAndPermissions() {
+        AuthFacade withPermissions = builder(settings().defaultRole("editor").defaultPermissions(Set.of("posts:write")))
+                .build();
+        withPermissions.sendOtp(TENANT, EMAIL);
+        String token =
+                withPermissions.verifyOtp(TENANT, EMAIL, lastCode()).tokens().accessToken();
+        AuthPrincipal principal = withPermissions.authenticate("Bearer " + token);
+        assertThat(principal.hasPermission("posts:write")).isTrue();
+        assertThat(principal.requirePermission("posts:write").requireRole("editor", "admin"))
+                .isSameAs(principal);
+        assertThat(catchAuth(() -> principal.requirePermission("posts:delete")).errorCode())
+                .isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(catchAuth(() -> principal.requireRole("admin")).httpStatus()).isEqualTo(403);
+    }
+
+    @Test
+    void newUserCustomizerCanMakeABootstrapAdminButNotChangeIdentifiers() {
+        AuthFacade withAdmin = builder(settings())
+                .newUserCustomizer(draft ->
+                        new NewUser(draft.id(), draft.tenantId(), draft.email(), null, "Root", "admin", Set.of("*")))
+                .build();
+        withAdmin.sendOtp(TENANT, EMAIL);
+        LoginResult login = withAdmin.verifyOtp(TENANT, EMAIL, lastCode());
+        assertThat(login.user().role()).isEqualTo("admin");
+        assertThat(withAdmin
+                        .authenticate("Bearer " + login.tokens().accessToken())
+                        .requireRole("admin"))
+                .isNotNull();
+
+        AuthFacade sneaky = builder(settings())
+                .newUserCustomizer(draft ->
+                        new NewUser(draft.id(), draft.tenantId(), "other@example.com", null, null, "admin", Set.of()))
+                .build();
+        sneaky.sendOtp(TENANT, "b" + EMAIL);
+        String code = lastCode();
+        assertThatThrownBy(() -> sneaky.verifyOtp(TENANT, "b" + EMAIL, code)).isInstanceOf(IllegalStateException.class);
+        assertThat(stores.users().findByEmail(TENANT, "other@example.com")).isEmpty();
+    }
+
+    @Test
+    void refreshThatFindsAUserDeactivatedInTheDatabaseAlsoDeniesTheSessionsAccessTokens() {
+        LoginResult login = login(EMAIL);
+        String bearer = "Bearer " + login.tokens().accessToken();
+        assertThat(auth.authenticate(bearer).userId()).isEqualTo(login.user().id());
+        // Deactivated outside the library, directly in the database.
+        stores.users().disable(TENANT, login.user().id(), clock.instant());
+
+        assertInvalidToken(() -> auth.refresh(login.tokens().refreshToken()));
+        assertInvalidToken(() -> auth.authenticate(bearer));
+    }
+
+    // ---------------------------------------------------------------- secrecy and failure mapping
+
+    @Test
+    void tokenPairsAndEventsNeverRevealSecrets() {
+        auth.sendOtp(TENANT, EMAIL);
+        String code = lastCode();
+        LoginResult login = auth.verifyOtp(TENANT, EMAIL, code);
+        LoginResult refreshed = auth.refresh(login.tokens().refreshToken());
+        assertThat(login.tokens().toString())
+                .doesNotContain(login.tokens().accessToken())
+                .doesNotContain(login.tokens().refreshToken());
+        assertThat(sent.get(sent.size() - 1).toString()).doesNotContain(code);
+        assertThat(events).isNotEmpty();
+        for (AuthEvent event : events) {
+            assertThat(event.toString())
+                    .doesNotContain(code)
+                    .doesNotContain(EMAIL)
+                    .doesNotContain(login.tokens().refreshToken())
+                    .doesNotContain(refreshed.tokens().refreshToken());
+        }
+    }
+
+    @Test
+    void everyStoreFailureIsUnavailableAndNeverASuccess() {
+        LoginResult login = login(EMAIL);
+        AuthFacade overBrokenStores = brokenStores(builder(settings())).build();
+        List<ThrowingCallable> calls = List.of(
+                () -> overBrokenStores.sendOtp(TENANT, EMAIL),
+                () -> overBrokenStores.verifyOtp(TENANT, EMAIL, "123456"),
+                () -> overBrokenStores.refresh(login.tokens().refreshToken()),
+                () -> overBrokenStores.session(login.tokens().accessToken()),
+                () -> overBrokenStores.authenticate("Bearer " + login.tokens().accessToken()),
+                () -> overBrokenStores.signOut(login.tokens().accessToken(), SignOutScope.GLOBAL),
+                () -> overBrokenStores.listSessions(TENANT, login.user().id()),
+                () -> overBrokenStores.findUser(TENANT, login.user().id()),
+                () -> overBrokenStores.disableUser(TENANT, login.user().id()),
+                () -> overBrokenStores.updateUser(login.user()));
+        for (ThrowingCallable call : calls) {
+            AuthException e = catchAuth(call);
+            assertThat(e.errorCode()).as("a store failure is UNAVAILABLE").isEqualTo(ErrorCode.UNAVAILABLE);
+            assertThat(e).isExactlyInstanceOf(AuthException.class);
+            assertThat(e.getMessage()).doesNotContain("connection refused");
+        }
+        assertThat(overBrokenStores.health().status()).isEqualTo(HealthReport.Status.DOWN);
+    }
+
+    @Test
+    void failingSenderIsUnavailable() {
+        AuthFacade noDelivery = builder(settings())
+                .otpSender(m -> {
+                    throw new IllegalStateException("provider down");
+                })
+                .build();
+        assertThat(catchAuth(() -> noDelivery.sendOtp(TENANT, EMAIL)).errorCode())
+                .isEqualTo(ErrorCode.UNAVAILABLE);
+    }
+
+    @Test
+    void failingSignerIsUnavailableAndLeavesNoSessionBehind() {
+        AtomicBoolean kmsUp = new AtomicBoolean(true);
+        TokenIssuer defaultIssuer = new AccessTokens(settings().build(), new java.security.SecureRandom());
+        TokenIssuer flaky = new TokenIssuer() {
+            @Override
+            public AccessToken issue(User user, String sessionId, Instant now) {
+                if (!kmsUp.get()) {
+                    throw new IllegalStateException("KMS timed out");
+                }
+                return defaultIssuer.issue(user, sessionId, now);
+            }
+
+            @Override
+            public AuthPrincipal verify(String accessToken, Instant now) {
+                return defaultIssuer.verify(accessToken, now);
+            }
+
+            @Override
+            public Map<String, Object> jwkSet() {
+                return defaultIssuer.jwkSet();
+            }
+        };
+        AuthFacade withKms = builder(settings()).tokenIssuer(flaky).build();
+        withKms.sendOtp(TENANT, EMAIL);
+        String code = lastCode();
+        kmsUp.set(false);
+        assertThat(catchAuth(() -> withKms.verifyOtp(TENANT, EMAIL, code)).errorCode())
+                .isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(stores.sessionCount()).as("no session without its tokens").isZero();
+
+        kmsUp.set(true);
+        clock.advance(Duration.ofMinutes(2));
+        withKms.sendOtp(TENANT, EMAIL);
+        LoginResult login = withKms.verifyOtp(TENANT, EMAIL, lastCode());
+        assertThat(withKms.session(login.tokens().accessToken()).user().email()).isEqualTo(EMAIL);
+        assertThat(withKms.jwkSet()).isEqualTo(auth.jwkSet());
+    }
+
+    @Test
+    void failingAuditListenerChangesNothing() {
+        AuthFacade loud = builder(settings())
+                .eventListener(e -> {
+                    throw new IllegalStateException("audit sink down");
+                })
+                .build();
+        loud.sendOtp(TENANT, EMAIL);
+        assertThat(loud.verifyOtp(TENANT, EMAIL, lastCode()).user().email()).isEqualTo(EMAIL);
+    }
+
+    @Test
+    void builderNamesWhatIsMissing() {
+        assertThatThrownBy(
+                        () -> AuthFacade.builder().settings(settings().build()).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("userDatabase")
+                .hasMessageContaining("otpStore")
+                .hasMessageContaining("rateLimitStore")
+                .hasMessageContaining("sessionStore")
+                .hasMessageContaining("otpSender");
+    }
+
+    @Test
+    void singleStoresSetAfterABundleReplaceTheBundles() {
+        TestStores other = new TestStores();
+        AuthFacade mixed = builder(settings()).userDatabase(other.users()).build();
+        LoginResult login;
+        mixed.sendOtp(TENANT, EMAIL);
+        login = mixed.verifyOtp(TENANT, EMAIL, lastCode());
+        assertThat(other.users().findById(TENANT, login.user().id())).isPresent();
+        assertThat(stores.users().findById(TENANT, login.user().id())).isEmpty();
+        assertThat(mixed.health().components()).containsKeys("users", "otp", "rateLimits", "sessions", "revocations");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private AuthSettings.Builder settings() {
+        return AuthSettings.builder().hashSecret(TestKeys.HASH_SECRET).signingKey(KEY);
+    }
+
+    private AuthFacade.Builder builder(AuthSettings.Builder settings) {
+        return AuthFacade.builder()
+                .settings(settings.build())
+                .stores(stores)
+                .otpSender(sent::add)
+                .clock(clock)
+                .eventListener(events::add);
+    }
+
+    private static AuthFacade.Builder brokenStores(AuthFacade.Builder builder) {
+        return builder.userDatabase(broken(UserDatabase.class))
+                .otpStore(broken(OTPStore.class))
+                .rateLimitStore(broken(RateLimitStore.class))
+                .sessionStore(broken(SessionStore.class))
+                .revocationList(broken(RevocationList.class));
+    }
+
+    private LoginResult login(String destination) {
+        auth.sendOtp(TENANT, destination);
+        return auth.verifyOtp(TENANT, destination, lastCode());
+    }
+
+    private String lastCode() {
+        assertThat(sent).as("codes sent").isNotEmpty();
+        return sent.get(sent.size() - 1).code();
+    }
+
+    private static String wrong(String code) {
+        char last = code.charAt(code.length() - 1);
+        return code.substring(0, code.length() - 1) + (last == '9' ? '0' : (char) (last + 1));
+    }
+
+    private static AuthException catchAuth(ThrowingCallable call) {
+        try {
+            call.call();
+        } catch (AuthException e) {
+            return e;
+        } catch (Throwable t) {
+            throw new AssertionError("expected an AuthException, got " + t, t);
+        }
+        throw new AssertionError("expected an AuthException, but the call succeeded");
+    }
+
+    private static void assertInvalidToken(ThrowingCallable call) {
+        assertThat(catchAuth(call).errorCode()).isEqualTo(ErrorCode.INVALID_TOKEN);
+    }
+
+    /** A store whose every method fails as an unreachable backend would. */
+    private static <T> T broken(Class<T> type) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            if (method.getDeclaringClass() == Object.class) {
+                return method.invoke(new Object(), args);
+            }
+            throw new IllegalStateException("connection refused");
+        }));
+    }
+
+    /** A clock the test moves; nothing sleeps. */
+    private static final class MovableClock extends Clock {
+        private volatile Instant now;
+
+        MovableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+}
