@@ -41,6 +41,11 @@ public class AuthException extends RuntimeException {
         return errorCode;
     }
 
+    /** Shorthand for {@code errorCode().code()}: the stable wire name, for example {@code invalid_code}. */
+    public String code() {
+        return errorCode.code();
+    }
+
     /** Shorthand for {@code errorCode().httpStatus()}. */
     public int httpStatus() {
         return errorCode.httpStatus();

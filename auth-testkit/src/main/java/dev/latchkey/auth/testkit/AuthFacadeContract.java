@@ -24,6 +24,7 @@ import dev.latchkey.auth.spi.OtpMessage;
 import dev.latchkey.auth.spi.OtpSender;
 import dev.latchkey.auth.spi.RevocationList;
 import dev.latchkey.auth.spi.SessionStore;
+import dev.latchkey.auth.spi.TokenIssuer;
 import dev.latchkey.auth.spi.UserDatabase;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -76,6 +77,11 @@ public abstract class AuthFacadeContract {
         return Optional.empty();
     }
 
+    /** The token issuer to run the contract over; the default nimbus-based issuer when empty. */
+    protected Optional<TokenIssuer> tokenIssuer() {
+        return Optional.empty();
+    }
+
     protected final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
     protected final List<OtpMessage> sent = new CopyOnWriteArrayList<>();
     protected final List<AuthEvent> events = new CopyOnWriteArrayList<>();
@@ -112,6 +118,7 @@ public abstract class AuthFacadeContract {
                 .clock(clock)
                 .eventListener(events::add);
         revocationList().ifPresent(b::revocationList);
+        tokenIssuer().ifPresent(b::tokenIssuer);
         return b;
     }
 
