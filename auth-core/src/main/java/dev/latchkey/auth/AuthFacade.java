@@ -80,7 +80,8 @@ public final class AuthFacade {
         this.clock = b.clock;
         this.audit = new Audit(b.listener);
         this.newUserCustomizer = b.newUserCustomizer;
-        this.inputs = new Inputs(settings);
+        this.inputs = new Inputs(
+                settings.allowedPhoneRegions(), settings.defaultPhoneRegion().orElse(null));
         this.hashes = new KeyedHashes(settings.hashSecret());
         this.accessTokens = new AccessTokens(settings, random);
     }
