@@ -54,7 +54,8 @@ public final class AuthFacade {
         SecureRandom random = new SecureRandom();
         Audit audit = new Audit(b.listener);
         KeyedHashes hashes = new KeyedHashes(settings.hashSecret());
-        Inputs inputs = new Inputs(settings);
+        Inputs inputs = new Inputs(
+                settings.allowedPhoneRegions(), settings.defaultPhoneRegion().orElse(null));
         this.tokens = FailClosed.tokens(b.tokenIssuer != null ? b.tokenIssuer : new AccessTokens(settings, random));
         UserDatabase guardedUsers = FailClosed.users(users);
         this.sessions = new Sessions(

@@ -7,7 +7,8 @@ import java.util.Objects;
  * AuthSettings} and from every store module ({@code DATABASE_URL}, {@code REDIS_URL}, ...), is of this one kind, so
  * a host can stop start-up with one clear line: {@link #getMessage()} reads {@code VARIABLE: problem; expected form}.
  *
- * <p>The message never repeats the offending value: it may be a secret or a URL with a password in it.
+ * <p>The message never repeats a secret or a value that may hold one, such as a URL with a password in it; other
+ * values may be quoted, shortened, to show what was read.
  */
 public final class ConfigurationException extends AuthException {
     private static final long serialVersionUID = 1L;

@@ -22,6 +22,22 @@ public record Destination(Channel channel, String value) {
         Objects.requireNonNull(value, "value");
     }
 
+    /**
+     * Validates and normalises a destination exactly as {@code sendOtp} and {@code verifyOtp} do under these
+     * settings: a lower-case email with an ASCII domain, or an E.164 mobile number that passes the number-type and
+     * country rules. Use it to compare a configured address with the ones users log in with.
+     *
+     * @param destination an email address (it contains {@code @}) or a mobile number
+     * @param settings the facade's settings, for the accepted phone regions
+     * @throws AuthException {@code INVALID_REQUEST} for an unacceptable destination
+     */
+    public static Destination normalise(String destination, AuthSettings settings) {
+        return new Inputs(
+                        settings.allowedPhoneRegions(),
+                        settings.defaultPhoneRegion().orElse(null))
+                .destination(destination);
+    }
+
     public boolean isEmail() {
         return channel == Channel.EMAIL;
     }

@@ -30,9 +30,13 @@ final class Inputs {
     private final Set<String> allowedRegions;
     private final String defaultRegion;
 
-    Inputs(AuthSettings settings) {
-        this.allowedRegions = settings.allowedPhoneRegions();
-        this.defaultRegion = settings.defaultPhoneRegion().orElse(null);
+    /**
+     * @param allowedRegions upper-case ISO 3166 regions whose mobile numbers are accepted; empty accepts every region
+     * @param defaultRegion region of numbers given without {@code +country}, or {@code null} to require {@code +}
+     */
+    Inputs(Set<String> allowedRegions, String defaultRegion) {
+        this.allowedRegions = Set.copyOf(allowedRegions);
+        this.defaultRegion = defaultRegion;
     }
 
     static String tenant(String tenantId) {

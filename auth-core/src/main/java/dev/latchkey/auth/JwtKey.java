@@ -54,7 +54,7 @@ public final class JwtKey {
     private final JWK publicJwk;
 
     private JwtKey(String kid, JWSAlgorithm algorithm, JWSSigner signer, JWSVerifier verifier, JWK publicJwk) {
-        if (kid == null || !KID.matcher(kid).matches()) {
+        if (!isValidKid(kid)) {
             throw new IllegalArgumentException("key id must be 1-64 characters of letters, digits, '.', '_', ':', '-'");
         }
         this.kid = kid;
@@ -70,7 +70,9 @@ public final class JwtKey {
      * @throws IllegalArgumentException for a short, placeholder or low-entropy secret
      */
     public static JwtKey hs256(String kid, byte[] secret) {
-        Secrets.requireStrong("HS256 secret", secret);
+        Secrets.weakness(secret).ifPresent(problem -> {
+            throw new IllegalArgumentException("the HS256 secret " + problem);
+        });
         byte[] copy = secret.clone();
         try {
             return new JwtKey(kid, JWSAlgorithm.HS256, new MACSigner(copy), new MACVerifier(copy), null);
@@ -236,6 +238,11 @@ public final class JwtKey {
         return "JwtKey[kid=" + kid + ", alg=" + algorithm + ", canSign=" + canSign() + "]";
     }
 
+    /** Whether {@code kid} is acceptable as a key id: 1 to 64 letters, digits, '.', '_', ':' or '-'. */
+    static boolean isValidKid(String kid) {
+        return kid != null && KID.matcher(kid).matches();
+    }
+
     /** Accessors for the implementation package; not part of the API. */
     static final class Secrets {
         private static final String[] PLACEHOLDERS = {
@@ -257,25 +264,27 @@ public final class JwtKey {
         private Secrets() {}
 
         /**
-         * Refuses short secrets, the placeholders that tutorials and templates ship (jwt.io's {@code
-         * your-256-bit-secret}, {@code change-me}, ...), and secrets with very few distinct characters.
+         * What makes a secret unfit, if anything: too short, one of the placeholders that tutorials and templates
+         * ship (jwt.io's {@code your-256-bit-secret}, {@code change-me}, ...), or too few distinct characters. The
+         * answer never quotes the secret, so it can go into an error message.
          */
-        static void requireStrong(String what, byte[] secret) {
+        static Optional<String> weakness(byte[] secret) {
             if (secret == null || secret.length < MIN_HMAC_SECRET_BYTES) {
-                throw new IllegalArgumentException(what + " must have at least " + MIN_HMAC_SECRET_BYTES + " bytes");
+                return Optional.of("is shorter than " + MIN_HMAC_SECRET_BYTES + " bytes");
             }
             String letters = new String(secret, java.nio.charset.StandardCharsets.ISO_8859_1)
                     .toLowerCase(java.util.Locale.ROOT)
                     .replaceAll("[^a-z0-9]", "");
             for (String placeholder : PLACEHOLDERS) {
                 if (letters.contains(placeholder)) {
-                    throw new IllegalArgumentException(what + " looks like a placeholder value; generate a random one");
+                    return Optional.of("looks like a placeholder");
                 }
             }
             long distinct = Arrays.stream(toInts(secret)).distinct().count();
             if (distinct < 10) {
-                throw new IllegalArgumentException(what + " has too little variety to be random; generate one");
+                return Optional.of("has too little variety to be random");
             }
+            return Optional.empty();
         }
 
         private static int[] toInts(byte[] bytes) {

@@ -135,7 +135,13 @@ class AuthSettingsTest {
         "JWT_SECRET, your-256-bit-secret-your-256-bit-secret",
         "JWT_SECRET, aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
         "OTP_HASH_SECRET, changeme-changeme-changeme-changeme-1234",
-        "JWT_PRIVATE_JWK, {not json}"
+        "JWT_PRIVATE_JWK, {not json}",
+        "JWT_KEY_ID, has space",
+        "JWT_CACHE_SIZE, -1",
+        "JWT_CACHE_SIZE, 1048577",
+        "PHONE_DEFAULT_REGION, ZZ",
+        "OTP_SEND_LIMIT_PER_TENANT, 0/1h",
+        "HEALTH_DEGRADED_THRESHOLD, PT-1S"
     })
     void badValueFailsNamingTheVariable(String variable, String value) {
         Map<String, String> env = env(variable, value);
@@ -143,8 +149,72 @@ class AuthSettingsTest {
             env.remove("JWT_SECRET");
         }
         assertThatThrownBy(() -> AuthSettings.fromEnv(env))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith(variable);
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.setting())
+                        .isEqualTo(variable))
+                .hasMessageStartingWith(variable + ": ")
+                .hasMessageContaining("; expected ");
+    }
+
+    @Test
+    void anAccessTokenTtlOfThirtyDaysNamesTheVariableTheProblemAndTheExpectedForm() {
+        assertThatThrownBy(() -> AuthSettings.fromEnv(env("JWT_EXPIRES_IN", "30d")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage(
+                        "JWT_EXPIRES_IN: 30d is above the maximum; expected a duration from 1m to 24h, such as 15m");
+    }
+
+    @Test
+    void aShortHashSecretSaysTheProblemOnceWithoutTheSecret() {
+        String tooShort = "Zr1vT0xN4mW7kB2yH5cJ9p";
+        assertThatThrownBy(() -> AuthSettings.fromEnv(env("OTP_HASH_SECRET", tooShort)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("OTP_HASH_SECRET: the value is shorter than 32 bytes; expected at least 32")
+                .hasMessageNotContaining(tooShort)
+                .satisfies(e -> assertThat(e.getMessage().split("OTP_HASH_SECRET", -1))
+                        .as("the variable is named once")
+                        .hasSize(2));
+    }
+
+    @Test
+    void nonSecretValuesAreQuotedShortened() {
+        String longRole = "r".repeat(100);
+        assertThatThrownBy(() -> AuthSettings.fromEnv(env("DEFAULT_ROLE", longRole)))
+                .hasMessageStartingWith("DEFAULT_ROLE: " + "r".repeat(40) + "… is longer than 64 characters;")
+                .hasMessageNotContaining("r".repeat(41));
+        assertThatThrownBy(() -> AuthSettings.fromEnv(env("OTP_LENGTH", "six")))
+                .hasMessage("OTP_LENGTH: six is not a whole number; expected a whole number from 6 to 10, such as 6");
+    }
+
+    @Test
+    void onlyOneSigningKeyMayBeConfigured() {
+        Map<String, String> both =
+                env("JWT_PRIVATE_JWK", com.nimbusds.jose.util.JSONObjectUtils.toJSONString(privateEs256Jwk()));
+        assertThatThrownBy(() -> AuthSettings.fromEnv(both))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.setting())
+                        .isEqualTo("JWT_SECRET"))
+                .hasMessageContaining("JWT_PRIVATE_JWK");
+    }
+
+    @Test
+    void aPreviousKeyNeedsAnIdOfItsOwn() {
+        assertThatThrownBy(() -> AuthSettings.fromEnv(env(
+                        "JWT_PREVIOUS_SECRET", "Pq7Wz2Lr9Tx4Nv8Ks3Hm6Jd1Fb5Gc0Ya2Ue7Io4",
+                        "JWT_PREVIOUS_KEY_ID", "k1")))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.setting())
+                        .isEqualTo("JWT_PREVIOUS_KEY_ID"));
+        AuthSettings s = AuthSettings.fromEnv(env("JWT_PREVIOUS_SECRET", "Pq7Wz2Lr9Tx4Nv8Ks3Hm6Jd1Fb5Gc0Ya2Ue7Io4"));
+        assertThat(s.verificationKeys()).extracting(JwtKey::kid).containsExactly("k0");
+    }
+
+    private static Map<String, Object> privateEs256Jwk() {
+        try {
+            return new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256)
+                    .keyID("e")
+                    .generate()
+                    .toJSONObject();
+        } catch (com.nimbusds.jose.JOSEException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -158,33 +228,56 @@ class AuthSettingsTest {
     void requiredSecretsMustBePresent(String variable) {
         Map<String, String> env = env();
         env.remove(variable);
-        assertThatThrownBy(() -> AuthSettings.fromEnv(env)).hasMessageContaining(variable);
+        assertThatThrownBy(() -> AuthSettings.fromEnv(env))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith(variable + ": is not set")
+                .hasMessageContaining("; expected ");
     }
 
     @Test
-    void builderRefusesMissingAndUnsafeSettings() {
+    void builderRefusesMissingAndUnsafeSettingsNamingTheirVariables() {
         assertThatThrownBy(() ->
                         AuthSettings.builder().signingKey(TestKeys.hs256("k")).build())
-                .hasMessageContaining("hashSecret");
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("OTP_HASH_SECRET: is not set");
         assertThatThrownBy(() ->
                         AuthSettings.builder().hashSecret(TestKeys.HASH_SECRET).build())
-                .hasMessageContaining("signingKey");
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.setting())
+                        .isEqualTo("signingKey"));
         JwtKey publicOnly = JwtKey.fromJwk(com.nimbusds.jose.util.JSONObjectUtils.toJSONString(
                 JwtKey.generateEs256("p").publicJwk().orElseThrow()));
-        assertThatThrownBy(() -> TestKeys.settings(publicOnly).build()).hasMessageContaining("cannot sign");
+        assertThatThrownBy(() -> TestKeys.settings(publicOnly).build())
+                .hasMessageStartingWith("signingKey: holds only a public key;");
         assertThatThrownBy(() -> TestKeys.settings(TestKeys.hs256("k"))
                         .refreshIdleTtl(Duration.ofDays(40))
                         .build())
-                .hasMessageContaining("refreshIdleTtl");
+                .hasMessage("REFRESH_IDLE_TIMEOUT: 40d is longer than REFRESH_EXPIRES_IN (30d);"
+                        + " expected a duration from JWT_EXPIRES_IN to REFRESH_EXPIRES_IN, such as 7d");
         assertThatThrownBy(() -> TestKeys.settings(TestKeys.hs256("k"))
                         .accessTokenTtl(Duration.ofHours(1))
                         .refreshIdleTtl(Duration.ofMinutes(30))
                         .build())
-                .hasMessageContaining("refreshIdleTtl must not be shorter than accessTokenTtl");
+                .hasMessageStartingWith("REFRESH_IDLE_TIMEOUT: 30m is shorter than JWT_EXPIRES_IN (1h);");
+        assertThatThrownBy(() -> TestKeys.settings(TestKeys.hs256("k"))
+                        .accessTokenTtl(Duration.ofDays(30))
+                        .build())
+                .hasMessageStartingWith("JWT_EXPIRES_IN: 30d is above the maximum;");
+        assertThatThrownBy(() -> TestKeys.settings(TestKeys.hs256("k"))
+                        .hashSecret("short".getBytes(StandardCharsets.UTF_8))
+                        .build())
+                .hasMessageStartingWith("OTP_HASH_SECRET: the value is shorter than 32 bytes;");
+        assertThatThrownBy(() -> TestKeys.settings(TestKeys.hs256("k"))
+                        .otpFailureLimit(new AuthSettings.Limit(0, Duration.ofHours(1)))
+                        .build())
+                .hasMessageStartingWith("OTP_FAILURE_LIMIT: 0/1h allows nothing;");
+        assertThatThrownBy(() ->
+                        TestKeys.settings(TestKeys.hs256("k")).issuer(null).build())
+                .hasMessageStartingWith("JWT_ISSUER: is not set;");
         assertThatThrownBy(() -> TestKeys.settings(TestKeys.hs256("k"))
                         .verificationKeys(java.util.List.of(TestKeys.hs256("k")))
                         .build())
-                .hasMessageContaining("duplicate key id");
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.setting())
+                        .isEqualTo("verificationKeys"));
     }
 
     @Test
@@ -204,10 +297,24 @@ class AuthSettingsTest {
 
     @Test
     void durationsAcceptShortAndIsoForms() {
-        assertThat(AuthSettings.Durations.parse("15m")).isEqualTo(Duration.ofMinutes(15));
-        assertThat(AuthSettings.Durations.parse("7d")).isEqualTo(Duration.ofDays(7));
-        assertThat(AuthSettings.Durations.parse("PT24H")).isEqualTo(Duration.ofHours(24));
-        assertThat(AuthSettings.Durations.parse("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(SettingsCatalog.parseDuration("15m")).isEqualTo(Duration.ofMinutes(15));
+        assertThat(SettingsCatalog.parseDuration("7d")).isEqualTo(Duration.ofDays(7));
+        assertThat(SettingsCatalog.parseDuration("PT24H")).isEqualTo(Duration.ofHours(24));
+        assertThat(SettingsCatalog.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "PT0S, 0s",
+        "PT0.25S, 250ms",
+        "PT90S, 90s",
+        "PT1M, 1m",
+        "PT24H, 24h",
+        "PT48H, 2d",
+        "PT0.0000001S, PT0.0000001S"
+    })
+    void durationsAreQuotedInTheLargestExactUnit(Duration value, String text) {
+        assertThat(SettingsCatalog.formatDuration(value)).isEqualTo(text);
     }
 
     @Test

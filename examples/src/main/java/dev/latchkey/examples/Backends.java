@@ -1,5 +1,6 @@
 package dev.latchkey.examples;
 
+import dev.latchkey.auth.ConfigurationException;
 import dev.latchkey.auth.spi.OTPStore;
 import dev.latchkey.auth.spi.RevocationList;
 import dev.latchkey.auth.spi.SessionStore;
@@ -102,7 +103,7 @@ final class Backends implements AutoCloseable {
                     .schema(config.databaseSchema())
                     .build();
         } catch (IllegalArgumentException e) {
-            throw named("DATABASE_URL", e);
+            throw refused("DATABASE_URL", "a PostgreSQL URL, such as postgresql://user:password@host:5432/app", e);
         }
     }
 
@@ -110,14 +111,19 @@ final class Backends implements AutoCloseable {
         try {
             return RedisClients.fromUrl(config.redisUrl().orElseThrow());
         } catch (RuntimeException e) {
-            throw named("REDIS_URL", e);
+            throw refused("REDIS_URL", "a Redis URL, such as redis://user:password@host:6379/0", e);
         }
     }
 
-    /** The stores' messages never repeat the URL (it may hold a password); make sure they name the variable. */
-    private static IllegalArgumentException named(String variable, RuntimeException e) {
-        String message = e.getMessage() == null ? "invalid value" : e.getMessage();
-        return new IllegalArgumentException(message.startsWith(variable) ? message : variable + ": " + message, e);
+    /**
+     * A store module's refusal of its URL, as the configuration error the rest of start-up reports. The stores'
+     * messages never repeat the URL (it may hold a password), so theirs is kept as the problem.
+     */
+    private static ConfigurationException refused(String variable, String expected, RuntimeException e) {
+        if (e instanceof ConfigurationException alreadyNamed) {
+            return alreadyNamed;
+        }
+        return new ConfigurationException(variable, "was refused: " + e.getMessage(), expected, e);
     }
 
     /**

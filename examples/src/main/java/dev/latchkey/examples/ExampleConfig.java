@@ -7,6 +7,8 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.latchkey.auth.AuthException;
 import dev.latchkey.auth.AuthSettings;
+import dev.latchkey.auth.ConfigurationException;
+import dev.latchkey.auth.Destination;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,8 +19,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The example server's configuration, read once from environment-style variables. Every failure is an {@link
- * IllegalArgumentException} whose message starts with the variable's name, so start-up can stop with a clear line.
+ * The example server's configuration, read once from environment-style variables. Every failure is a {@link
+ * ConfigurationException} naming the variable, the problem and the expected form, as the core's settings report
+ * theirs, so start-up can stop with one clear line.
  *
  * @param host interface to listen on ({@code HOST})
  * @param port TCP port, 0 for any free one ({@code PORT})
@@ -74,20 +77,29 @@ record ExampleConfig(
         Optional<String> databaseUrl = value(env, "DATABASE_URL");
         String schema = value(env, "DATABASE_SCHEMA").orElse("latchkey");
         if (!SCHEMA.matcher(schema).matches()) {
-            throw new IllegalArgumentException(
-                    "DATABASE_SCHEMA: use 1 to 63 lower-case letters, digits and underscores, not starting with a digit");
+            throw new ConfigurationException(
+                    "DATABASE_SCHEMA",
+                    "is not a usable schema name",
+                    "1 to 63 lower-case letters, digits and underscores, not starting with a digit, such as latchkey");
         }
         Optional<String> redisUrl = value(env, "REDIS_URL");
         String keyPrefix = value(env, "REDIS_KEY_PREFIX").orElse("latchkey:");
         if (!KEY_PREFIX.matcher(keyPrefix).matches()) {
-            throw new IllegalArgumentException(
-                    "REDIS_KEY_PREFIX: use 1 to 64 letters, digits and the characters : _ . - { }");
+            throw new ConfigurationException(
+                    "REDIS_KEY_PREFIX",
+                    "is not a usable key prefix",
+                    "1 to 64 letters, digits and the characters : _ . - { }, such as latchkey:");
         }
         String adminEmail = value(env, "BOOTSTRAP_ADMIN_EMAIL")
-                .map(raw -> normalise("BOOTSTRAP_ADMIN_EMAIL", raw, settings))
+                .map(raw ->
+                        normalise("BOOTSTRAP_ADMIN_EMAIL", raw, settings, "an email address, such as ada@example.com"))
                 .orElse(null);
         String adminMobile = value(env, "BOOTSTRAP_ADMIN_MOBILE")
-                .map(raw -> normalise("BOOTSTRAP_ADMIN_MOBILE", raw, settings))
+                .map(raw -> normalise(
+                        "BOOTSTRAP_ADMIN_MOBILE",
+                        raw,
+                        settings,
+                        "a mobile number such as +14155550123 (national form only with PHONE_DEFAULT_REGION)"))
                 .orElse(null);
         if (redisUrl.isPresent() && databaseUrl.isEmpty()) {
             warnings.add("REDIS_URL without DATABASE_URL: users are kept in memory and lost on restart");
@@ -130,23 +142,26 @@ record ExampleConfig(
         if (text.isEmpty()) {
             return fallback;
         }
+        String expected = "a whole number from " + min + " to " + max + ", such as " + fallback;
+        int parsed;
         try {
-            int parsed = Integer.parseInt(text.get());
-            if (parsed >= min && parsed <= max) {
-                return parsed;
-            }
+            parsed = Integer.parseInt(text.get());
         } catch (NumberFormatException e) {
-            // reported below, with the accepted range
+            throw new ConfigurationException(name, "is not a whole number", expected, e);
         }
-        throw new IllegalArgumentException(name + ": expected a whole number from " + min + " to " + max);
+        if (parsed < min || parsed > max) {
+            throw new ConfigurationException(name, parsed + " is out of range", expected);
+        }
+        return parsed;
     }
 
     /** The normal form logins get under these settings, so the configured address matches the stored one. */
-    private static String normalise(String variable, String raw, AuthSettings settings) {
+    private static String normalise(String variable, String raw, AuthSettings settings, String expected) {
         try {
-            return settings.normaliseDestination(raw).value();
+            return Destination.normalise(raw, settings).value();
         } catch (AuthException e) {
-            throw new IllegalArgumentException(variable + ": " + e.getMessage(), e);
+            // The core's input messages never echo the input, so the address stays out of the log line.
+            throw new ConfigurationException(variable, e.getMessage(), expected, e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.latchkey.examples;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.latchkey.auth.AuthFacade;
+import dev.latchkey.auth.ConfigurationException;
 import dev.latchkey.auth.spi.AuthEventListener;
 import dev.latchkey.auth.spi.OtpSender;
 import java.io.IOException;
@@ -63,7 +64,7 @@ public final class ExampleServer implements AutoCloseable {
      * @param env environment-style variables, e.g. {@code System.getenv()}
      * @param sender delivers one-time codes
      * @param clock the time of every expiry decision
-     * @throws IllegalArgumentException naming the variable, for a missing or invalid setting
+     * @throws ConfigurationException naming the variable, for a missing or invalid setting
      * @throws UncheckedIOException if {@code HOST}:{@code PORT} cannot be bound
      */
     public static ExampleServer start(Map<String, String> env, OtpSender sender, Clock clock) {
@@ -112,7 +113,8 @@ public final class ExampleServer implements AutoCloseable {
     private static HttpServer bind(ExampleConfig config) {
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         if (address.isUnresolved()) {
-            throw new IllegalArgumentException("HOST: cannot resolve " + config.host());
+            throw new ConfigurationException(
+                    "HOST", "cannot be resolved", "an IP address or a resolvable host name, such as 127.0.0.1");
         }
         try {
             return HttpServer.create(address, 0);
@@ -190,7 +192,7 @@ public final class ExampleServer implements AutoCloseable {
         ExampleServer server;
         try {
             server = start(System.getenv());
-        } catch (IllegalArgumentException | UncheckedIOException e) {
+        } catch (ConfigurationException | UncheckedIOException e) {
             System.err.println("latchkey-example: " + e.getMessage());
             System.exit(2);
             return;

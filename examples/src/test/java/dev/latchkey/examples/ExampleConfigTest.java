@@ -3,6 +3,7 @@ package dev.latchkey.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.auth.ConfigurationException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -109,8 +110,10 @@ class ExampleConfigTest {
         env.put(variable, value);
 
         assertThatThrownBy(() -> ExampleConfig.fromEnv(env))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith(variable);
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.setting())
+                        .isEqualTo(variable))
+                .hasMessageStartingWith(variable + ": ")
+                .hasMessageContaining("; expected ");
     }
 
     @ParameterizedTest
@@ -125,8 +128,9 @@ class ExampleConfigTest {
         Map<String, String> env = TestServers.env(variable, value);
 
         assertThatThrownBy(() -> ExampleServer.start(env, message -> {}))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith(variable)
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.setting())
+                        .isEqualTo(variable))
+                .hasMessageStartingWith(variable + ": ")
                 .message()
                 .doesNotContain("secret-password");
     }

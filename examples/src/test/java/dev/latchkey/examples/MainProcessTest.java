@@ -33,7 +33,9 @@ class MainProcessTest {
 
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isEqualTo(2);
-        assertThat(err.all()).anySatisfy(line -> assertThat(line).startsWith("latchkey-example: PORT:"));
+        assertThat(err.all()).anySatisfy(line -> assertThat(line)
+                .isEqualTo("latchkey-example: PORT: is not a whole number;"
+                        + " expected a whole number from 0 to 65535, such as 8080"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.latchkey.auth.AuthException;
 import dev.latchkey.auth.AuthFacade;
 import dev.latchkey.auth.AuthPrincipal;
 import dev.latchkey.auth.AuthSettings;
+import dev.latchkey.auth.Destination;
 import dev.latchkey.auth.ErrorCode;
 import dev.latchkey.auth.HealthReport;
 import dev.latchkey.auth.JwtKey;
@@ -191,11 +192,12 @@ public abstract class AuthFacadeContract {
     @Test
     public void normaliseDestinationMatchesWhatLoginsStore() {
         LoginResult login = login("Ada." + email.toUpperCase(java.util.Locale.ROOT));
-        assertThat(auth.settings().normaliseDestination("  ADA." + email + " ").value())
+        assertThat(Destination.normalise("  ADA." + email + " ", auth.settings())
+                        .value())
                 .isEqualTo(login.user().email());
-        assertThat(auth.settings().normaliseDestination("+1 (415) 555-0123").value())
+        assertThat(Destination.normalise("+1 (415) 555-0123", auth.settings()).value())
                 .isEqualTo(PHONE);
-        assertThat(catchAuth(() -> auth.settings().normaliseDestination("+19005550123"))
+        assertThat(catchAuth(() -> Destination.normalise("+19005550123", auth.settings()))
                         .errorCode())
                 .isEqualTo(ErrorCode.INVALID_REQUEST);
     }
