@@ -52,4 +52,38 @@ public sealed interface AuthEvent {
 
     /** A user was disabled and all their sessions revoked. */
     record UserDisabled(Instant at, String tenantId, UUID userId, int sessionsEnded) implements AuthEvent {}
+
+    /** How an external identity came to be linked to a user. */
+    enum LinkReason {
+        /** The signed-in user asked to link it. */
+        EXPLICIT,
+        /** Its verified email matched the user's verified email, and the provider's policy allows linking by email. */
+        VERIFIED_EMAIL,
+        /** Its first sign-in created the user. */
+        NEW_USER
+    }
+
+    /** A linked external identity signed its user in. */
+    record ExternalSignedIn(Instant at, String tenantId, UUID userId, String provider, String subject)
+            implements AuthEvent {}
+
+    /** An external identity was linked to a user. */
+    record ExternalIdentityLinked(
+            Instant at, String tenantId, UUID userId, String provider, String subject, LinkReason reason)
+            implements AuthEvent {}
+
+    /** An external sign-in was refused; {@code reason} is the error code, the email prints masked. */
+    record ExternalSignInRefused(
+            Instant at, String tenantId, String provider, String subject, String email, String reason)
+            implements AuthEvent {
+        @Override
+        public String toString() {
+            return "ExternalSignInRefused[at=" + at + ", tenantId=" + tenantId + ", provider=" + provider + ", subject="
+                    + subject + ", email=" + Masking.email(email) + ", reason=" + reason + "]";
+        }
+    }
+
+    /** An external identity was unlinked from its user. */
+    record ExternalIdentityUnlinked(Instant at, String tenantId, UUID userId, String issuer, String subject)
+            implements AuthEvent {}
 }

@@ -2,6 +2,8 @@ package dev.latchkey.auth;
 
 import dev.latchkey.auth.spi.AuthEventListener;
 import dev.latchkey.auth.spi.AuthStores;
+import dev.latchkey.auth.spi.ExternalIdentity;
+import dev.latchkey.auth.spi.ExternalIdentityStore;
 import dev.latchkey.auth.spi.NewUser;
 import dev.latchkey.auth.spi.OTPStore;
 import dev.latchkey.auth.spi.OtpSender;
@@ -46,6 +48,7 @@ public final class AuthFacade {
     private final Sessions sessions;
     private final UserAccounts accounts;
     private final HealthCheck health;
+    private final ExternalLogins externalLogins;
 
     private AuthFacade(Builder b) {
         AuthSettings settings = Objects.requireNonNull(b.settings);
@@ -80,6 +83,15 @@ public final class AuthFacade {
                 audit,
                 b.clock,
                 random);
+        this.externalLogins = b.externalIdentities == null
+                ? null
+                : new ExternalLogins(
+                        settings,
+                        FailClosed.externalIdentities(b.externalIdentities),
+                        accounts,
+                        sessions,
+                        audit,
+                        b.clock);
         Map<String, Store> probed = new LinkedHashMap<>();
         probed.put("users", users);
         probed.put("otp", b.otp);
@@ -87,6 +99,10 @@ public final class AuthFacade {
         probed.put("sessions", b.sessions);
         if (b.revocations != null) {
             probed.put("revocations", b.revocations);
+        }
+        // A user database that keeps the links too is probed once, as "users".
+        if (b.externalIdentities != null && b.externalIdentities != (Object) users) {
+            probed.put("externalIdentities", b.externalIdentities);
         }
         this.health = new HealthCheck(probed, settings.healthDegradedThreshold());
     }
@@ -226,6 +242,49 @@ public final class AuthFacade {
         return accounts.update(user);
     }
 
+    /**
+     * Signs in with an identity an external provider has just proven (OAuth 2.0 / OpenID Connect; the {@code
+     * auth-oauth} module calls this after validating the ID token), applying the linking policy: a known identity
+     * signs in its user; a link intent links the identity to the signed-in user; an existing user with the same
+     * email is linked only when the provider asserts the email verified, the user has proven the address to Latchkey
+     * (a login by email one-time code) and the provider's policy allows it; otherwise a user is created (open sign-up
+     * and a verified email only). Ends in a session exactly like {@link #verifyOtp}.
+     *
+     * @throws AuthException {@code ACCOUNT_LINK_REQUIRED}, {@code EMAIL_NOT_VERIFIED}, {@code SIGNUP_CLOSED}, {@code
+     *     CONFLICT} (linked to another user), {@code USER_DISABLED}, {@code INVALID_REQUEST}, {@code UNAVAILABLE}
+     * @throws IllegalStateException if the facade was built without an {@link ExternalIdentityStore}
+     */
+    public LoginResult signInWithExternalIdentity(ExternalSignIn signIn) {
+        return requireExternalLogins().signIn(signIn);
+    }
+
+    /** The external identities linked to the user, oldest first. */
+    public List<ExternalIdentity> listExternalIdentities(String tenantId, UUID userId) {
+        return requireExternalLogins().list(tenantId, userId);
+    }
+
+    /**
+     * Unlinks an external identity from the user; the user keeps their email or mobile for one-time codes.
+     *
+     * @return {@code false} if the user has no such identity
+     */
+    public boolean unlinkExternalIdentity(String tenantId, UUID userId, String issuer, String subject) {
+        return requireExternalLogins().unlink(tenantId, userId, issuer, subject);
+    }
+
+    /** Whether this facade has an {@link ExternalIdentityStore}, and so supports external sign-in. */
+    public boolean supportsExternalIdentities() {
+        return externalLogins != null;
+    }
+
+    private ExternalLogins requireExternalLogins() {
+        if (externalLogins == null) {
+            throw new IllegalStateException("external sign-in needs an ExternalIdentityStore: "
+                    + "AuthFacade.builder().externalIdentityStore(...) or a stores bundle that has one");
+        }
+        return externalLogins;
+    }
+
     /** The public verification keys as a JWK Set ({@code {"keys":[...]}}), for other services; empty for HS256. */
     public Map<String, Object> jwkSet() {
         return tokens.jwkSet();
@@ -251,6 +310,7 @@ public final class AuthFacade {
         private SessionStore sessions;
         private OtpSender sender;
         private RevocationList revocations;
+        private ExternalIdentityStore externalIdentities;
         private TokenIssuer tokenIssuer;
         private Clock clock = Clock.systemUTC();
         private AuthEventListener listener = AuthEventListener.logging();
@@ -275,6 +335,7 @@ public final class AuthFacade {
             this.rateLimits = Objects.requireNonNull(value.rateLimits(), "stores.rateLimits()");
             this.sessions = Objects.requireNonNull(value.sessions(), "stores.sessions()");
             this.revocations = value.revocations().orElse(null);
+            this.externalIdentities = value.externalIdentities().orElse(null);
             return this;
         }
 
@@ -299,6 +360,15 @@ public final class AuthFacade {
         /** Where sessions live; replaces the bundle's. */
         public Builder sessionStore(SessionStore value) {
             this.sessions = Objects.requireNonNull(value, "sessionStore");
+            return this;
+        }
+
+        /**
+         * Optional (a bundle may bring one): where links of external identities to users live; enables {@link
+         * #signInWithExternalIdentity}.
+         */
+        public Builder externalIdentityStore(ExternalIdentityStore value) {
+            this.externalIdentities = Objects.requireNonNull(value, "externalIdentityStore");
             return this;
         }
 

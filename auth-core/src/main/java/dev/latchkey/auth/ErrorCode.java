@@ -21,6 +21,25 @@ public enum ErrorCode {
     USER_DISABLED("user_disabled", 403),
     /** The change would violate a uniqueness rule (for example an email already used in the tenant). */
     CONFLICT("conflict", 409),
+    /**
+     * A sign-in with an external provider (OAuth 2.0 / OpenID Connect) failed a protocol check (state, issuer, ID
+     * token, replay, return path) or the provider refused or reported an error. The {@code auth-oauth} module's
+     * exception names which check failed.
+     */
+    OAUTH_FAILED("oauth_failed", 401),
+    /**
+     * The external identity is new and its email belongs to an existing user, but it may not be linked automatically
+     * (the provider or Latchkey has not verified the email, or the provider's policy forbids it): the user signs in
+     * as before and links the provider explicitly. Refusing protects that user from pre-account takeover.
+     */
+    ACCOUNT_LINK_REQUIRED("account_link_required", 409),
+    /**
+     * The external identity is new and the provider asserted no verified email, so no account can be created for it:
+     * an account under an unproven address could later be taken over by, or from, the address's real owner.
+     */
+    EMAIL_NOT_VERIFIED("email_not_verified", 403),
+    /** The external identity is new and sign-up is {@link SignupMode#INVITE_ONLY}. */
+    SIGNUP_CLOSED("signup_closed", 403),
     /** A store, or the host's code sender, could not be reached. Never turned into a success. */
     UNAVAILABLE("unavailable", 503),
     /**

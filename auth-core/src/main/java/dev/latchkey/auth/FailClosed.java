@@ -2,6 +2,8 @@ package dev.latchkey.auth;
 
 import dev.latchkey.auth.spi.CodeCheck;
 import dev.latchkey.auth.spi.Counter;
+import dev.latchkey.auth.spi.ExternalIdentity;
+import dev.latchkey.auth.spi.ExternalIdentityStore;
 import dev.latchkey.auth.spi.NewUser;
 import dev.latchkey.auth.spi.OTPStore;
 import dev.latchkey.auth.spi.OtpChallenge;
@@ -81,6 +83,47 @@ final class FailClosed {
             @Override
             public void recordLogin(String tenantId, UUID id, Instant at) {
                 run(c, () -> d.recordLogin(tenantId, id, at));
+            }
+
+            @Override
+            public void markEmailVerified(String tenantId, UUID id, String email, Instant at) {
+                run(c, () -> d.markEmailVerified(tenantId, id, email, at));
+            }
+
+            @Override
+            public void ping() {
+                d.ping();
+            }
+        };
+    }
+
+    static ExternalIdentityStore externalIdentities(ExternalIdentityStore d) {
+        String c = "external identity store";
+        return new ExternalIdentityStore() {
+            @Override
+            public Optional<ExternalIdentity> find(String tenantId, String issuer, String subject) {
+                return call(c, () -> d.find(tenantId, issuer, subject));
+            }
+
+            @Override
+            public ExternalIdentity linkIfAbsent(ExternalIdentity link) {
+                return call(c, () -> d.linkIfAbsent(link));
+            }
+
+            @Override
+            public void recordSignIn(
+                    String tenantId, String issuer, String subject, String email, boolean emailVerified, Instant at) {
+                run(c, () -> d.recordSignIn(tenantId, issuer, subject, email, emailVerified, at));
+            }
+
+            @Override
+            public boolean unlink(String tenantId, UUID userId, String issuer, String subject) {
+                return call(c, () -> d.unlink(tenantId, userId, issuer, subject));
+            }
+
+            @Override
+            public List<ExternalIdentity> listForUser(String tenantId, UUID userId) {
+                return call(c, () -> d.listForUser(tenantId, userId));
             }
 
             @Override

@@ -151,7 +151,7 @@ final class OtpLogin {
             user = result.user();
             created = result.created();
         }
-        return sessions.start(accounts.recordLogin(user, now), now, created);
+        return sessions.start(accounts.recordOtpLogin(user, dest, now), now, created);
     }
 
     private void throttle(

@@ -21,6 +21,10 @@ import java.util.UUID;
  * @param lastLoginAt the last successful login, or {@code null}
  * @param createdAt when the user was created
  * @param updatedAt when the user was last changed
+ * @param emailVerifiedAt when Latchkey last saw proof that the user controls {@code email} (a login by email one-time
+ *     code), or {@code null} if never or if the email changed since. An external provider's claim never sets it. It
+ *     decides whether a sign-in with another provider may be linked to this user by email (see {@link
+ *     AuthFacade#signInWithExternalIdentity}).
  */
 public record User(
         UUID id,
@@ -33,7 +37,24 @@ public record User(
         boolean active,
         Instant lastLoginAt,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Instant emailVerifiedAt) {
+
+    /** A user whose email was never verified (the constructor of the first release, kept for callers). */
+    public User(
+            UUID id,
+            String tenantId,
+            String email,
+            String mobile,
+            String name,
+            String role,
+            Set<String> permissions,
+            boolean active,
+            Instant lastLoginAt,
+            Instant createdAt,
+            Instant updatedAt) {
+        this(id, tenantId, email, mobile, name, role, permissions, active, lastLoginAt, createdAt, updatedAt, null);
+    }
 
     public User {
         Objects.requireNonNull(id, "id");
@@ -45,6 +66,14 @@ public record User(
             throw new IllegalArgumentException("a user needs an email or a mobile number");
         }
         permissions = permissions == null ? Set.of() : Set.copyOf(permissions);
+        if (email == null) {
+            emailVerifiedAt = null;
+        }
+    }
+
+    /** Whether Latchkey has seen proof that the user controls their current email (see {@link #emailVerifiedAt}). */
+    public boolean emailVerified() {
+        return emailVerifiedAt != null;
     }
 
     public Optional<String> emailAddress() {
@@ -71,20 +100,63 @@ public record User(
         return permissions.contains(permission);
     }
 
-    /** A copy with the given fields changed; the id, tenant and timestamps stay. */
+    /**
+     * A copy with the given fields changed; the id, tenant and timestamps stay, except that a changed email is no
+     * longer verified.
+     */
     public User withProfile(String newEmail, String newMobile, String newName, String newRole, Set<String> perms) {
         return new User(
-                id, tenantId, newEmail, newMobile, newName, newRole, perms, active, lastLoginAt, createdAt, updatedAt);
+                id,
+                tenantId,
+                newEmail,
+                newMobile,
+                newName,
+                newRole,
+                perms,
+                active,
+                lastLoginAt,
+                createdAt,
+                updatedAt,
+                Objects.equals(newEmail, email) ? emailVerifiedAt : null);
     }
 
     /** A copy with the given last-login time. */
     public User withLastLoginAt(Instant at) {
-        return new User(id, tenantId, email, mobile, name, role, permissions, active, at, createdAt, updatedAt);
+        return new User(
+                id,
+                tenantId,
+                email,
+                mobile,
+                name,
+                role,
+                permissions,
+                active,
+                at,
+                createdAt,
+                updatedAt,
+                emailVerifiedAt);
     }
 
     public User withActive(boolean newActive) {
         return new User(
-                id, tenantId, email, mobile, name, role, permissions, newActive, lastLoginAt, createdAt, updatedAt);
+                id,
+                tenantId,
+                email,
+                mobile,
+                name,
+                role,
+                permissions,
+                newActive,
+                lastLoginAt,
+                createdAt,
+                updatedAt,
+                emailVerifiedAt);
+    }
+
+    /** A copy whose current email is verified as of {@code at}. */
+    public User withEmailVerifiedAt(Instant at) {
+        return new User(
+                id, tenantId, email, mobile, name, role, permissions, active, lastLoginAt, createdAt, updatedAt, at);
     }
 
     /** Email and mobile print masked, so a user may be logged without exposing the addresses. */
@@ -92,6 +164,6 @@ public record User(
     public String toString() {
         return "User[id=" + id + ", tenantId=" + tenantId + ", email=" + Masking.email(email) + ", mobile="
                 + Masking.mobile(mobile) + ", role=" + role + ", permissions=" + permissions + ", active=" + active
-                + "]";
+                + ", emailVerified=" + emailVerified() + "]";
     }
 }

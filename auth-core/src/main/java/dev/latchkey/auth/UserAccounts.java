@@ -77,6 +77,19 @@ final class UserAccounts {
         return user.withLastLoginAt(now);
     }
 
+    /**
+     * Records a login by one-time code: a code sent to an email address proves control of it, which later lets an
+     * external identity with the same verified email be linked (see {@link ExternalLogins}).
+     */
+    User recordOtpLogin(User user, Destination dest, Instant now) {
+        User loggedIn = recordLogin(user, now);
+        if (dest.isEmail() && dest.value().equals(user.email())) {
+            users.markEmailVerified(user.tenantId(), user.id(), dest.value(), now);
+            loggedIn = loggedIn.withEmailVerifiedAt(now);
+        }
+        return loggedIn;
+    }
+
     Optional<User> findById(String tenantId, UUID userId) {
         return users.findById(Inputs.tenant(tenantId), Objects.requireNonNull(userId, "userId"));
     }

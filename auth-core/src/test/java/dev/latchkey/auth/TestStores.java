@@ -3,6 +3,8 @@ package dev.latchkey.auth;
 import dev.latchkey.auth.spi.AuthStores;
 import dev.latchkey.auth.spi.CodeCheck;
 import dev.latchkey.auth.spi.Counter;
+import dev.latchkey.auth.spi.ExternalIdentity;
+import dev.latchkey.auth.spi.ExternalIdentityStore;
 import dev.latchkey.auth.spi.NewUser;
 import dev.latchkey.auth.spi.OTPStore;
 import dev.latchkey.auth.spi.OtpChallenge;
@@ -33,6 +35,7 @@ final class TestStores implements AuthStores {
     private final Map<String, Counter> counters = new HashMap<>();
     private final Map<String, SessionRecord> sessions = new HashMap<>();
     private final Map<String, Instant> revoked = new HashMap<>();
+    private final Map<List<String>, ExternalIdentity> identities = new HashMap<>();
 
     private final UserDatabase userDatabase = new UserDatabase() {
         @Override
@@ -105,7 +108,8 @@ final class TestStores implements AuthStores {
                         user.active(),
                         old.lastLoginAt(),
                         old.createdAt(),
-                        now);
+                        now,
+                        Objects.equals(old.email(), user.email()) ? old.emailVerifiedAt() : null);
                 users.put(updated.id(), updated);
                 return Optional.of(updated);
             }
@@ -128,8 +132,18 @@ final class TestStores implements AuthStores {
                                 false,
                                 u.lastLoginAt(),
                                 u.createdAt(),
-                                now)));
+                                now,
+                                u.emailVerifiedAt())));
                 return user.isPresent();
+            }
+        }
+
+        @Override
+        public void markEmailVerified(String tenantId, UUID id, String email, Instant at) {
+            synchronized (TestStores.this) {
+                findById(tenantId, id)
+                        .filter(u -> email.equals(u.email()))
+                        .ifPresent(u -> users.put(id, u.withEmailVerifiedAt(at)));
             }
         }
 
@@ -309,6 +323,69 @@ final class TestStores implements AuthStores {
         @Override
         public void ping() {}
     };
+
+    private final ExternalIdentityStore identityStore = new ExternalIdentityStore() {
+        @Override
+        public Optional<ExternalIdentity> find(String tenantId, String issuer, String subject) {
+            synchronized (TestStores.this) {
+                return Optional.ofNullable(identities.get(List.of(tenantId, issuer, subject)));
+            }
+        }
+
+        @Override
+        public ExternalIdentity linkIfAbsent(ExternalIdentity link) {
+            synchronized (TestStores.this) {
+                return identities.computeIfAbsent(List.of(link.tenantId(), link.issuer(), link.subject()), k -> link);
+            }
+        }
+
+        @Override
+        public void recordSignIn(
+                String tenantId, String issuer, String subject, String email, boolean emailVerified, Instant at) {
+            synchronized (TestStores.this) {
+                identities.computeIfPresent(
+                        List.of(tenantId, issuer, subject),
+                        (k, i) -> new ExternalIdentity(
+                                i.tenantId(),
+                                i.provider(),
+                                i.issuer(),
+                                i.subject(),
+                                i.userId(),
+                                email,
+                                emailVerified,
+                                i.firstSignInAt(),
+                                at));
+            }
+        }
+
+        @Override
+        public boolean unlink(String tenantId, UUID userId, String issuer, String subject) {
+            synchronized (TestStores.this) {
+                ExternalIdentity i = identities.get(List.of(tenantId, issuer, subject));
+                return i != null
+                        && i.userId().equals(userId)
+                        && identities.remove(List.of(tenantId, issuer, subject)) != null;
+            }
+        }
+
+        @Override
+        public List<ExternalIdentity> listForUser(String tenantId, UUID userId) {
+            synchronized (TestStores.this) {
+                return identities.values().stream()
+                        .filter(i -> i.tenantId().equals(tenantId) && i.userId().equals(userId))
+                        .sorted(Comparator.comparing(ExternalIdentity::firstSignInAt))
+                        .toList();
+            }
+        }
+
+        @Override
+        public void ping() {}
+    };
+
+    @Override
+    public Optional<ExternalIdentityStore> externalIdentities() {
+        return Optional.of(identityStore);
+    }
 
     @Override
     public UserDatabase users() {

@@ -26,4 +26,12 @@ public interface AuthStores {
      * {@code authenticate}.
      */
     Optional<RevocationList> revocations();
+
+    /**
+     * Links of external identities (OAuth / OpenID Connect sign-in) to users, when the backend keeps them; the facade
+     * then offers {@code signInWithExternalIdentity}. Empty by default.
+     */
+    default Optional<ExternalIdentityStore> externalIdentities() {
+        return Optional.empty();
+    }
 }

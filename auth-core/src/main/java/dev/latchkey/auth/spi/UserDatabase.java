@@ -36,6 +36,8 @@ public interface UserDatabase extends Store {
     /**
      * Replaces the email, mobile, name, role, permissions and active flag of the user with {@code user.id()} in
      * {@code user.tenantId()}; id, tenant, creation time and last login stay. Sets the update time to {@code now}.
+     * The email verification time ({@link User#emailVerifiedAt()}) stays while the email stays and is cleared when
+     * the email changes: a new address is unproven.
      *
      * @return the stored user, or empty if there is no such user in the tenant
      * @throws dev.latchkey.auth.AuthException with {@code CONFLICT} if the email or mobile belongs to another user
@@ -51,4 +53,17 @@ public interface UserDatabase extends Store {
 
     /** Sets the last-login time; does nothing if the user does not exist. */
     void recordLogin(String tenantId, UUID id, Instant at);
+
+    /**
+     * Records that the user proved control of {@code email} at {@code at} (a login by email one-time code): sets
+     * {@link User#emailVerifiedAt()} only if the user's email is still exactly {@code email}, so a concurrent change
+     * of address is never marked verified. Does nothing if the user does not exist.
+     *
+     * <p>The default does nothing, for stores written before this method existed: their users' emails then never
+     * count as verified, so no external sign-in is ever linked to them by email (the safe side). The memory and
+     * PostgreSQL stores keep it.
+     */
+    default void markEmailVerified(String tenantId, UUID id, String email, Instant at) {
+        // Not kept by this store: emails stay unverified, which only disables linking by email.
+    }
 }
