@@ -177,6 +177,11 @@ final class FailClosed {
             }
 
             @Override
+            public void reset(String key) {
+                run(c, () -> d.reset(key));
+            }
+
+            @Override
             public void ping() {
                 d.ping();
             }
