@@ -242,8 +242,12 @@ class ExternalSignInPolicyTest {
     }
 
     private LoginResult otpLogin(String destination) {
-        auth.sendOtp(TENANT, destination);
-        return auth.verifyOtp(TENANT, destination, sent.get(sent.size() - 1).code());
+        OtpDispatch dispatch = auth.sendOtp(TENANT, destination);
+        return auth.verifyOtp(
+                TENANT,
+                destination,
+                dispatch.challengeId(),
+                sent.get(sent.size() - 1).code());
     }
 
     private AuthFacade facade(SignupMode mode) {
