@@ -503,6 +503,52 @@ public abstract class UserDatabaseContract {
     }
 
     @Test
+    public void markEmailVerifiedRecordsProofOfTheCurrentEmailOnly() {
+        String email = newEmail();
+        User user = createUser(email, null, at(0));
+        assertThat(user.emailVerifiedAt()).isNull();
+
+        userDatabase().markEmailVerified(tenant, user.id(), "someone-else@example.com", at(1));
+        assertThat(userDatabase().findById(tenant, user.id()).orElseThrow().emailVerifiedAt())
+                .as("an address the user does not have is never marked")
+                .isNull();
+
+        userDatabase().markEmailVerified(tenant, user.id(), email, at(2));
+        assertThat(userDatabase().findById(tenant, user.id()).orElseThrow().emailVerifiedAt())
+                .isEqualTo(at(2));
+        assertThat(userDatabase().findByEmail(tenant, email).orElseThrow().emailVerifiedAt())
+                .isEqualTo(at(2));
+    }
+
+    @Test
+    public void verifiedEmailSurvivesOtherChangesAndIsClearedWhenTheEmailChanges() {
+        String email = newEmail();
+        User user = createUser(email, null, at(0));
+        userDatabase().markEmailVerified(tenant, user.id(), email, at(1));
+        userDatabase().recordLogin(tenant, user.id(), at(2));
+        User renamed = userDatabase()
+                .update(user.withProfile(email, null, "Ada", "member", Set.of()), at(3))
+                .orElseThrow();
+        assertThat(renamed.emailVerifiedAt()).isEqualTo(at(1));
+        userDatabase().disable(tenant, user.id(), at(4));
+        assertThat(userDatabase().findById(tenant, user.id()).orElseThrow().emailVerifiedAt())
+                .isEqualTo(at(1));
+
+        User moved = userDatabase()
+                .update(user.withProfile(newEmail(), null, "Ada", "member", Set.of()), at(5))
+                .orElseThrow();
+
+        assertThat(moved.emailVerifiedAt()).as("a new address is unproven").isNull();
+        assertThat(userDatabase().findById(tenant, user.id()).orElseThrow().emailVerifiedAt())
+                .isNull();
+    }
+
+    @Test
+    public void markEmailVerifiedOfAnUnknownUserDoesNothing() {
+        userDatabase().markEmailVerified(tenant, UUID.randomUUID(), newEmail(), at(1));
+    }
+
+    @Test
     public void pingSucceeds() {
         userDatabase().ping();
     }

@@ -3,10 +3,14 @@ package dev.latchkey.auth.store.memory;
 import dev.latchkey.auth.AuthException;
 import dev.latchkey.auth.ErrorCode;
 import dev.latchkey.auth.User;
+import dev.latchkey.auth.spi.ExternalIdentity;
+import dev.latchkey.auth.spi.ExternalIdentityStore;
 import dev.latchkey.auth.spi.NewUser;
 import dev.latchkey.auth.spi.UpsertResult;
 import dev.latchkey.auth.spi.UserDatabase;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * A {@link UserDatabase} in the memory of one process.
+ * A {@link UserDatabase} in the memory of one process, which also keeps the links of external identities to users
+ * ({@link ExternalIdentityStore}).
  *
  * <p>Writes are serialised per tenant by one lock per tenant: a write has to check and change the user and both
  * uniqueness indexes (email, mobile) together, and tenants never share a user, so writes in different tenants
@@ -26,16 +31,24 @@ import java.util.function.Supplier;
  * <p>Users are never removed (only disabled), so memory grows with the number of users; the lock table grows with
  * the number of tenants.
  */
-public final class MemoryUserDatabase implements UserDatabase {
+public final class MemoryUserDatabase implements UserDatabase, ExternalIdentityStore {
 
     private record UserKey(String tenantId, UUID id) {}
 
     private record IdentifierKey(String tenantId, String value) {}
 
+    private record IdentityKey(String tenantId, String issuer, String subject) {
+        static IdentityKey of(ExternalIdentity link) {
+            return new IdentityKey(link.tenantId(), link.issuer(), link.subject());
+        }
+    }
+
     private final Map<UserKey, User> users = new ConcurrentHashMap<>();
     private final Map<IdentifierKey, UUID> userIdsByEmail = new ConcurrentHashMap<>();
     private final Map<IdentifierKey, UUID> userIdsByMobile = new ConcurrentHashMap<>();
     private final Map<String, Object> tenantLocks = new ConcurrentHashMap<>();
+    /** External identity links; their user may be kept elsewhere, as with the PostgreSQL store. */
+    private final Map<IdentityKey, ExternalIdentity> identities = new ConcurrentHashMap<>();
 
     /** An empty database. */
     public MemoryUserDatabase() {}
@@ -121,7 +134,9 @@ public final class MemoryUserDatabase implements UserDatabase {
                     changes.active(),
                     current.lastLoginAt(),
                     current.createdAt(),
-                    now);
+                    now,
+                    // A changed address is unproven (UserDatabase#update).
+                    Objects.equals(current.email(), changes.email()) ? current.emailVerifiedAt() : null);
             store(current, updated);
             return Optional.of(updated);
         });
@@ -152,6 +167,76 @@ public final class MemoryUserDatabase implements UserDatabase {
             }
             return null;
         });
+    }
+
+    @Override
+    public void markEmailVerified(String tenantId, UUID id, String email, Instant at) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(email, "email");
+        Objects.requireNonNull(at, "at");
+        inTenant(tenantId, () -> {
+            User current = users.get(new UserKey(tenantId, id));
+            if (current != null && email.equals(current.email())) {
+                store(current, current.withEmailVerifiedAt(at));
+            }
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- ExternalIdentityStore
+
+    @Override
+    public Optional<ExternalIdentity> find(String tenantId, String issuer, String subject) {
+        return Optional.ofNullable(identities.get(new IdentityKey(
+                Objects.requireNonNull(tenantId, "tenantId"),
+                Objects.requireNonNull(issuer, "issuer"),
+                Objects.requireNonNull(subject, "subject"))));
+    }
+
+    @Override
+    public ExternalIdentity linkIfAbsent(ExternalIdentity link) {
+        Objects.requireNonNull(link, "link");
+        ExternalIdentity existing = identities.putIfAbsent(IdentityKey.of(link), link);
+        return existing == null ? link : existing;
+    }
+
+    @Override
+    public void recordSignIn(
+            String tenantId, String issuer, String subject, String email, boolean emailVerified, Instant at) {
+        Objects.requireNonNull(at, "at");
+        identities.computeIfPresent(
+                new IdentityKey(tenantId, issuer, subject),
+                (key, link) -> new ExternalIdentity(
+                        link.tenantId(),
+                        link.provider(),
+                        link.issuer(),
+                        link.subject(),
+                        link.userId(),
+                        email,
+                        emailVerified,
+                        link.firstSignInAt(),
+                        at));
+    }
+
+    @Override
+    public boolean unlink(String tenantId, UUID userId, String issuer, String subject) {
+        Objects.requireNonNull(userId, "userId");
+        IdentityKey key = new IdentityKey(tenantId, issuer, subject);
+        ExternalIdentity link = identities.get(key);
+        return link != null && link.userId().equals(userId) && identities.remove(key, link);
+    }
+
+    @Override
+    public List<ExternalIdentity> listForUser(String tenantId, UUID userId) {
+        Objects.requireNonNull(tenantId, "tenantId");
+        Objects.requireNonNull(userId, "userId");
+        return identities.values().stream()
+                .filter(link ->
+                        link.tenantId().equals(tenantId) && link.userId().equals(userId))
+                .sorted(Comparator.comparing(ExternalIdentity::firstSignInAt)
+                        .thenComparing(ExternalIdentity::issuer)
+                        .thenComparing(ExternalIdentity::subject))
+                .toList();
     }
 
     /** Always answers: the database lives in this process. */
@@ -215,7 +300,8 @@ public final class MemoryUserDatabase implements UserDatabase {
                 user.active(),
                 lastLoginAt,
                 user.createdAt(),
-                updatedAt);
+                updatedAt,
+                user.emailVerifiedAt());
     }
 
     private static AuthException conflict(String message) {
