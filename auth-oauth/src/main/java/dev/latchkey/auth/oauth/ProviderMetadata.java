@@ -1,0 +1,82 @@
+package dev.latchkey.auth.oauth;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What Latchkey uses of a provider's metadata (OpenID Connect Discovery 1.0 §3), read as plain JSON: nimbus's metadata
+ * parser refuses Entra ID's multi-tenant issuer template, and nothing else in the document is needed.
+ *
+ * @param issuer the issuer (possibly a template with {@code {tenantid}})
+ * @param issParameterSupported {@code authorization_response_iss_parameter_supported} (RFC 9207 §3)
+ */
+record ProviderMetadata(
+        String issuer,
+        URI authorizationEndpoint,
+        URI tokenEndpoint,
+        URI jwksUri,
+        URI userInfoEndpoint,
+        boolean issParameterSupported,
+        List<String> codeChallengeMethods) {
+
+    /** Metadata from discovery, overridden by whatever the provider's configuration gives explicitly. */
+    static ProviderMetadata of(OAuthProvider provider, Map<String, Object> json) {
+        String discovered = string(json, "issuer");
+        if (discovered == null) {
+            throw Http.unavailable("the provider's metadata has no issuer", null);
+        }
+        String issuer = provider.issuer().orElse(discovered);
+        // OpenID Connect Discovery §4.3: the metadata's issuer must be exactly the expected one, or an attacker's
+        // metadata could name another provider's endpoints (mix-up).
+        if (!issuer.equals(discovered)) {
+            throw Http.unavailable("the provider's metadata names another issuer", null);
+        }
+        Object iss = json.get("authorization_response_iss_parameter_supported");
+        Object methods = json.get("code_challenge_methods_supported");
+        return new ProviderMetadata(
+                issuer,
+                override(provider.authorizationEndpoint(), json, "authorization_endpoint"),
+                override(provider.tokenEndpoint(), json, "token_endpoint"),
+                override(provider.jwksUri(), json, "jwks_uri"),
+                override(provider.userInfoEndpoint(), json, "userinfo_endpoint"),
+                Boolean.TRUE.equals(iss),
+                methods instanceof List<?> list
+                        ? list.stream().map(String::valueOf).toList()
+                        : List.of());
+    }
+
+    /** Metadata entirely from configuration, for a provider without discovery. */
+    static ProviderMetadata configured(OAuthProvider provider) {
+        return new ProviderMetadata(
+                provider.issuer().orElseThrow(),
+                provider.authorizationEndpoint(),
+                provider.tokenEndpoint(),
+                provider.jwksUri(),
+                provider.userInfoEndpoint(),
+                false,
+                List.of());
+    }
+
+    private static URI override(URI configured, Map<String, Object> json, String name) {
+        if (configured != null) {
+            return configured;
+        }
+        String value = string(json, name);
+        if (value == null) {
+            if (name.equals("userinfo_endpoint")) {
+                return null;
+            }
+            throw Http.unavailable("the provider's metadata has no " + name, null);
+        }
+        try {
+            return URI.create(value);
+        } catch (IllegalArgumentException e) {
+            throw Http.unavailable("the provider's metadata has a malformed " + name, e);
+        }
+    }
+
+    private static String string(Map<String, Object> json, String name) {
+        return json.get(name) instanceof String s ? s : null;
+    }
+}
