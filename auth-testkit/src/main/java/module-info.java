@@ -7,6 +7,8 @@ module dev.latchkey.auth.testkit {
     requires transitive dev.latchkey.auth;
     requires transitive org.junit.jupiter.api;
     requires transitive org.assertj.core;
+    requires com.nimbusds.jose.jwt;
+    requires jdk.httpserver;
 
     exports dev.latchkey.auth.testkit;
 

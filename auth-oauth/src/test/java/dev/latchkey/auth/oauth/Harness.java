@@ -1,0 +1,171 @@
+package dev.latchkey.auth.oauth;
+
+import dev.latchkey.auth.AuthEvent;
+import dev.latchkey.auth.AuthFacade;
+import dev.latchkey.auth.AuthSettings;
+import dev.latchkey.auth.JwtKey;
+import dev.latchkey.auth.LoginResult;
+import dev.latchkey.auth.OtpDispatch;
+import dev.latchkey.auth.spi.Counter;
+import dev.latchkey.auth.spi.OtpMessage;
+import dev.latchkey.auth.spi.RateLimitStore;
+import dev.latchkey.auth.store.memory.MemoryOTPStore;
+import dev.latchkey.auth.store.memory.MemorySessionStore;
+import dev.latchkey.auth.store.memory.MemoryUserDatabase;
+import dev.latchkey.auth.testkit.FakeOidcProvider;
+import dev.latchkey.auth.testkit.MutableClock;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+
+/** A facade over the memory stores, an {@link OAuthLogin} against a {@link FakeOidcProvider}, and a scripted browser. */
+final class Harness implements AutoCloseable {
+    static final String TENANT = "acme";
+    static final byte[] HASH_SECRET = "oauth-test-hash-secret-0123456789abcdefghij".getBytes(StandardCharsets.UTF_8);
+    static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+
+    final MutableClock clock = new MutableClock(T0);
+    final FakeOidcProvider idp = FakeOidcProvider.start(clock);
+    final MemoryUserDatabase users = new MemoryUserDatabase();
+    final List<OtpMessage> sent = new CopyOnWriteArrayList<>();
+    final List<AuthEvent> events = new CopyOnWriteArrayList<>();
+    final AuthFacade auth;
+    private final MemoryOTPStore otp = new MemoryOTPStore();
+    final RateLimitStore rateLimits = rateLimits(otp);
+    private final HttpClient browser = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    Harness() {
+        auth = AuthFacade.builder()
+                .settings(AuthSettings.builder()
+                        .hashSecret(HASH_SECRET)
+                        .signingKey(JwtKey.generateEs256("k1"))
+                        .build())
+                .userDatabase(users)
+                .externalIdentityStore(users)
+                .otpStore(otp)
+                .rateLimitStore(rateLimits)
+                .sessionStore(new MemorySessionStore())
+                .otpSender(sent::add)
+                .clock(clock)
+                .eventListener(events::add)
+                .build();
+    }
+
+    static URI callback(String provider) {
+        return URI.create("http://127.0.0.1:9/api/auth/oauth/" + provider + "/callback");
+    }
+
+    /** Google's preset pointed at the fake provider. */
+    OAuthProvider.Builder google() {
+        return OAuthProvider.google(FakeOidcProvider.CLIENT_ID, FakeOidcProvider.CLIENT_SECRET, callback("google"))
+                .issuer(idp.issuer())
+                .discoveryUri(idp.discoveryUri());
+    }
+
+    OAuthLogin login(OAuthProvider... providers) {
+        return login(b -> b, providers);
+    }
+
+    OAuthLogin login(UnaryOperator<OAuthLogin.Builder> customise, OAuthProvider... providers) {
+        OAuthLogin.Builder b = OAuthLogin.builder()
+                .facade(auth)
+                .hashSecret(HASH_SECRET)
+                .replayGuard(rateLimits)
+                .allowedReturnPaths(java.util.Set.of("/", "/account"))
+                .clock(clock)
+                .connectTimeout(Duration.ofSeconds(2))
+                .requestTimeout(Duration.ofSeconds(2));
+        for (OAuthProvider p : providers) {
+            b.provider(p);
+        }
+        return customise.apply(b).build();
+    }
+
+    /** What the browser brings to the callback: the provider's redirect parameters and the transaction cookie. */
+    record Callback(Map<String, String> params, String cookieHeader) {
+        Callback withParam(String name, String value) {
+            Map<String, String> copy = new java.util.LinkedHashMap<>(params);
+            if (value == null) {
+                copy.remove(name);
+            } else {
+                copy.put(name, value);
+            }
+            return new Callback(copy, cookieHeader);
+        }
+
+        Callback withCookie(String header) {
+            return new Callback(params, header);
+        }
+    }
+
+    /** Follows the authorization redirect to the fake provider and back, as a browser would. */
+    Callback authorize(AuthorizationStart start) {
+        try {
+            HttpResponse<Void> answer = browser.send(
+                    HttpRequest.newBuilder(start.redirect()).GET().build(), HttpResponse.BodyHandlers.discarding());
+            String location = answer.headers().firstValue("Location").orElseThrow();
+            return new Callback(
+                    FakeOidcProvider.form(URI.create(location).getRawQuery()),
+                    start.cookie().name() + "=" + start.cookie().value());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    OAuthCompletion signIn(OAuthLogin oauth, String provider) {
+        Callback callback = authorize(oauth.start(provider, TENANT, "/"));
+        return oauth.finish(provider, callback.params(), callback.cookieHeader());
+    }
+
+    LoginResult otpLogin(String destination) {
+        OtpDispatch dispatch = auth.sendOtp(TENANT, destination);
+        return auth.verifyOtp(
+                TENANT,
+                destination,
+                dispatch.challengeId(),
+                sent.get(sent.size() - 1).code());
+    }
+
+    /** The memory OTP store's counters as a rate-limit store, until the memory module has its own. */
+    private static RateLimitStore rateLimits(MemoryOTPStore store) {
+        return new RateLimitStore() {
+            @Override
+            public Counter increment(String key, Duration window, Instant now) {
+                return store.increment(key, window, now);
+            }
+
+            @Override
+            public Counter peek(String key, Instant now) {
+                return store.peek(key, now);
+            }
+
+            @Override
+            public void reset(String key) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void ping() {}
+        };
+    }
+
+    @Override
+    public void close() {
+        idp.close();
+    }
+}
