@@ -255,7 +255,8 @@ public final class AuthFacade {
 
     /**
      * Probes every store once and aggregates: DOWN if any store fails, DEGRADED if any is slower than the configured
-     * threshold, otherwise UP. Latency is wall time, measured with {@link System#nanoTime()}.
+     * threshold, otherwise UP. Latency is wall time, measured with {@link System#nanoTime()}. A report is reused for
+     * one second, so a busy health endpoint cannot load the stores.
      */
     public HealthReport health() {
         return health.check();
