@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Issues and verifies access tokens (RFC 9068 JWT profile). Everything that can be prepared once is: the header, the
@@ -44,7 +45,7 @@ final class AccessTokens {
     private final String clientId;
     private final long ttlSeconds;
     private final long skewSeconds;
-    private final VerifiedTokenCache cache;
+    private final @Nullable VerifiedTokenCache cache;
     private final SecureRandom random;
 
     AccessTokens(AuthSettings settings, SecureRandom random) {

@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Passwordless login by one-time code, JWT access + refresh token pairs, sessions and route protection, over the
@@ -61,7 +62,7 @@ public final class AuthFacade {
     private final OTPStore otp;
     private final SessionStore sessions;
     private final OtpSender sender;
-    private final RevocationList revocations;
+    private final @Nullable RevocationList revocations;
     private final Clock clock;
     private final Audit audit;
     private final UnaryOperator<NewUser> newUserCustomizer;
@@ -71,11 +72,12 @@ public final class AuthFacade {
     private final SecureRandom random = new SecureRandom();
 
     private AuthFacade(Builder b) {
-        this.settings = b.settings;
-        this.users = b.users;
-        this.otp = b.otp;
-        this.sessions = b.sessions;
-        this.sender = b.sender;
+        // build() has checked these are set.
+        this.settings = Objects.requireNonNull(b.settings, "settings");
+        this.users = Objects.requireNonNull(b.users, "userDatabase");
+        this.otp = Objects.requireNonNull(b.otp, "otpStore");
+        this.sessions = Objects.requireNonNull(b.sessions, "sessionStore");
+        this.sender = Objects.requireNonNull(b.sender, "otpSender");
         this.revocations = b.revocations;
         this.clock = b.clock;
         this.audit = new Audit(b.listener);
@@ -107,7 +109,7 @@ public final class AuthFacade {
      * @throws AuthException {@code INVALID_REQUEST} for a malformed input, {@code RATE_LIMITED} (with retry-after)
      *     when a throttle refuses, {@code UNAVAILABLE} when a store or the sender fails
      */
-    public OtpDispatch sendOtp(String tenantId, String destination, String clientIp) {
+    public OtpDispatch sendOtp(String tenantId, String destination, @Nullable String clientIp) {
         String tenant = Inputs.tenant(tenantId);
         Destination dest = inputs.destination(destination);
         String ip = Inputs.clientIp(clientIp);
@@ -562,7 +564,7 @@ public final class AuthFacade {
     private void throttle(
             String tenant,
             Destination dest,
-            String ip,
+            @Nullable String ip,
             String name,
             String key,
             AuthSettings.Limit limit,
@@ -742,12 +744,12 @@ public final class AuthFacade {
      * {@link IllegalStateException} naming anything missing.
      */
     public static final class Builder {
-        private AuthSettings settings;
-        private UserDatabase users;
-        private OTPStore otp;
-        private SessionStore sessions;
-        private OtpSender sender;
-        private RevocationList revocations;
+        private @Nullable AuthSettings settings;
+        private @Nullable UserDatabase users;
+        private @Nullable OTPStore otp;
+        private @Nullable SessionStore sessions;
+        private @Nullable OtpSender sender;
+        private @Nullable RevocationList revocations;
         private Clock clock = Clock.systemUTC();
         private AuthEventListener listener = AuthEventListener.logging();
         private UnaryOperator<NewUser> newUserCustomizer = UnaryOperator.identity();

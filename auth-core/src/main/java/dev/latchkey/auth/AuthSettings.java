@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every policy and key setting of a facade, immutable. Build one with {@link #builder()} or from environment-style
@@ -42,17 +43,18 @@ public final class AuthSettings {
     private final Duration resendCooldown;
     private final Limit sendLimitPerDestination;
     private final Limit sendLimitPerIp;
-    private final Limit sendLimitPerTenant;
+    private final @Nullable Limit sendLimitPerTenant;
     private final SignupMode signupMode;
     private final String defaultRole;
     private final Set<String> defaultPermissions;
     private final Set<String> allowedPhoneRegions;
-    private final String defaultPhoneRegion;
+    private final @Nullable String defaultPhoneRegion;
     private final Duration healthDegradedThreshold;
 
     private AuthSettings(Builder b) {
-        this.hashSecret = b.hashSecret.clone();
-        this.signingKey = b.signingKey;
+        // build() has checked these are set.
+        this.hashSecret = Objects.requireNonNull(b.hashSecret, "hashSecret").clone();
+        this.signingKey = Objects.requireNonNull(b.signingKey, "signingKey");
         this.verificationKeys = List.copyOf(b.verificationKeys);
         this.issuer = b.issuer;
         this.audience = b.audience;
@@ -285,8 +287,8 @@ public final class AuthSettings {
 
     /** Collects settings; {@link #build()} validates them all. */
     public static final class Builder {
-        private byte[] hashSecret;
-        private JwtKey signingKey;
+        private byte @Nullable [] hashSecret;
+        private @Nullable JwtKey signingKey;
         private List<JwtKey> verificationKeys = new ArrayList<>();
         private String issuer = "latchkey";
         private String audience = "latchkey";
@@ -304,12 +306,12 @@ public final class AuthSettings {
         private Duration resendCooldown = Duration.ofSeconds(60);
         private Limit sendLimitPerDestination = new Limit(5, Duration.ofHours(1));
         private Limit sendLimitPerIp = new Limit(30, Duration.ofHours(1));
-        private Limit sendLimitPerTenant;
+        private @Nullable Limit sendLimitPerTenant;
         private SignupMode signupMode = SignupMode.OPEN;
         private String defaultRole = "member";
         private Set<String> defaultPermissions = new LinkedHashSet<>();
         private Set<String> allowedPhoneRegions = new LinkedHashSet<>();
-        private String defaultPhoneRegion;
+        private @Nullable String defaultPhoneRegion;
         private Duration healthDegradedThreshold = Duration.ofMillis(500);
 
         private Builder() {}
@@ -685,7 +687,7 @@ public final class AuthSettings {
             try {
                 return builder.build();
             } catch (IllegalArgumentException e) {
-                String message = e.getMessage();
+                String message = Objects.requireNonNullElse(e.getMessage(), "");
                 for (Map.Entry<String, String> entry : VARIABLE_OF_SETTING.entrySet()) {
                     if (message.startsWith(entry.getKey() + " ")) {
                         throw new IllegalArgumentException(entry.getValue() + ": " + message, e);

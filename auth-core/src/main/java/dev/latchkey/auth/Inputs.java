@@ -7,6 +7,7 @@ import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import java.net.IDN;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Validates and normalises every input before any store is touched (ASVS 5.0 V2.2: validate input at a trusted
@@ -28,7 +29,7 @@ final class Inputs {
             Set.of(PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE);
 
     private final Set<String> allowedRegions;
-    private final String defaultRegion;
+    private final @Nullable String defaultRegion;
 
     Inputs(AuthSettings settings) {
         this.allowedRegions = settings.allowedPhoneRegions();
@@ -135,7 +136,7 @@ final class Inputs {
      * The client IP in canonical form (dotted IPv4, or IPv6 as the JDK prints it; an IPv4-mapped IPv6 address becomes
      * IPv4), or {@code null} when absent. Never resolved: only literals are accepted.
      */
-    static String clientIp(String raw) {
+    static @Nullable String clientIp(@Nullable String raw) {
         if (raw == null || raw.isBlank()) {
             return null;
         }
