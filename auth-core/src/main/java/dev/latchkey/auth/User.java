@@ -73,7 +73,12 @@ public record User(
     }
 
     /** A copy with the given fields changed; the id, tenant and timestamps stay. */
-    public User withProfile(String newEmail, String newMobile, String newName, String newRole, Set<String> perms) {
+    public User withProfile(
+            @Nullable String newEmail,
+            @Nullable String newMobile,
+            @Nullable String newName,
+            String newRole,
+            Set<String> perms) {
         return new User(
                 id, tenantId, newEmail, newMobile, newName, newRole, perms, active, lastLoginAt, createdAt, updatedAt);
     }
