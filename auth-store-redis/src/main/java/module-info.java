@@ -1,4 +1,6 @@
 /** Latchkey stores over Redis (standalone or Cluster) through Jedis. */
+// Jedis is an automatic module, and it is part of this module's API (see below): the lint is expected.
+@SuppressWarnings("requires-transitive-automatic")
 module dev.latchkey.auth.store.redis {
     // Nullness annotations (TYPE_USE, so part of the exported API): needed to compile, not at run time.
     requires static transitive org.jspecify;
