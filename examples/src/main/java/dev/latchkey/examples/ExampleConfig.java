@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The example server's configuration, read once from environment-style variables. Every failure is an {@link
@@ -42,8 +43,8 @@ record ExampleConfig(
         String databaseSchema,
         Optional<String> redisUrl,
         String redisKeyPrefix,
-        String bootstrapAdminEmail,
-        String bootstrapAdminMobile,
+        @Nullable String bootstrapAdminEmail,
+        @Nullable String bootstrapAdminMobile,
         AuthSettings settings,
         List<String> warnings) {
 
