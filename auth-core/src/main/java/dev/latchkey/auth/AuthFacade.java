@@ -27,6 +27,7 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Passwordless login by one-time code, JWT access + refresh token pairs, sessions and route protection, over the
@@ -51,7 +52,7 @@ public final class AuthFacade {
     private final Sessions sessions;
     private final UserAccounts accounts;
     private final HealthCheck health;
-    private final ExternalLogins externalLogins;
+    private final @Nullable ExternalLogins externalLogins;
 
     private AuthFacade(Builder b) {
         AuthSettings settings = Objects.requireNonNull(b.settings);
@@ -142,7 +143,7 @@ public final class AuthFacade {
      * @throws AuthException {@code INVALID_REQUEST} for a malformed input, {@code RATE_LIMITED} (with retry-after)
      *     when a throttle refuses, {@code UNAVAILABLE} when a store or the sender fails
      */
-    public OtpDispatch sendOtp(String tenantId, String destination, String clientIp) {
+    public OtpDispatch sendOtp(String tenantId, String destination, @Nullable String clientIp) {
         return otpLogin.send(tenantId, destination, clientIp);
     }
 
@@ -164,7 +165,7 @@ public final class AuthFacade {
      *     UNAVAILABLE}
      */
     public LoginResult verifyOtp(
-            String tenantId, String destination, String challengeId, String code, String clientIp) {
+            String tenantId, String destination, String challengeId, String code, @Nullable String clientIp) {
         return otpLogin.verify(tenantId, destination, challengeId, code, clientIp);
     }
 
@@ -314,7 +315,8 @@ public final class AuthFacade {
 
     /**
      * Probes every store once and aggregates: DOWN if any store fails, DEGRADED if any is slower than the configured
-     * threshold, otherwise UP. Latency is wall time, measured with {@link System#nanoTime()}.
+     * threshold, otherwise UP. Latency is wall time, measured with {@link System#nanoTime()}. A report is reused for
+     * one second, so a busy health endpoint cannot load the stores.
      */
     public HealthReport health() {
         return health.check();
@@ -325,16 +327,16 @@ public final class AuthFacade {
      * code sender. {@link #build()} fails with an {@link IllegalStateException} naming anything missing.
      */
     public static final class Builder {
-        private AuthSettings settings;
-        private UserDatabase users;
-        private OTPStore otp;
-        private RateLimitStore rateLimits;
-        private SessionStore sessions;
-        private OtpSender sender;
-        private RevocationList revocations;
-        private ExternalIdentityStore externalIdentities;
-        private TokenIssuer tokenIssuer;
-        private Predicate<String> tenantResolver;
+        private @Nullable AuthSettings settings;
+        private @Nullable UserDatabase users;
+        private @Nullable OTPStore otp;
+        private @Nullable RateLimitStore rateLimits;
+        private @Nullable SessionStore sessions;
+        private @Nullable OtpSender sender;
+        private @Nullable RevocationList revocations;
+        private @Nullable ExternalIdentityStore externalIdentities;
+        private @Nullable TokenIssuer tokenIssuer;
+        private @Nullable Predicate<String> tenantResolver;
         private Clock clock = Clock.systemUTC();
         private AuthEventListener listener = AuthEventListener.logging();
         private UnaryOperator<NewUser> newUserCustomizer = UnaryOperator.identity();

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sign-in with an external identity (OAuth 2.0 / OpenID Connect) and the linking policy, in one place, ending in
@@ -88,7 +89,7 @@ final class ExternalLogins {
                 return linkByEmail(attempt, owner, in.linkByVerifiedEmail());
             }
         }
-        if (!emailVerified) {
+        if (email == null || !emailVerified) {
             throw attempt.refuse(
                     ErrorCode.EMAIL_NOT_VERIFIED,
                     "the provider did not confirm an email address, so no account can be created for it");
@@ -155,7 +156,7 @@ final class ExternalLogins {
     }
 
     /** A provider's email is advisory: one that is not a valid address counts as none. */
-    private static Destination email(String raw) {
+    private static @Nullable Destination email(@Nullable String raw) {
         if (raw == null || raw.isBlank()) {
             return null;
         }
@@ -171,7 +172,7 @@ final class ExternalLogins {
         final String provider;
         final String issuer;
         final String subject;
-        final Destination email;
+        final @Nullable Destination email;
         final boolean emailVerified;
         final Instant now;
 
@@ -180,7 +181,7 @@ final class ExternalLogins {
                 String provider,
                 String issuer,
                 String subject,
-                Destination email,
+                @Nullable Destination email,
                 boolean emailVerified,
                 Instant now) {
             this.tenant = tenant;
@@ -192,6 +193,7 @@ final class ExternalLogins {
             this.now = now;
         }
 
+        @Nullable
         String emailValue() {
             return email == null ? null : email.value();
         }

@@ -3,6 +3,7 @@ package dev.latchkey.auth;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An identity an external provider has just proven (OAuth 2.0 / OpenID Connect: the ID token's signature, issuer,
@@ -26,10 +27,10 @@ public record ExternalSignIn(
         String provider,
         String issuer,
         String subject,
-        String email,
+        @Nullable String email,
         boolean emailVerified,
         boolean linkByVerifiedEmail,
-        UUID linkToUserId) {
+        @Nullable UUID linkToUserId) {
 
     public ExternalSignIn {
         Objects.requireNonNull(tenantId, "tenantId");

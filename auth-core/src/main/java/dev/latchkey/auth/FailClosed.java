@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one place where a failing store becomes {@link ErrorCode#UNAVAILABLE}: the facade wraps each store (and the
@@ -112,7 +113,12 @@ final class FailClosed {
 
             @Override
             public void recordSignIn(
-                    String tenantId, String issuer, String subject, String email, boolean emailVerified, Instant at) {
+                    String tenantId,
+                    String issuer,
+                    String subject,
+                    @Nullable String email,
+                    boolean emailVerified,
+                    Instant at) {
                 run(c, () -> d.recordSignIn(tenantId, issuer, subject, email, emailVerified, at));
             }
 
@@ -213,7 +219,7 @@ final class FailClosed {
             }
 
             @Override
-            public int revokeAllForUser(String tenantId, UUID userId, String exceptSessionId) {
+            public int revokeAllForUser(String tenantId, UUID userId, @Nullable String exceptSessionId) {
                 return call(c, () -> d.revokeAllForUser(tenantId, userId, exceptSessionId));
             }
 

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A user of one tenant. Email and mobile are each optional, but a user always has at least one of them; both are
@@ -29,28 +30,28 @@ import java.util.UUID;
 public record User(
         UUID id,
         String tenantId,
-        String email,
-        String mobile,
-        String name,
+        @Nullable String email,
+        @Nullable String mobile,
+        @Nullable String name,
         String role,
         Set<String> permissions,
         boolean active,
-        Instant lastLoginAt,
+        @Nullable Instant lastLoginAt,
         Instant createdAt,
         Instant updatedAt,
-        Instant emailVerifiedAt) {
+        @Nullable Instant emailVerifiedAt) {
 
     /** A user whose email was never verified (the constructor of the first release, kept for callers). */
     public User(
             UUID id,
             String tenantId,
-            String email,
-            String mobile,
-            String name,
+            @Nullable String email,
+            @Nullable String mobile,
+            @Nullable String name,
             String role,
             Set<String> permissions,
             boolean active,
-            Instant lastLoginAt,
+            @Nullable Instant lastLoginAt,
             Instant createdAt,
             Instant updatedAt) {
         this(id, tenantId, email, mobile, name, role, permissions, active, lastLoginAt, createdAt, updatedAt, null);
@@ -104,7 +105,12 @@ public record User(
      * A copy with the given fields changed; the id, tenant and timestamps stay, except that a changed email is no
      * longer verified.
      */
-    public User withProfile(String newEmail, String newMobile, String newName, String newRole, Set<String> perms) {
+    public User withProfile(
+            @Nullable String newEmail,
+            @Nullable String newMobile,
+            @Nullable String newName,
+            String newRole,
+            Set<String> perms) {
         return new User(
                 id,
                 tenantId,
@@ -137,6 +143,7 @@ public record User(
                 emailVerifiedAt);
     }
 
+    /** A copy with the given active flag. */
     public User withActive(boolean newActive) {
         return new User(
                 id,
@@ -154,7 +161,7 @@ public record User(
     }
 
     /** A copy whose current email is verified as of {@code at}. */
-    public User withEmailVerifiedAt(Instant at) {
+    public User withEmailVerifiedAt(@Nullable Instant at) {
         return new User(
                 id, tenantId, email, mobile, name, role, permissions, active, lastLoginAt, createdAt, updatedAt, at);
     }

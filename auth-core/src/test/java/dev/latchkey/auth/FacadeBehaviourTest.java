@@ -321,6 +321,26 @@ class FacadeBehaviourTest {
     }
 
     @Test
+    void healthProbesEachStoreAtMostOncePerSecondHoweverOftenAsked() {
+        java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
+        UserDatabase counting = (UserDatabase) Proxy.newProxyInstance(
+                UserDatabase.class.getClassLoader(), new Class<?>[] {UserDatabase.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("ping")) {
+                        pings.incrementAndGet();
+                        return null;
+                    }
+                    return method.invoke(stores.users(), args);
+                });
+        AuthFacade probed = builder(settings()).userDatabase(counting).build();
+        for (int i = 0; i < 50; i++) {
+            assertThat(probed.health().status()).isNotEqualTo(HealthReport.Status.DOWN);
+        }
+        assertThat(pings.get())
+                .as("50 health calls within a second probe the store once")
+                .isEqualTo(1);
+    }
+
+    @Test
     void failingSenderIsUnavailable() {
         AuthFacade noDelivery = builder(settings())
                 .otpSender(m -> {

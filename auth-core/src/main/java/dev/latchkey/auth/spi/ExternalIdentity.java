@@ -3,6 +3,7 @@ package dev.latchkey.auth.spi;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An account at an external identity provider (OAuth 2.0 / OpenID Connect) linked to a Latchkey user. The key is
@@ -25,7 +26,7 @@ public record ExternalIdentity(
         String issuer,
         String subject,
         UUID userId,
-        String email,
+        @Nullable String email,
         boolean emailVerified,
         Instant firstSignInAt,
         Instant lastSignInAt) {

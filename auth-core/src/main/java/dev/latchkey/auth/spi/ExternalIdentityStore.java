@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Links between external identities (issuer + subject at an OAuth 2.0 / OpenID Connect provider) and users. The
@@ -32,7 +33,8 @@ public interface ExternalIdentityStore extends Store {
      * Records a sign-in with a linked identity: sets the last sign-in time and the email and its verified flag as the
      * provider sent them this time; does nothing if the identity is not linked.
      */
-    void recordSignIn(String tenantId, String issuer, String subject, String email, boolean emailVerified, Instant at);
+    void recordSignIn(
+            String tenantId, String issuer, String subject, @Nullable String email, boolean emailVerified, Instant at);
 
     /**
      * Removes the link if it belongs to the user.

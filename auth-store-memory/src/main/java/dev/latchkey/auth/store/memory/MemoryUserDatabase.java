@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link UserDatabase} in the memory of one process, which also keeps the links of external identities to users
@@ -60,8 +61,8 @@ public final class MemoryUserDatabase implements UserDatabase, ExternalIdentityS
         String tenantId = draft.tenantId();
         return inTenant(tenantId, () -> {
             UUID existingId = draft.keyedByEmail()
-                    ? userIdsByEmail.get(new IdentifierKey(tenantId, draft.email()))
-                    : userIdsByMobile.get(new IdentifierKey(tenantId, draft.mobile()));
+                    ? userIdsByEmail.get(new IdentifierKey(tenantId, Objects.requireNonNull(draft.email())))
+                    : userIdsByMobile.get(new IdentifierKey(tenantId, Objects.requireNonNull(draft.mobile())));
             // When keyed by email the mobile is the "other" identifier; a mobile-keyed draft has no email.
             UUID mobileOwner = draft.keyedByEmail() && draft.mobile() != null
                     ? userIdsByMobile.get(new IdentifierKey(tenantId, draft.mobile()))
@@ -70,7 +71,8 @@ public final class MemoryUserDatabase implements UserDatabase, ExternalIdentityS
                 throw conflict("mobile number belongs to another user");
             }
             if (existingId != null) {
-                return new UpsertResult(users.get(new UserKey(tenantId, existingId)), false);
+                // The indexes only name stored users (both change under the tenant's lock).
+                return new UpsertResult(Objects.requireNonNull(users.get(new UserKey(tenantId, existingId))), false);
             }
             UserKey key = new UserKey(tenantId, draft.id());
             if (users.containsKey(key)) {
@@ -258,7 +260,7 @@ public final class MemoryUserDatabase implements UserDatabase, ExternalIdentityS
     }
 
     /** Replaces {@code before} (or nothing) by {@code after} and moves the index entries; caller holds the lock. */
-    private void store(User before, User after) {
+    private void store(@Nullable User before, User after) {
         String tenantId = after.tenantId();
         if (after.email() != null) {
             userIdsByEmail.put(new IdentifierKey(tenantId, after.email()), after.id());
@@ -278,7 +280,7 @@ public final class MemoryUserDatabase implements UserDatabase, ExternalIdentityS
     }
 
     private static void requireFree(
-            Map<IdentifierKey, UUID> index, String tenantId, String value, UUID claimant, String what) {
+            Map<IdentifierKey, UUID> index, String tenantId, @Nullable String value, UUID claimant, String what) {
         if (value == null) {
             return;
         }
@@ -288,7 +290,7 @@ public final class MemoryUserDatabase implements UserDatabase, ExternalIdentityS
         }
     }
 
-    private static User withTimes(User user, Instant lastLoginAt, Instant updatedAt) {
+    private static User withTimes(User user, @Nullable Instant lastLoginAt, Instant updatedAt) {
         return new User(
                 user.id(),
                 user.tenantId(),
