@@ -6,6 +6,8 @@
  * appear in this module's API.
  */
 module dev.latchkey.auth.oauth {
+    // Nullness annotations (TYPE_USE, so part of the exported API): needed to compile, not at run time.
+    requires static transitive org.jspecify;
     requires transitive dev.latchkey.auth;
     requires oauth2.oidc.sdk;
     requires com.nimbusds.jose.jwt;

@@ -1,12 +1,13 @@
 package dev.latchkey.auth.oauth;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** Reads one cookie from a {@code Cookie} request header (RFC 6265 §5.4: {@code name=value} pairs joined by "; "). */
 final class Cookies {
     private Cookies() {}
 
-    static Optional<String> value(String header, String name) {
+    static Optional<String> value(@Nullable String header, String name) {
         if (header == null || header.length() > 16_384) {
             return Optional.empty();
         }

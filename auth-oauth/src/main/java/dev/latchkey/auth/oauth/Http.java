@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Outbound HTTP to providers through {@link HttpClient}, with connect and request timeouts, no redirects followed and
@@ -97,7 +98,7 @@ final class Http {
         }
     }
 
-    static OAuthException unavailable(String message, Throwable cause) {
+    static OAuthException unavailable(String message, @Nullable Throwable cause) {
         return new OAuthException(Reason.PROVIDER_UNAVAILABLE, message, cause);
     }
 }

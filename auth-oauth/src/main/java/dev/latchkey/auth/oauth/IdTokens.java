@@ -20,6 +20,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * ID token validation (OpenID Connect Core §3.1.3.7), one validator per call and no shared mutable state: signature
@@ -31,7 +32,12 @@ final class IdTokens {
     private static final Pattern TENANT_ID = Pattern.compile("[0-9a-fA-F-]{36}");
 
     /** What a validated ID token says about the account. */
-    record Claims(String issuer, String subject, String sub, String email, boolean emailVerified) {}
+    record Claims(
+            String issuer,
+            String subject,
+            String sub,
+            @Nullable String email,
+            boolean emailVerified) {}
 
     private IdTokens() {}
 
@@ -39,7 +45,7 @@ final class IdTokens {
             String idToken,
             OAuthProvider provider,
             String expectedIssuer,
-            String expectedNonce,
+            @Nullable String expectedNonce,
             String tenant,
             KeySetCache keys,
             Instant now) {
@@ -121,7 +127,7 @@ final class IdTokens {
     }
 
     /** {@code true} and {@code "true"} (LinkedIn sends strings) count as true; anything else as false. */
-    static boolean isTrue(Object value) {
+    static boolean isTrue(@Nullable Object value) {
         return Boolean.TRUE.equals(value) || (value instanceof String s && s.equalsIgnoreCase("true"));
     }
 
@@ -143,7 +149,8 @@ final class IdTokens {
                 if (!provider.hmacWithClientSecret()) {
                     throw refuse(Reason.ID_TOKEN_SIGNATURE, "the ID token's algorithm is not allowed");
                 }
-                if (!signed.verify(new MACVerifier(provider.clientSecret().getBytes(StandardCharsets.UTF_8)))) {
+                String secret = provider.clientSecret();
+                if (secret == null || !signed.verify(new MACVerifier(secret.getBytes(StandardCharsets.UTF_8)))) {
                     throw refuse(Reason.ID_TOKEN_SIGNATURE, "the ID token's signature is invalid");
                 }
                 return signed.getJWTClaimsSet();
@@ -161,11 +168,11 @@ final class IdTokens {
         }
     }
 
-    private static String stringClaim(JWTClaimsSet claims, String name) {
+    private static @Nullable String stringClaim(JWTClaimsSet claims, String name) {
         return claims.getClaim(name) instanceof String s ? s : null;
     }
 
-    static boolean constantTimeEquals(String a, String b) {
+    static boolean constantTimeEquals(@Nullable String a, @Nullable String b) {
         return a != null
                 && b != null
                 && MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));

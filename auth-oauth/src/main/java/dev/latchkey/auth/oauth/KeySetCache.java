@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A provider's signing keys (JWKS), cached for {@link #TTL} and fetched again early when a token names a key id the
@@ -24,8 +25,8 @@ final class KeySetCache implements JWKSource<SecurityContext> {
     private final URI jwksUri;
     private final Http http;
     private final Clock clock;
-    private JWKSet keys;
-    private Instant fetchedAt;
+    private @Nullable JWKSet keys;
+    private @Nullable Instant fetchedAt;
 
     KeySetCache(URI jwksUri, Http http, Clock clock) {
         this.jwksUri = jwksUri;
@@ -36,23 +37,28 @@ final class KeySetCache implements JWKSource<SecurityContext> {
     @Override
     public synchronized List<JWK> get(JWKSelector selector, SecurityContext context) {
         Instant now = clock.instant();
-        if (keys == null || !now.isBefore(fetchedAt.plus(TTL))) {
-            fetch(now);
+        JWKSet current = keys;
+        Instant at = fetchedAt;
+        if (current == null || at == null || !now.isBefore(at.plus(TTL))) {
+            current = fetch(now);
+            at = now;
         }
-        List<JWK> found = selector.select(keys);
-        if (found.isEmpty() && !now.isBefore(fetchedAt.plus(MIN_REFRESH_INTERVAL))) {
-            fetch(now);
-            found = selector.select(keys);
+        List<JWK> found = selector.select(current);
+        if (found.isEmpty() && !now.isBefore(at.plus(MIN_REFRESH_INTERVAL))) {
+            found = selector.select(fetch(now));
         }
         return found;
     }
 
-    private void fetch(Instant now) {
+    private JWKSet fetch(Instant now) {
+        JWKSet fresh;
         try {
-            keys = JWKSet.parse(http.getJson(jwksUri, "the provider's key set"));
+            fresh = JWKSet.parse(http.getJson(jwksUri, "the provider's key set"));
         } catch (ParseException e) {
             throw Http.unavailable("the provider's key set is malformed", e);
         }
+        keys = fresh;
         fetchedAt = now;
+        return fresh;
     }
 }

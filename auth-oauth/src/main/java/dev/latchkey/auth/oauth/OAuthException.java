@@ -3,6 +3,7 @@ package dev.latchkey.auth.oauth;
 import dev.latchkey.auth.AuthException;
 import dev.latchkey.auth.ErrorCode;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A refused or failed external sign-in. {@link #errorCode()} is {@link ErrorCode#OAUTH_FAILED} for every protocol
@@ -62,7 +63,7 @@ public final class OAuthException extends AuthException {
         this(reason, message, null);
     }
 
-    OAuthException(Reason reason, String message, Throwable cause) {
+    OAuthException(Reason reason, String message, @Nullable Throwable cause) {
         super(
                 reason == Reason.PROVIDER_UNAVAILABLE ? ErrorCode.UNAVAILABLE : ErrorCode.OAUTH_FAILED,
                 message,

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,7 +112,8 @@ public final class OAuthLogin {
      * @param returnPath where to send the browser afterwards; must be on the allow-list
      * @throws OAuthException {@code UNKNOWN_PROVIDER}, {@code RETURN_PATH_REFUSED}, {@code PROVIDER_UNAVAILABLE}
      */
-    public AuthorizationStart start(String providerId, String tenantId, String returnPath) {
+    public AuthorizationStart start(
+            @Nullable String providerId, @Nullable String tenantId, @Nullable String returnPath) {
         return begin(providerId, tenantId, returnPath, null);
     }
 
@@ -121,7 +123,14 @@ public final class OAuthLogin {
      *
      * @throws OAuthException {@code LINK_NOT_AUTHENTICATED} besides the reasons of {@link #start}
      */
-    public AuthorizationStart startLink(String providerId, String tenantId, String returnPath, String accessToken) {
+    public AuthorizationStart startLink(
+            @Nullable String providerId,
+            @Nullable String tenantId,
+            @Nullable String returnPath,
+            @Nullable String accessToken) {
+        if (accessToken == null) {
+            throw refuse(Reason.LINK_NOT_AUTHENTICATED, providerId, "sign in before linking a provider");
+        }
         SessionView session;
         try {
             session = facade.session(accessToken);
@@ -141,7 +150,11 @@ public final class OAuthLogin {
                 session.user().id());
     }
 
-    private AuthorizationStart begin(String providerId, String tenantId, String returnPath, UUID linkUserId) {
+    private AuthorizationStart begin(
+            @Nullable String providerId,
+            @Nullable String tenantId,
+            @Nullable String returnPath,
+            @Nullable UUID linkUserId) {
         ProviderClient client = client(providerId);
         if (tenantId == null || tenantId.isEmpty() || tenantId.length() > 64) {
             throw AuthException.invalidRequest("tenantId must be 1 to 64 characters");
@@ -180,7 +193,8 @@ public final class OAuthLogin {
      *     UNAVAILABLE})
      * @throws AuthException the account outcomes of {@link AuthFacade#signInWithExternalIdentity}
      */
-    public OAuthCompletion finish(String providerId, Map<String, String> parameters, String cookieHeader) {
+    public OAuthCompletion finish(
+            @Nullable String providerId, @Nullable Map<String, String> parameters, @Nullable String cookieHeader) {
         ProviderClient client = client(providerId);
         OAuthProvider provider = client.provider();
         Map<String, String> params = parameters == null ? Map.of() : parameters;
@@ -204,7 +218,7 @@ public final class OAuthLogin {
         if (!provider.id().equals(t.provider())) {
             throw refuse(Reason.PROVIDER_MISMATCH, providerId, "the callback is not the started provider's");
         }
-        consume(t, now, providerId);
+        consume(t, now, provider.id());
 
         String error = params.get("error");
         if (error != null) {
@@ -215,7 +229,7 @@ public final class OAuthLogin {
             throw refuse(Reason.PROVIDER_ERROR, providerId, "the provider reported an error: " + shown);
         }
         ProviderMetadata meta = client.metadata();
-        checkIssuerParameter(params.get("iss"), t, meta, providerId);
+        checkIssuerParameter(params.get("iss"), t, meta, provider.id());
         String code = params.get("code");
         if (code == null || code.isEmpty() || code.length() > 2048) {
             throw refuse(Reason.PROVIDER_ERROR, providerId, "the callback has no authorization code");
@@ -258,7 +272,8 @@ public final class OAuthLogin {
      * A cookie that deletes the transaction cookie of the callback's flow, for the answer to a refused callback (the
      * cookie would expire by itself, and it can never be used twice).
      */
-    public Optional<TransactionCookie> clearCookieFor(String providerId, Map<String, String> parameters) {
+    public Optional<TransactionCookie> clearCookieFor(
+            @Nullable String providerId, @Nullable Map<String, String> parameters) {
         ProviderClient client = providers.get(providerId);
         String state = parameters == null ? null : parameters.get("state");
         if (client == null || state == null || state.isEmpty() || state.length() > 512) {
@@ -276,7 +291,7 @@ public final class OAuthLogin {
     }
 
     /** Single use (RFC 9700 §4.5.3 against replayed callbacks): the first callback of a flow counts 1, any other more. */
-    private void consume(Transaction t, Instant now, String providerId) {
+    private void consume(Transaction t, Instant now, @Nullable String providerId) {
         long count;
         try {
             count = replayGuard
@@ -293,7 +308,8 @@ public final class OAuthLogin {
     }
 
     /** RFC 9207 §2.4: the {@code iss} parameter, when sent, must be the issuer; when advertised, it must be sent. */
-    private void checkIssuerParameter(String iss, Transaction t, ProviderMetadata meta, String providerId) {
+    private void checkIssuerParameter(
+            @Nullable String iss, Transaction t, ProviderMetadata meta, @Nullable String providerId) {
         if (iss == null) {
             if (meta.issParameterSupported()) {
                 throw refuse(Reason.ISSUER_MISMATCH, providerId, "the provider's answer lacks its issuer");
@@ -319,7 +335,7 @@ public final class OAuthLogin {
         }
     }
 
-    private ProviderClient client(String providerId) {
+    private ProviderClient client(@Nullable String providerId) {
         ProviderClient client = providerId == null ? null : providers.get(providerId);
         if (client == null) {
             throw refuse(Reason.UNKNOWN_PROVIDER, "-", "no such provider");
@@ -327,21 +343,21 @@ public final class OAuthLogin {
         return client;
     }
 
-    private static OAuthException refuse(Reason reason, String providerId, String message) {
+    private static OAuthException refuse(Reason reason, @Nullable String providerId, String message) {
         log(reason, providerId);
         return new OAuthException(reason, message);
     }
 
-    private static void log(Reason reason, String providerId) {
+    private static void log(Reason reason, @Nullable String providerId) {
         LOG.info("OAuthRefused[provider={}, reason={}]", providerId, reason);
     }
 
     /** Assembles an {@link OAuthLogin}; facade, providers, hash secret and replay guard are required. */
     public static final class Builder {
-        private AuthFacade facade;
+        private @Nullable AuthFacade facade;
         private final Map<String, OAuthProvider> providers = new LinkedHashMap<>();
-        private byte[] hashSecret;
-        private RateLimitStore replayGuard;
+        private byte @Nullable [] hashSecret;
+        private @Nullable RateLimitStore replayGuard;
         private Set<String> allowedReturnPaths = Set.of("/");
         private Clock clock = Clock.systemUTC();
         private Duration connectTimeout = Duration.ofSeconds(5);

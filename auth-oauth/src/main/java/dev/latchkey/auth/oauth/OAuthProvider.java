@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One configured OpenID Connect provider: the client registration, the exact redirect URI, and a switch for every
@@ -55,16 +56,16 @@ public final class OAuthProvider {
 
     private final String id;
     private final String clientId;
-    private final String clientSecret;
+    private final @Nullable String clientSecret;
     private final URI redirectUri;
-    private final String issuer;
+    private final @Nullable String issuer;
     private final Set<String> alternativeIssuers;
-    private final URI discoveryUri;
+    private final @Nullable URI discoveryUri;
     private final boolean issuerIsTenantTemplate;
-    private final URI authorizationEndpoint;
-    private final URI tokenEndpoint;
-    private final URI jwksUri;
-    private final URI userInfoEndpoint;
+    private final @Nullable URI authorizationEndpoint;
+    private final @Nullable URI tokenEndpoint;
+    private final @Nullable URI jwksUri;
+    private final @Nullable URI userInfoEndpoint;
     private final List<String> scopes;
     private final boolean pkce;
     private final boolean nonceRequired;
@@ -139,7 +140,7 @@ public final class OAuthProvider {
      * when {@code email_verified} is true. Restrict to Google Workspace domains with {@link
      * Builder#allowedHostedDomains}, checked on the ID token's {@code hd}.
      */
-    public static Builder google(String clientId, String clientSecret, URI redirectUri) {
+    public static Builder google(String clientId, @Nullable String clientSecret, URI redirectUri) {
         return builder("google")
                 .client(clientId, clientSecret, redirectUri)
                 .issuer("https://accounts.google.com")
@@ -156,7 +157,8 @@ public final class OAuthProvider {
      * is mutable and unverified, and counts as verified only with the optional claim {@code xms_edov} = true (add it
      * in the app registration's token configuration). Restrict tenants with {@link Builder#allowedTenantIds}.
      */
-    public static Builder microsoft(String entraTenant, String clientId, String clientSecret, URI redirectUri) {
+    public static Builder microsoft(
+            String entraTenant, String clientId, @Nullable String clientSecret, URI redirectUri) {
         String tenant = require(entraTenant, "entraTenant");
         boolean multi = Set.of("organizations", "common", "consumers").contains(tenant);
         String base = "https://login.microsoftonline.com/" + tenant + "/v2.0";
@@ -176,7 +178,7 @@ public final class OAuthProvider {
      * client_secret_post}; its {@code email_verified} may be the string {@code "true"}; its JWKS keys carry no
      * {@code use} (accepted for signature verification).
      */
-    public static Builder linkedIn(String clientId, String clientSecret, URI redirectUri) {
+    public static Builder linkedIn(String clientId, @Nullable String clientSecret, URI redirectUri) {
         return builder("linkedin")
                 .client(clientId, clientSecret, redirectUri)
                 .discoveryUri(URI.create("https://www.linkedin.com/oauth/.well-known/openid-configuration"))
@@ -187,7 +189,8 @@ public final class OAuthProvider {
     }
 
     /** Any OpenID Connect provider, from its issuer URL ({@code <issuer>/.well-known/openid-configuration}). */
-    public static Builder oidc(String id, String issuer, String clientId, String clientSecret, URI redirectUri) {
+    public static Builder oidc(
+            String id, String issuer, String clientId, @Nullable String clientSecret, URI redirectUri) {
         String iss = require(issuer, "issuer");
         String trimmed = iss.endsWith("/") ? iss.substring(0, iss.length() - 1) : iss;
         return builder(id)
@@ -197,7 +200,7 @@ public final class OAuthProvider {
     }
 
     /** A provider with the protocol's defaults only; see the presets for real providers. */
-    public static Builder builder(String id) {
+    public static Builder builder(@Nullable String id) {
         return new Builder(id);
     }
 
@@ -227,6 +230,7 @@ public final class OAuthProvider {
         return Optional.ofNullable(issuer);
     }
 
+    @Nullable
     String clientSecret() {
         return clientSecret;
     }
@@ -235,6 +239,7 @@ public final class OAuthProvider {
         return alternativeIssuers;
     }
 
+    @Nullable
     URI discoveryUri() {
         return discoveryUri;
     }
@@ -243,18 +248,22 @@ public final class OAuthProvider {
         return issuerIsTenantTemplate;
     }
 
+    @Nullable
     URI authorizationEndpoint() {
         return authorizationEndpoint;
     }
 
+    @Nullable
     URI tokenEndpoint() {
         return tokenEndpoint;
     }
 
+    @Nullable
     URI jwksUri() {
         return jwksUri;
     }
 
+    @Nullable
     URI userInfoEndpoint() {
         return userInfoEndpoint;
     }
@@ -330,7 +339,7 @@ public final class OAuthProvider {
                 && (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]"));
     }
 
-    private static String require(String value, String name) {
+    private static String require(@Nullable String value, String name) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(name + " is required");
         }
@@ -340,17 +349,17 @@ public final class OAuthProvider {
     /** Every setting of a provider; presets fill in the provider's documented behaviour. */
     public static final class Builder {
         private final String id;
-        private String clientId;
-        private String clientSecret;
-        private URI redirectUri;
-        private String issuer;
+        private @Nullable String clientId;
+        private @Nullable String clientSecret;
+        private @Nullable URI redirectUri;
+        private @Nullable String issuer;
         private Set<String> alternativeIssuers = Set.of();
-        private URI discoveryUri;
+        private @Nullable URI discoveryUri;
         private boolean issuerIsTenantTemplate;
-        private URI authorizationEndpoint;
-        private URI tokenEndpoint;
-        private URI jwksUri;
-        private URI userInfoEndpoint;
+        private @Nullable URI authorizationEndpoint;
+        private @Nullable URI tokenEndpoint;
+        private @Nullable URI jwksUri;
+        private @Nullable URI userInfoEndpoint;
         private List<String> scopes = List.of("openid", "email", "profile");
         private boolean pkce = true;
         private boolean nonceRequired = true;
@@ -366,7 +375,7 @@ public final class OAuthProvider {
         private final Map<String, String> extraAuthorizationParameters = new LinkedHashMap<>();
         private Duration clockSkew = Duration.ofSeconds(60);
 
-        private Builder(String id) {
+        private Builder(@Nullable String id) {
             if (id == null || !ID.matcher(id).matches()) {
                 throw new IllegalArgumentException("provider id must be 1-32 of a-z, 0-9 and '-'");
             }
@@ -374,7 +383,7 @@ public final class OAuthProvider {
         }
 
         /** The client registration: id, secret ({@code null} for a public client, which must use PKCE), redirect URI. */
-        public Builder client(String clientId, String clientSecret, URI redirectUri) {
+        public Builder client(String clientId, @Nullable String clientSecret, URI redirectUri) {
             this.clientId = clientId;
             this.clientSecret = clientSecret;
             this.redirectUri = redirectUri;
@@ -385,7 +394,7 @@ public final class OAuthProvider {
          * The expected issuer, compared exactly with discovery's, the authorization response's {@code iss} and the ID
          * token's; {@code null} takes it from discovery (LinkedIn).
          */
-        public Builder issuer(String value) {
+        public Builder issuer(@Nullable String value) {
             this.issuer = value;
             return this;
         }

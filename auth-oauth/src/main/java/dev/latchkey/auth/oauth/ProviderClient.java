@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The protocol with one provider: its metadata (cached), its keys (cached), the authorization URL and the code
@@ -44,9 +45,9 @@ final class ProviderClient {
     private final OAuthProvider provider;
     private final Http http;
     private final Clock clock;
-    private ProviderMetadata metadata;
-    private Instant metadataFetchedAt;
-    private KeySetCache keys;
+    private @Nullable ProviderMetadata metadata;
+    private @Nullable Instant metadataFetchedAt;
+    private @Nullable KeySetCache keys;
 
     ProviderClient(OAuthProvider provider, Http http, Clock clock) {
         this.provider = provider;
@@ -61,22 +62,30 @@ final class ProviderClient {
     /** The metadata, from discovery at first use and again once a day; the keys follow its JWKS URI. */
     synchronized ProviderMetadata metadata() {
         Instant now = clock.instant();
-        if (metadata == null || !now.isBefore(metadataFetchedAt.plus(METADATA_TTL))) {
-            ProviderMetadata fresh = provider.discoveryUri() == null
+        ProviderMetadata current = metadata;
+        Instant fetchedAt = metadataFetchedAt;
+        if (current == null || fetchedAt == null || !now.isBefore(fetchedAt.plus(METADATA_TTL))) {
+            URI discovery = provider.discoveryUri();
+            ProviderMetadata fresh = discovery == null
                     ? ProviderMetadata.configured(provider)
-                    : ProviderMetadata.of(provider, http.getJson(provider.discoveryUri(), "the provider's metadata"));
-            if (keys == null || !fresh.jwksUri().equals(metadata.jwksUri())) {
+                    : ProviderMetadata.of(provider, http.getJson(discovery, "the provider's metadata"));
+            if (keys == null || current == null || !fresh.jwksUri().equals(current.jwksUri())) {
                 keys = new KeySetCache(fresh.jwksUri(), http, clock);
             }
             metadata = fresh;
             metadataFetchedAt = now;
+            current = fresh;
         }
-        return metadata;
+        return current;
     }
 
     synchronized KeySetCache keys() {
         metadata();
-        return keys;
+        KeySetCache current = keys;
+        if (current == null) {
+            throw new IllegalStateException("metadata() sets the keys");
+        }
+        return current;
     }
 
     URI authorizationUri(ProviderMetadata meta, Transaction t) {
@@ -103,14 +112,14 @@ final class ProviderClient {
         ClientID clientId = new ClientID(provider.clientId());
         TokenRequest request;
         if (provider.clientSecret() == null || provider.clientSecret().isEmpty()) {
-            request = new TokenRequest(meta.tokenEndpoint(), clientId, grant);
+            request = new TokenRequest.Builder(meta.tokenEndpoint(), clientId, grant).build();
         } else {
             Secret secret = new Secret(provider.clientSecret());
             ClientAuthentication auth =
                     provider.clientAuthentication() == OAuthProvider.ClientAuthentication.CLIENT_SECRET_POST
                             ? new ClientSecretPost(clientId, secret)
                             : new ClientSecretBasic(clientId, secret);
-            request = new TokenRequest(meta.tokenEndpoint(), auth, grant);
+            request = new TokenRequest.Builder(meta.tokenEndpoint(), auth, grant).build();
         }
         HTTPRequest httpRequest = request.toHTTPRequest();
         Map<String, String> headers = new LinkedHashMap<>();

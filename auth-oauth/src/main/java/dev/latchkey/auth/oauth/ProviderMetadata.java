@@ -3,6 +3,8 @@ package dev.latchkey.auth.oauth;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What Latchkey uses of a provider's metadata (OpenID Connect Discovery 1.0 §3), read as plain JSON: nimbus's metadata
@@ -16,7 +18,7 @@ record ProviderMetadata(
         URI authorizationEndpoint,
         URI tokenEndpoint,
         URI jwksUri,
-        URI userInfoEndpoint,
+        @Nullable URI userInfoEndpoint,
         boolean issParameterSupported,
         List<String> codeChallengeMethods) {
 
@@ -36,9 +38,9 @@ record ProviderMetadata(
         Object methods = json.get("code_challenge_methods_supported");
         return new ProviderMetadata(
                 issuer,
-                override(provider.authorizationEndpoint(), json, "authorization_endpoint"),
-                override(provider.tokenEndpoint(), json, "token_endpoint"),
-                override(provider.jwksUri(), json, "jwks_uri"),
+                required(provider.authorizationEndpoint(), json, "authorization_endpoint"),
+                required(provider.tokenEndpoint(), json, "token_endpoint"),
+                required(provider.jwksUri(), json, "jwks_uri"),
                 override(provider.userInfoEndpoint(), json, "userinfo_endpoint"),
                 Boolean.TRUE.equals(iss),
                 methods instanceof List<?> list
@@ -50,24 +52,29 @@ record ProviderMetadata(
     static ProviderMetadata configured(OAuthProvider provider) {
         return new ProviderMetadata(
                 provider.issuer().orElseThrow(),
-                provider.authorizationEndpoint(),
-                provider.tokenEndpoint(),
-                provider.jwksUri(),
+                Objects.requireNonNull(provider.authorizationEndpoint(), "authorizationEndpoint"),
+                Objects.requireNonNull(provider.tokenEndpoint(), "tokenEndpoint"),
+                Objects.requireNonNull(provider.jwksUri(), "jwksUri"),
                 provider.userInfoEndpoint(),
                 false,
                 List.of());
     }
 
-    private static URI override(URI configured, Map<String, Object> json, String name) {
+    private static URI required(@Nullable URI configured, Map<String, Object> json, String name) {
+        URI uri = override(configured, json, name);
+        if (uri == null) {
+            throw Http.unavailable("the provider's metadata has no " + name, null);
+        }
+        return uri;
+    }
+
+    private static @Nullable URI override(@Nullable URI configured, Map<String, Object> json, String name) {
         if (configured != null) {
             return configured;
         }
         String value = string(json, name);
         if (value == null) {
-            if (name.equals("userinfo_endpoint")) {
-                return null;
-            }
-            throw Http.unavailable("the provider's metadata has no " + name, null);
+            return null;
         }
         try {
             return URI.create(value);
@@ -76,7 +83,7 @@ record ProviderMetadata(
         }
     }
 
-    private static String string(Map<String, Object> json, String name) {
+    private static @Nullable String string(Map<String, Object> json, String name) {
         return json.get(name) instanceof String s ? s : null;
     }
 }

@@ -2,6 +2,7 @@ package dev.latchkey.auth.oauth;
 
 import dev.latchkey.auth.oauth.OAuthException.Reason;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The allow-list of paths a flow may return to (open-redirect defence, RFC 9700 §4.11.1): only same-origin absolute
@@ -20,14 +21,14 @@ final class ReturnPaths {
         this.allowed = Set.copyOf(allowed);
     }
 
-    String check(String requested) {
+    String check(@Nullable String requested) {
         if (requested == null || !isPlainPath(requested) || !allowed.contains(requested)) {
             throw new OAuthException(Reason.RETURN_PATH_REFUSED, "the return path is not allowed");
         }
         return requested;
     }
 
-    private static boolean isPlainPath(String path) {
+    private static boolean isPlainPath(@Nullable String path) {
         if (path == null || path.isEmpty() || path.length() > 256 || path.charAt(0) != '/') {
             return false;
         }

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One sign-in flow's state between start and callback, kept in the browser (no server-side session needed) as a JWE
@@ -44,11 +45,11 @@ record Transaction(
         String tenant,
         String state,
         String nonce,
-        String codeVerifier,
+        @Nullable String codeVerifier,
         String redirectUri,
         String issuer,
         String returnPath,
-        UUID linkUserId,
+        @Nullable UUID linkUserId,
         Instant expiresAt) {
 
     static final String COOKIE_PREFIX = "lk_oauth_";
@@ -110,7 +111,7 @@ record Transaction(
         }
 
         /** The transaction, or empty if the value was not made by {@link #seal} with this key. */
-        Optional<Transaction> open(String value) {
+        Optional<Transaction> open(@Nullable String value) {
             if (value == null || value.length() > 4096) {
                 return Optional.empty();
             }
