@@ -41,6 +41,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An OpenID Connect provider in the test's JVM, on the JDK's HTTP server: discovery, JWKS, authorize (approves at once
@@ -66,7 +67,11 @@ public final class FakeOidcProvider implements AutoCloseable {
     public static final String CLIENT_SECRET = "fake-provider-client-secret-0123456789abcdef";
 
     /** The account the next authorization approves. */
-    public record Account(String subject, String email, Object emailVerified, Map<String, Object> extraClaims) {
+    public record Account(
+            String subject,
+            @Nullable String email,
+            @Nullable Object emailVerified,
+            Map<String, Object> extraClaims) {
         public Account {
             Objects.requireNonNull(subject, "subject");
             extraClaims = Map.copyOf(extraClaims);
@@ -126,7 +131,7 @@ public final class FakeOidcProvider implements AutoCloseable {
     private volatile Map<String, String> lastTokenRequest = Map.of();
 
     private volatile Account account = Account.verified("subject-1", "user@example.com");
-    private volatile String denyWith;
+    private volatile @Nullable String denyWith;
     private volatile boolean tenantTemplateIssuer;
     private volatile boolean issParameter;
     private volatile boolean nonceInIdToken = true;
@@ -139,7 +144,12 @@ public final class FakeOidcProvider implements AutoCloseable {
     private volatile IdTokenAttack attack = IdTokenAttack.NONE;
 
     private record Grant(
-            Account account, String nonce, String codeChallenge, String redirectUri, String clientId, Instant at) {}
+            Account account,
+            @Nullable String nonce,
+            @Nullable String codeChallenge,
+            String redirectUri,
+            String clientId,
+            Instant at) {}
 
     private FakeOidcProvider(HttpServer server, Clock clock) {
         this.server = server;
@@ -191,7 +201,7 @@ public final class FakeOidcProvider implements AutoCloseable {
     }
 
     /** The next authorization answers with this error (for example {@code access_denied}); {@code null} approves. */
-    public FakeOidcProvider denyWith(String error) {
+    public FakeOidcProvider denyWith(@Nullable String error) {
         this.denyWith = error;
         return this;
     }
@@ -496,7 +506,7 @@ public final class FakeOidcProvider implements AutoCloseable {
         }
     }
 
-    private Object verifiedValue(Account who) {
+    private @Nullable Object verifiedValue(Account who) {
         Object value = who.emailVerified();
         return emailVerifiedAsString && value instanceof Boolean b ? b.toString() : value;
     }
@@ -539,7 +549,7 @@ public final class FakeOidcProvider implements AutoCloseable {
         }
     }
 
-    private static String[] basic(String header) {
+    private static String @Nullable [] basic(@Nullable String header) {
         if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
             return null;
         }
@@ -560,7 +570,7 @@ public final class FakeOidcProvider implements AutoCloseable {
     }
 
     /** Parses {@code a=b&c=d}; public so tests can read a redirect's query the same way. */
-    public static Map<String, String> form(String raw) {
+    public static Map<String, String> form(@Nullable String raw) {
         Map<String, String> values = new LinkedHashMap<>();
         if (raw == null || raw.isEmpty()) {
             return values;
