@@ -22,6 +22,7 @@ import dev.latchkey.auth.spi.OTPStore;
 import dev.latchkey.auth.spi.OtpChallenge;
 import dev.latchkey.auth.spi.OtpMessage;
 import dev.latchkey.auth.spi.OtpSender;
+import dev.latchkey.auth.spi.RateLimitStore;
 import dev.latchkey.auth.spi.RevocationList;
 import dev.latchkey.auth.spi.SessionStore;
 import dev.latchkey.auth.spi.UserDatabase;
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.Test;
  * class PostgresFacadeTest extends AuthFacadeContract {
  *     protected UserDatabase userDatabase() { return USERS; }
  *     protected OTPStore otpStore() { return CODES; }
+ *     protected RateLimitStore rateLimitStore() { return COUNTERS; }
  *     protected SessionStore sessionStore() { return SESSIONS; }
  * }
  * }</pre>
@@ -67,6 +69,9 @@ public abstract class AuthFacadeContract {
 
     /** The code store under test. */
     protected abstract OTPStore otpStore();
+
+    /** The throttle and failure-budget counters under test. */
+    protected abstract RateLimitStore rateLimitStore();
 
     /** The session store under test. */
     protected abstract SessionStore sessionStore();
@@ -107,6 +112,7 @@ public abstract class AuthFacadeContract {
                 .settings(settings.build())
                 .userDatabase(users)
                 .otpStore(otp)
+                .rateLimitStore(rateLimitStore())
                 .sessionStore(sessions)
                 .otpSender(s)
                 .clock(clock)
@@ -858,6 +864,7 @@ public abstract class AuthFacadeContract {
                 .settings(settings().build())
                 .userDatabase(userDatabase())
                 .otpStore(otpStore())
+                .rateLimitStore(rateLimitStore())
                 .sessionStore(sessionStore())
                 .otpSender(sent::add)
                 .clock(clock)
