@@ -30,9 +30,7 @@ class ReadmeQuickstartTest {
                         .hashSecret(hashSecret.getBytes(UTF_8)) // 32+ random bytes, shared by all instances
                         .signingKey(JwtKey.generateEs256("k1")) // or JwtKey.hs256 / fromJwk, see Configuration
                         .build())
-                .userDatabase(stores.userDatabase())
-                .otpStore(stores.otpStore())
-                .sessionStore(stores.sessionStore())
+                .stores(stores) // users, codes, counters, sessions and revocations in one line
                 .otpSender(message -> outbox.add(message.code())) // your SMS or email provider goes here
                 .build();
 
