@@ -85,7 +85,7 @@ class FacadeLifecycleTest {
 
             HealthReport health = auth.health();
             assertThat(health.status()).isEqualTo(HealthReport.Status.UP);
-            assertThat(health.components()).containsOnlyKeys("users", "otp", "sessions");
+            assertThat(health.components()).containsOnlyKeys("users", "otp", "rateLimits", "sessions");
 
             assertThat(auth.disableUser(tenant, first.user().id())).isTrue();
             assertCode(() -> auth.session(secondDevice.tokens().accessToken()), ErrorCode.INVALID_TOKEN);
@@ -142,9 +142,7 @@ class FacadeLifecycleTest {
                 .build();
         return AuthFacade.builder()
                 .settings(settings)
-                .userDatabase(stores.users())
-                .otpStore(stores.otp())
-                .sessionStore(stores.sessions())
+                .stores(stores)
                 .otpSender(outbox::add)
                 .clock(clock)
                 .eventListener(event -> {})
