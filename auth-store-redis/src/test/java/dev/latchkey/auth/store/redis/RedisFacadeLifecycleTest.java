@@ -211,11 +211,11 @@ class RedisFacadeLifecycleTest {
                             .hashSecret(hashSecret)
                             .signingKey(JwtKey.hs256("k1", signingSecret))
                             .build())
-                    .userDatabase(new CachingUserDatabase(
-                            new MemoryUserDatabase(), redis, CachingUserDatabase.DEFAULT_TTL, prefix))
-                    .otpStore(new RedisOTPStore(redis, prefix))
-                    .sessionStore(new RedisSessionStore(redis, prefix))
-                    .revocationList(new RedisRevocationList(redis, prefix))
+                    .stores(RedisStores.builder()
+                            .client(redis)
+                            .keyPrefix(prefix)
+                            .users(new MemoryUserDatabase())
+                            .build())
                     .otpSender(sent::add)
                     .clock(clock)
                     .build();
