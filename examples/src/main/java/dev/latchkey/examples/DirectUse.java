@@ -26,9 +26,7 @@ public final class DirectUse {
                         .hashSecret(hashSecret)
                         .signingKey(JwtKey.generateEs256("k1"))
                         .build())
-                .userDatabase(stores.userDatabase())
-                .otpStore(stores.otpStore())
-                .sessionStore(stores.sessionStore())
+                .stores(stores)
                 .otpSender(message -> inbox.put(message.destination().value(), message.code()))
                 .build();
 
