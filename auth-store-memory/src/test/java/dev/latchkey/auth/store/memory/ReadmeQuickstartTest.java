@@ -8,6 +8,7 @@ import dev.latchkey.auth.AuthPrincipal;
 import dev.latchkey.auth.AuthSettings;
 import dev.latchkey.auth.JwtKey;
 import dev.latchkey.auth.LoginResult;
+import dev.latchkey.auth.OtpDispatch;
 import dev.latchkey.auth.SignOutScope;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,15 +31,13 @@ class ReadmeQuickstartTest {
                         .hashSecret(hashSecret.getBytes(UTF_8)) // 32+ random bytes, shared by all instances
                         .signingKey(JwtKey.generateEs256("k1")) // or JwtKey.hs256 / fromJwk, see Configuration
                         .build())
-                .userDatabase(stores.userDatabase())
-                .otpStore(stores.otpStore())
-                .sessionStore(stores.sessionStore())
+                .stores(stores) // users, codes, counters, sessions and revocations in one line
                 .otpSender(message -> outbox.add(message.code())) // your SMS or email provider goes here
                 .build();
 
-        auth.sendOtp("acme", "ada@example.com");
+        OtpDispatch sent = auth.sendOtp("acme", "ada@example.com"); // pass the client IP too, for its own limits
         String code = outbox.get(0); // what the user types in
-        LoginResult login = auth.verifyOtp("acme", "ada@example.com", code);
+        LoginResult login = auth.verifyOtp("acme", "ada@example.com", sent.challengeId(), code);
         AuthPrincipal caller = auth.authenticate("Bearer " + login.tokens().accessToken());
         caller.requireRole("member");
         LoginResult next = auth.refresh(login.tokens().refreshToken());
