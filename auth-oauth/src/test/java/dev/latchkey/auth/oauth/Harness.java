@@ -6,10 +6,10 @@ import dev.latchkey.auth.AuthSettings;
 import dev.latchkey.auth.JwtKey;
 import dev.latchkey.auth.LoginResult;
 import dev.latchkey.auth.OtpDispatch;
-import dev.latchkey.auth.spi.Counter;
 import dev.latchkey.auth.spi.OtpMessage;
 import dev.latchkey.auth.spi.RateLimitStore;
 import dev.latchkey.auth.store.memory.MemoryOTPStore;
+import dev.latchkey.auth.store.memory.MemoryRateLimitStore;
 import dev.latchkey.auth.store.memory.MemorySessionStore;
 import dev.latchkey.auth.store.memory.MemoryUserDatabase;
 import dev.latchkey.auth.testkit.FakeOidcProvider;
@@ -40,7 +40,7 @@ final class Harness implements AutoCloseable {
     final List<AuthEvent> events = new CopyOnWriteArrayList<>();
     final AuthFacade auth;
     private final MemoryOTPStore otp = new MemoryOTPStore();
-    final RateLimitStore rateLimits = rateLimits(otp);
+    final RateLimitStore rateLimits = new MemoryRateLimitStore();
     private final HttpClient browser = HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5))
@@ -139,29 +139,6 @@ final class Harness implements AutoCloseable {
                 destination,
                 dispatch.challengeId(),
                 sent.get(sent.size() - 1).code());
-    }
-
-    /** The memory OTP store's counters as a rate-limit store, until the memory module has its own. */
-    private static RateLimitStore rateLimits(MemoryOTPStore store) {
-        return new RateLimitStore() {
-            @Override
-            public Counter increment(String key, Duration window, Instant now) {
-                return store.increment(key, window, now);
-            }
-
-            @Override
-            public Counter peek(String key, Instant now) {
-                return store.peek(key, now);
-            }
-
-            @Override
-            public void reset(String key) {
-                // Only OTP success resets counters; no test here depends on it.
-            }
-
-            @Override
-            public void ping() {}
-        };
     }
 
     @Override

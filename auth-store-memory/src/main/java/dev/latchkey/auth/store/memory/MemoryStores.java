@@ -1,6 +1,7 @@
 package dev.latchkey.auth.store.memory;
 
 import dev.latchkey.auth.spi.AuthStores;
+import dev.latchkey.auth.spi.ExternalIdentityStore;
 import dev.latchkey.auth.spi.RevocationList;
 import java.util.Optional;
 
@@ -74,5 +75,11 @@ public final class MemoryStores implements AuthStores {
     @Override
     public Optional<RevocationList> revocations() {
         return Optional.of(revocations);
+    }
+
+    /** The links of external identities to users, kept by the user database; always present. */
+    @Override
+    public Optional<ExternalIdentityStore> externalIdentities() {
+        return Optional.of(users);
     }
 }

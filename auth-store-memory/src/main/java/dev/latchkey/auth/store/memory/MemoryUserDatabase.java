@@ -204,7 +204,7 @@ public final class MemoryUserDatabase implements UserDatabase, ExternalIdentityS
 
     @Override
     public void recordSignIn(
-            String tenantId, String issuer, String subject, String email, boolean emailVerified, Instant at) {
+            String tenantId, String issuer, String subject, @Nullable String email, boolean emailVerified, Instant at) {
         Objects.requireNonNull(at, "at");
         identities.computeIfPresent(
                 new IdentityKey(tenantId, issuer, subject),

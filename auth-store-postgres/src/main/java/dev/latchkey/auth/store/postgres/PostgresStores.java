@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.latchkey.auth.ConfigurationException;
 import dev.latchkey.auth.spi.AuthStores;
+import dev.latchkey.auth.spi.ExternalIdentityStore;
 import dev.latchkey.auth.spi.RevocationList;
 import java.time.Duration;
 import java.util.Map;
@@ -128,6 +129,12 @@ public final class PostgresStores implements AuthStores, AutoCloseable {
     @Override
     public Optional<RevocationList> revocations() {
         return Optional.empty();
+    }
+
+    /** The links of external identities to users, kept by the user database; always present. */
+    @Override
+    public Optional<ExternalIdentityStore> externalIdentities() {
+        return Optional.of(users());
     }
 
     /**
