@@ -39,7 +39,9 @@ final class Migrator {
 
     record Script(int version, String description, String resource) {}
 
-    static final List<Script> SCRIPTS = List.of(new Script(1, "init", "db/latchkey/V1__init.sql"));
+    static final List<Script> SCRIPTS = List.of(
+            new Script(1, "init", "db/latchkey/V1__init.sql"),
+            new Script(2, "external_identities", "db/latchkey/V2__external_identities.sql"));
 
     private final Layout layout;
 

@@ -3,6 +3,8 @@ package dev.latchkey.auth.store.postgres;
 import dev.latchkey.auth.AuthException;
 import dev.latchkey.auth.ErrorCode;
 import dev.latchkey.auth.User;
+import dev.latchkey.auth.spi.ExternalIdentity;
+import dev.latchkey.auth.spi.ExternalIdentityStore;
 import dev.latchkey.auth.spi.NewUser;
 import dev.latchkey.auth.spi.UpsertResult;
 import dev.latchkey.auth.spi.UserDatabase;
@@ -14,6 +16,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -29,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * of the same user committed while the first ran, and it then reads that user: concurrent sign-ups of one
  * destination create exactly one user and every caller gets it back.
  */
-public final class PostgresUserDatabase implements UserDatabase {
+public final class PostgresUserDatabase implements UserDatabase, ExternalIdentityStore {
 
     private static final String STORE = "user store";
 
@@ -48,6 +51,8 @@ public final class PostgresUserDatabase implements UserDatabase {
     private final String update;
     private final String disable;
     private final String recordLogin;
+    private final String markEmailVerified;
+    private final PostgresExternalIdentities identities;
 
     /**
      * A user database in the default schema ({@code latchkey}), migrating it on first use. Use {@link
@@ -64,7 +69,7 @@ public final class PostgresUserDatabase implements UserDatabase {
         String users = jdbc.layout().table("users");
         columns = "u.id, u.tenant_id, u.email, u.mobile, u.name, u.role,"
                 + " ARRAY(SELECT jsonb_array_elements_text(u.permissions)) AS permissions,"
-                + " u.is_active, u.last_login, u.created_at, u.updated_at";
+                + " u.is_active, u.last_login, u.created_at, u.updated_at, u.email_verified_at";
         upsertByEmail = upsertSql(users, "email", "mobile");
         upsertByMobile = upsertSql(users, "mobile", "email");
         existingByEmail = existingSql(users, "email", "mobile");
@@ -72,11 +77,17 @@ public final class PostgresUserDatabase implements UserDatabase {
         selectByEmail = "SELECT " + columns + " FROM " + users + " u WHERE u.tenant_id = ? AND u.email = ?";
         selectByMobile = "SELECT " + columns + " FROM " + users + " u WHERE u.tenant_id = ? AND u.mobile = ?";
         selectById = "SELECT " + columns + " FROM " + users + " u WHERE u.tenant_id = ? AND u.id = ?";
-        update = "WITH u AS (UPDATE " + users + " SET email = ?, mobile = ?, name = ?, role = ?,"
+        // A changed email is unproven: its verification time is cleared (the right-hand sides see the old row).
+        update = "WITH u AS (UPDATE " + users
+                + " SET email_verified_at = CASE WHEN email IS NOT DISTINCT FROM ?::text THEN email_verified_at END,"
+                + " email = ?, mobile = ?, name = ?, role = ?,"
                 + " permissions = to_jsonb(?::text[]), is_active = ?, updated_at = ?"
                 + " WHERE tenant_id = ? AND id = ? RETURNING *) SELECT " + columns + " FROM u";
         disable = "UPDATE " + users + " SET is_active = false, updated_at = ? WHERE tenant_id = ? AND id = ?";
         recordLogin = "UPDATE " + users + " SET last_login = ? WHERE tenant_id = ? AND id = ?";
+        markEmailVerified =
+                "UPDATE " + users + " SET email_verified_at = ? WHERE tenant_id = ? AND id = ? AND email = ?";
+        this.identities = new PostgresExternalIdentities(jdbc);
     }
 
     /**
@@ -205,6 +216,7 @@ public final class PostgresUserDatabase implements UserDatabase {
             try (PreparedStatement statement = connection.prepareStatement(update)) {
                 int i = 1;
                 statement.setString(i++, user.email());
+                statement.setString(i++, user.email());
                 statement.setString(i++, user.mobile());
                 statement.setString(i++, user.name());
                 statement.setString(i++, user.role());
@@ -247,6 +259,49 @@ public final class PostgresUserDatabase implements UserDatabase {
                 return statement.executeUpdate();
             }
         });
+    }
+
+    @Override
+    public void markEmailVerified(String tenantId, UUID id, String email, Instant at) {
+        Jdbc.checkText("tenantId", tenantId);
+        Jdbc.checkText("email", email);
+        jdbc.call(STORE, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(markEmailVerified)) {
+                Jdbc.setInstant(statement, 1, at);
+                statement.setString(2, tenantId);
+                statement.setObject(3, id);
+                statement.setString(4, email);
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- ExternalIdentityStore (external_identities)
+
+    @Override
+    public Optional<ExternalIdentity> find(String tenantId, String issuer, String subject) {
+        return identities.find(tenantId, issuer, subject);
+    }
+
+    @Override
+    public ExternalIdentity linkIfAbsent(ExternalIdentity link) {
+        return identities.linkIfAbsent(link);
+    }
+
+    @Override
+    public void recordSignIn(
+            String tenantId, String issuer, String subject, @Nullable String email, boolean emailVerified, Instant at) {
+        identities.recordSignIn(tenantId, issuer, subject, email, emailVerified, at);
+    }
+
+    @Override
+    public boolean unlink(String tenantId, UUID userId, String issuer, String subject) {
+        return identities.unlink(tenantId, userId, issuer, subject);
+    }
+
+    @Override
+    public List<ExternalIdentity> listForUser(String tenantId, UUID userId) {
+        return identities.listForUser(tenantId, userId);
     }
 
     @Override
@@ -310,6 +365,7 @@ public final class PostgresUserDatabase implements UserDatabase {
                 rows.getBoolean("is_active"),
                 Jdbc.getInstant(rows, "last_login"),
                 Jdbc.getRequiredInstant(rows, "created_at"),
-                Jdbc.getRequiredInstant(rows, "updated_at"));
+                Jdbc.getRequiredInstant(rows, "updated_at"),
+                Jdbc.getInstant(rows, "email_verified_at"));
     }
 }

@@ -66,7 +66,7 @@ class MigrationTest {
         }
 
         assertThat(query("SELECT count(*) || ':' || max(version) FROM \"" + schema + "\".schema_version"))
-                .containsExactly("1:1");
+                .containsExactly("2:2");
         assertThat(tables(schema))
                 .containsExactlyInAnyOrder(
                         "users",
@@ -100,7 +100,8 @@ class MigrationTest {
                         "last_login timestamp with time zone YES",
                         "is_active boolean NO",
                         "created_at timestamp with time zone NO",
-                        "updated_at timestamp with time zone NO");
+                        "updated_at timestamp with time zone NO",
+                        "email_verified_at timestamp with time zone YES");
         assertThat(query("SELECT indexdef FROM pg_indexes WHERE schemaname = '" + schema + "'"))
                 .anySatisfy(d -> assertThat(d)
                         .contains("UNIQUE INDEX users_tenant_email_key")
@@ -115,7 +116,47 @@ class MigrationTest {
                 .anySatisfy(d -> assertThat(d).contains("throttle_counters_expiry_idx"))
                 .anySatisfy(d ->
                         assertThat(d).contains("external_identities_pkey").contains("(tenant_id, issuer, subject)"))
-                .anySatisfy(d -> assertThat(d).contains("external_identities_user_idx"));
+                .anySatisfy(d -> assertThat(d).contains("external_identities_user_idx"))
+                .anySatisfy(d -> assertThat(d)
+                        .contains("external_identities_tenant_user_idx")
+                        .contains("(tenant_id, user_id, created_at)"));
+    }
+
+    @Test
+    void version2KeepsTheLinksOfAVersion1DatabaseAndTakesTheirCreationAsLastSignIn() throws Exception {
+        String schema = newSchema();
+        java.util.UUID user = java.util.UUID.randomUUID();
+        try (var connection = TestPostgres.sharedDataSource().getConnection();
+                var statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA \"" + schema + "\"");
+            String v1 = Migrator.read("db/latchkey/V1__init.sql")
+                    .replace("${schema}", "\"" + schema + "\"")
+                    .replace("${prefix}", "");
+            statement.execute(v1);
+            statement.execute("CREATE TABLE \"" + schema + "\".schema_version (version integer PRIMARY KEY,"
+                    + " description text NOT NULL, checksum text NOT NULL, installed_at timestamptz NOT NULL DEFAULT"
+                    + " now())");
+            statement.execute("INSERT INTO \"" + schema + "\".schema_version (version, description, checksum)"
+                    + " VALUES (1, 'init', 'v1')");
+            statement.execute("INSERT INTO \"" + schema + "\".users (id, tenant_id, email, role, created_at,"
+                    + " updated_at) VALUES ('" + user + "', 't', 'a@example.com', 'member', now(), now())");
+            statement.execute("INSERT INTO \"" + schema + "\".external_identities (tenant_id, issuer, subject,"
+                    + " user_id, created_at) VALUES ('t', 'https://accounts.google.com', 's-1', '" + user
+                    + "', '2030-01-01T00:00:00Z')");
+        }
+
+        try (PostgresStores stores = TestPostgres.ownPool().schema(schema).build()) {
+            stores.migrate();
+            var link = stores.externalIdentities()
+                    .orElseThrow()
+                    .find("t", "https://accounts.google.com", "s-1")
+                    .orElseThrow();
+            assertThat(link.userId()).isEqualTo(user);
+            assertThat(link.lastSignInAt()).isEqualTo(java.time.Instant.parse("2030-01-01T00:00:00Z"));
+            assertThat(link.emailVerified()).isFalse();
+            assertThat(stores.users().findById("t", user).orElseThrow().emailVerifiedAt())
+                    .isNull();
+        }
     }
 
     @Test
@@ -129,7 +170,7 @@ class MigrationTest {
         }
 
         assertThat(query("SELECT count(*) FROM \"" + schema + "\".schema_version"))
-                .containsExactly("1");
+                .containsExactly("2");
     }
 
     @Test
@@ -195,7 +236,7 @@ class MigrationTest {
         PostgresOTPStore otp = new PostgresOTPStore(TestPostgres.sharedDataSource());
 
         assertThat(otp.findChallenge("no-such-key-" + System.nanoTime(), NOW)).isEmpty();
-        assertThat(query("SELECT max(version) FROM latchkey.schema_version")).containsExactly("1");
+        assertThat(query("SELECT max(version) FROM latchkey.schema_version")).containsExactly("2");
     }
 
     private static List<String> tables(String schema) {
