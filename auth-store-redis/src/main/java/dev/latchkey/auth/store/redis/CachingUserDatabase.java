@@ -147,6 +147,14 @@ public final class CachingUserDatabase implements UserDatabase {
         bestEffort("evict", () -> redis.call(client -> client.hdel(key, "json")));
     }
 
+    @Override
+    public void markEmailVerified(String tenantId, UUID id, String email, Instant at) {
+        delegate.markEmailVerified(tenantId, id, email, at);
+        // Only the verification time changed; as for recordLogin, an eviction suffices.
+        String key = recordKey(tenantId, id);
+        bestEffort("evict", () -> redis.call(client -> client.hdel(key, "json")));
+    }
+
     /** Checks the database only: the cache being down slows lookups but does not stop them. */
     @Override
     public void ping() {

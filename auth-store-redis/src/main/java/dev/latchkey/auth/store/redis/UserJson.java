@@ -42,6 +42,8 @@ final class UserJson {
                 json,
                 "lastLoginAt",
                 user.lastLoginAt() == null ? null : user.lastLoginAt().toString());
+        Instant verified = user.emailVerifiedAt();
+        field(json, "emailVerifiedAt", verified == null ? null : verified.toString());
         field(json, "createdAt", user.createdAt().toString());
         json.append("\"updatedAt\":");
         string(json, user.updatedAt().toString());
@@ -62,6 +64,8 @@ final class UserJson {
             throw new IllegalArgumentException("active missing");
         }
         String lastLogin = text(fields, "lastLoginAt");
+        // Absent in records cached before the field existed: unverified, the safe reading.
+        String emailVerified = text(fields, "emailVerifiedAt");
         return new User(
                 UUID.fromString(required(fields, "id")),
                 required(fields, "tenantId"),
@@ -73,7 +77,8 @@ final class UserJson {
                 (Boolean) active,
                 lastLogin == null ? null : Instant.parse(lastLogin),
                 Instant.parse(required(fields, "createdAt")),
-                Instant.parse(required(fields, "updatedAt")));
+                Instant.parse(required(fields, "updatedAt")),
+                emailVerified == null ? null : Instant.parse(emailVerified));
     }
 
     private static @Nullable String text(Map<String, Object> fields, String name) {
