@@ -192,7 +192,7 @@ final class AuthEndpoints {
         return AuthFacade.bearerToken(exchange.getRequestHeaders().getFirst(AUTHORIZATION));
     }
 
-    private Map<String, Object> tokenResponse(LoginResult login) {
+    Map<String, Object> tokenResponse(LoginResult login) {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("accessToken", login.tokens().accessToken());
         answer.put("refreshToken", login.tokens().refreshToken());

@@ -1,5 +1,6 @@
 package dev.latchkey.examples;
 
+import dev.latchkey.auth.spi.ExternalIdentityStore;
 import dev.latchkey.auth.spi.OTPStore;
 import dev.latchkey.auth.spi.RateLimitStore;
 import dev.latchkey.auth.spi.RevocationList;
@@ -33,6 +34,9 @@ final class Backends implements AutoCloseable {
     final RateLimitStore rateLimits;
     final SessionStore sessions;
     final RevocationList revocations;
+    /** Links of external identities to users: kept by whichever database keeps the users. */
+    final ExternalIdentityStore identities;
+
     private final List<AutoCloseable> owned;
     private final @Nullable PostgresStores postgres;
     private final Set<String> onPostgres;
@@ -43,10 +47,12 @@ final class Backends implements AutoCloseable {
             RateLimitStore rateLimits,
             SessionStore sessions,
             RevocationList revocations,
+            ExternalIdentityStore identities,
             List<AutoCloseable> owned,
             @Nullable PostgresStores postgres,
             Set<String> onPostgres) {
         this.users = users;
+        this.identities = identities;
         this.codes = codes;
         this.rateLimits = rateLimits;
         this.sessions = sessions;
@@ -69,6 +75,7 @@ final class Backends implements AutoCloseable {
             RateLimitStore rateLimits = memory.rateLimits();
             SessionStore sessions = memory.sessions();
             RevocationList revocations = memory.revocations().orElseThrow();
+            ExternalIdentityStore identities = memory.externalIdentities().orElseThrow();
             PostgresStores postgres = null;
             Set<String> onPostgres = new HashSet<>();
             if (config.databaseUrl().isPresent()) {
@@ -76,6 +83,7 @@ final class Backends implements AutoCloseable {
                 owned.add(postgres);
                 onPostgres.addAll(List.of("users", "sessions", "otp", "rateLimits"));
                 users = postgres.users();
+                identities = postgres.externalIdentities().orElseThrow();
                 sessions = postgres.sessions();
                 codes = postgres.otp();
                 rateLimits = postgres.rateLimits();
@@ -97,6 +105,7 @@ final class Backends implements AutoCloseable {
                     rateLimits,
                     sessions,
                     revocations,
+                    identities,
                     List.copyOf(owned),
                     postgres,
                     Set.copyOf(onPostgres));

@@ -35,6 +35,7 @@ import org.jspecify.annotations.Nullable;
  * @param bootstrapAdminEmail normalised email that becomes {@code admin} on first login, or {@code null}
  * @param bootstrapAdminMobile E.164 mobile that becomes {@code admin} on first login, or {@code null}
  * @param settings the facade's settings ({@link AuthSettings#fromEnv})
+ * @param oauth the sign-in providers ({@code GOOGLE_*}, {@code MICROSOFT_*}, {@code LINKEDIN_*}, {@code OIDC_*})
  * @param warnings what an operator should know about the chosen defaults, to log at start-up
  */
 record ExampleConfig(
@@ -49,6 +50,7 @@ record ExampleConfig(
         @Nullable String bootstrapAdminEmail,
         @Nullable String bootstrapAdminMobile,
         AuthSettings settings,
+        OAuthConfig oauth,
         List<String> warnings) {
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -109,6 +111,16 @@ record ExampleConfig(
             warnings.add("DATABASE_URL without REDIS_URL: the access-token revocation list is per process;"
                     + " other instances accept signed-out access tokens until they expire");
         }
+        OAuthConfig oauth = OAuthConfig.fromEnv(env);
+        if (!oauth.providers().isEmpty()
+                && oauth.publicBaseUrl() == null
+                && !host.equals("127.0.0.1")
+                && !host.equals("localhost")) {
+            throw new ConfigurationException(
+                    "PUBLIC_BASE_URL",
+                    "is required when sign-in providers are configured and HOST is not a loopback address",
+                    "the public origin the providers redirect to, such as https://app.example.com");
+        }
         return new ExampleConfig(
                 host,
                 port,
@@ -121,6 +133,7 @@ record ExampleConfig(
                 adminEmail,
                 adminMobile,
                 settings,
+                oauth,
                 List.copyOf(warnings));
     }
 

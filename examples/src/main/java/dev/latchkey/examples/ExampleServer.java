@@ -3,6 +3,8 @@ package dev.latchkey.examples;
 import com.sun.net.httpserver.HttpServer;
 import dev.latchkey.auth.AuthFacade;
 import dev.latchkey.auth.ConfigurationException;
+import dev.latchkey.auth.oauth.OAuthLogin;
+import dev.latchkey.auth.oauth.OAuthProvider;
 import dev.latchkey.auth.spi.AuthEventListener;
 import dev.latchkey.auth.spi.OtpSender;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -84,13 +87,17 @@ public final class ExampleServer implements AutoCloseable {
                     .rateLimitStore(backends.rateLimits)
                     .sessionStore(backends.sessions)
                     .revocationList(backends.revocations)
+                    .externalIdentityStore(backends.identities)
                     .otpSender(sender)
                     .clock(clock)
                     .eventListener(AuthEventListener.logging().andThen(stats))
                     .newUserCustomizer(new BootstrapAdmin(config.bootstrapAdminEmail(), config.bootstrapAdminMobile()))
                     .build();
-            Router router = new AuthEndpoints(auth, stats, clock, backends::poolUsage).routes();
+            AuthEndpoints endpoints = new AuthEndpoints(auth, stats, clock, backends::poolUsage);
+            Router router = endpoints.routes();
             HttpServer server = bind(config);
+            StaticPage.register(router);
+            routeExternalSignIn(router, config, auth, backends, clock, endpoints, baseUri(server));
             admission = new Admission(config.httpThreads());
             server.createContext("/", router);
             server.setExecutor(admission);
@@ -109,6 +116,37 @@ public final class ExampleServer implements AutoCloseable {
             backends.close();
             throw e;
         }
+    }
+
+    /**
+     * Sign-in with the configured providers. Their redirect URIs are {@code PUBLIC_BASE_URL} (or, on a loopback
+     * address, the bound address) plus {@code /api/auth/oauth/<id>/callback}: from configuration, never from a
+     * request's {@code Host} header.
+     */
+    private static void routeExternalSignIn(
+            Router router,
+            ExampleConfig config,
+            AuthFacade auth,
+            Backends backends,
+            Clock clock,
+            AuthEndpoints endpoints,
+            URI boundBase) {
+        List<OAuthProvider> providers = config.oauth().build(boundBase);
+        if (providers.isEmpty()) {
+            OAuthEndpoints.registerNone(router);
+            return;
+        }
+        OAuthLogin.Builder login = OAuthLogin.builder()
+                .facade(auth)
+                .hashSecret(config.settings().hashSecret())
+                .replayGuard(backends.rateLimits)
+                .allowedReturnPaths(config.oauth().returnPaths())
+                .clock(clock);
+        providers.forEach(login::provider);
+        Map<String, String> names = new java.util.HashMap<>();
+        config.oauth().providers().forEach(setup -> names.put(setup.id(), setup.displayName()));
+        new OAuthEndpoints(auth, login.build(), names, new ExchangeCodes(clock), endpoints::tokenResponse)
+                .register(router);
     }
 
     private static HttpServer bind(ExampleConfig config) {
@@ -150,6 +188,10 @@ public final class ExampleServer implements AutoCloseable {
 
     /** {@code http://host:port}, for clients. */
     public URI baseUri() {
+        return baseUri(server);
+    }
+
+    private static URI baseUri(HttpServer server) {
         InetSocketAddress address = server.getAddress();
         String host = address.getAddress().getHostAddress();
         return URI.create("http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort());

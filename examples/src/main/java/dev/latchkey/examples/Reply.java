@@ -32,6 +32,21 @@ record Reply(int status, @Nullable Object body, Map<String, String> headers) {
         return new Reply(status, new ErrorBody(code, message), headers);
     }
 
+    /** A 303 to a same-origin location (after a form post or a redirect-based flow), with extra headers. */
+    static Reply redirect(String location, Map<String, String> headers) {
+        java.util.Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+        all.put("Location", location);
+        return new Reply(303, null, all);
+    }
+
+    /** A body that is not JSON: the login page and its script. */
+    static Reply raw(int status, String contentType, byte[] bytes, Map<String, String> headers) {
+        return new Reply(status, new RawBody(contentType, bytes), headers);
+    }
+
+    /** Bytes written as they are, with their content type. */
+    record RawBody(String contentType, byte[] bytes) {}
+
     /** Serialised in this order: {@code error}, then {@code message}. */
     record ErrorBody(String error, String message) {}
 }

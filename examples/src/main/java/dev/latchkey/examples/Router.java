@@ -159,8 +159,14 @@ final class Router implements HttpHandler {
             exchange.sendResponseHeaders(reply.status(), -1);
             return;
         }
-        byte[] bytes = JsonRequest.MAPPER.writeValueAsBytes(reply.body());
-        headers.set("Content-Type", "application/json; charset=utf-8");
+        byte[] bytes;
+        if (reply.body() instanceof Reply.RawBody raw) {
+            bytes = raw.bytes();
+            headers.set("Content-Type", raw.contentType());
+        } else {
+            bytes = JsonRequest.MAPPER.writeValueAsBytes(reply.body());
+            headers.set("Content-Type", "application/json; charset=utf-8");
+        }
         exchange.sendResponseHeaders(reply.status(), bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
