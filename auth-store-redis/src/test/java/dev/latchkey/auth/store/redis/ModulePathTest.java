@@ -116,7 +116,9 @@ class ModulePathTest {
                 "com.nimbusds.jose.JWSObject",
                 "com.google.i18n.phonenumbers.PhoneNumberUtil",
                 "com.google.gson.Gson",
-                "org.json.JSONObject")) {
+                "org.json.JSONObject",
+                // Compile-time only (requires static), as for an application compiling against the annotated API.
+                "org.jspecify.annotations.Nullable")) {
             Class<?> type = Class.forName(className, false, ModulePathTest.class.getClassLoader());
             entries.add(Path.of(type.getProtectionDomain()
                             .getCodeSource()

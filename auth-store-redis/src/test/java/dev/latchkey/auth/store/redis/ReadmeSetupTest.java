@@ -16,11 +16,11 @@ import java.security.SecureRandom;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The Redis setup snippet of the project README, verbatim between the markers, so it cannot rot. */
+/** The Redis setup snippet of the module README, verbatim between the markers, so it cannot rot. */
 class ReadmeSetupTest {
     @Test
     void theReadmeShowsExactlyTheSetupThisTestRuns() throws IOException {
-        String readme = Files.readString(Path.of("..", "README.md"));
+        String readme = Files.readString(Path.of("README.md"));
         // The markers also occur in these lines; the real ones, further down, are the last begin and the next end.
         String source = Files.readString(Path.of("src/test/java/dev/latchkey/auth/store/redis/ReadmeSetupTest.java"));
         int begin = source.indexOf('\n', source.lastIndexOf("// README setup, begin (")) + 1;
