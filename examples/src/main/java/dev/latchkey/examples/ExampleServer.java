@@ -9,9 +9,11 @@ import dev.latchkey.auth.spi.AuthEventListener;
 import dev.latchkey.auth.spi.OtpSender;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,13 +41,16 @@ public final class ExampleServer implements AutoCloseable {
     static final int MAX_REQUEST_SECONDS = 5;
 
     private final HttpServer server;
+    private final ConnectionGate gate;
     private final Admission admission;
     private final Backends backends;
     private final int graceSeconds;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ExampleServer(HttpServer server, Admission admission, Backends backends, int graceSeconds) {
+    private ExampleServer(
+            HttpServer server, ConnectionGate gate, Admission admission, Backends backends, int graceSeconds) {
         this.server = server;
+        this.gate = gate;
         this.admission = admission;
         this.backends = backends;
         this.graceSeconds = graceSeconds;
@@ -78,6 +83,8 @@ public final class ExampleServer implements AutoCloseable {
         limitSlowClients();
         Backends backends = Backends.open(config);
         Admission admission = null;
+        HttpServer server = null;
+        ConnectionGate gate = null;
         try {
             StatsListener stats = new StatsListener(clock);
             AuthFacade auth = AuthFacade.builder()
@@ -93,16 +100,23 @@ public final class ExampleServer implements AutoCloseable {
                     .eventListener(AuthEventListener.logging().andThen(stats))
                     .newUserCustomizer(new BootstrapAdmin(config.bootstrapAdminEmail(), config.bootstrapAdminMobile()))
                     .build();
-            AuthEndpoints endpoints = new AuthEndpoints(auth, stats, clock, backends::poolUsage);
+            server = bindLoopback();
+            gate = new ConnectionGate(
+                    publicAddress(config),
+                    server.getAddress(),
+                    config.maxConnections(),
+                    config.maxConnectionsPerClient());
+            AuthEndpoints endpoints =
+                    new AuthEndpoints(auth, stats, clock, backends::poolUsage, config.healthDetails(), gate::clientIp);
             Router router = endpoints.routes();
-            HttpServer server = bind(config);
             StaticPage.register(router);
-            routeExternalSignIn(router, config, auth, backends, clock, endpoints, baseUri(server));
+            routeExternalSignIn(router, config, auth, backends, clock, endpoints, baseUri(gate.address()));
             admission = new Admission(config.httpThreads());
             server.createContext("/", router);
             server.setExecutor(admission);
             server.start();
-            ExampleServer started = new ExampleServer(server, admission, backends, config.shutdownGraceSeconds());
+            gate.start();
+            ExampleServer started = new ExampleServer(server, gate, admission, backends, config.shutdownGraceSeconds());
             LOG.info(
                     "Latchkey example listening on {} ({}, signing {})",
                     started.baseUri(),
@@ -110,6 +124,12 @@ public final class ExampleServer implements AutoCloseable {
                     config.settings().signingKey().algorithm());
             return started;
         } catch (RuntimeException e) {
+            if (gate != null) {
+                gate.close();
+            }
+            if (server != null) {
+                server.stop(0);
+            }
             if (admission != null) {
                 admission.shutdownNow();
             }
@@ -143,23 +163,27 @@ public final class ExampleServer implements AutoCloseable {
                 .allowedReturnPaths(config.oauth().returnPaths())
                 .clock(clock);
         providers.forEach(login::provider);
-        Map<String, String> names = new java.util.HashMap<>();
+        Map<String, String> names = new HashMap<>();
         config.oauth().providers().forEach(setup -> names.put(setup.id(), setup.displayName()));
         new OAuthEndpoints(auth, login.build(), names, new ExchangeCodes(clock), endpoints::tokenResponse)
                 .register(router);
     }
 
-    private static HttpServer bind(ExampleConfig config) {
+    private static InetSocketAddress publicAddress(ExampleConfig config) {
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         if (address.isUnresolved()) {
             throw new ConfigurationException(
                     "HOST", "cannot be resolved", "an IP address or a resolvable host name, such as 127.0.0.1");
         }
+        return address;
+    }
+
+    /** The JDK server itself, on a free loopback port: only the {@link ConnectionGate} connects to it. */
+    private static HttpServer bindLoopback() {
         try {
-            return HttpServer.create(address, 0);
+            return HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "HOST/PORT: cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot listen on a loopback port: " + e.getMessage(), e);
         }
     }
 
@@ -174,6 +198,9 @@ public final class ExampleServer implements AutoCloseable {
         setIfAbsent("sun.net.httpserver.maxReqTime", Integer.toString(MAX_REQUEST_SECONDS));
         setIfAbsent("sun.net.httpserver.maxRspTime", "30");
         setIfAbsent("sun.net.httpserver.drainAmount", "0");
+        // The headers have arrived whole before a request reaches the JDK server (ConnectionGate); fewer than 100
+        // header lines is still far more than any client of this API sends.
+        setIfAbsent("sun.net.httpserver.maxReqHeaders", "100");
     }
 
     /** Requests accepted and not yet answered, queued ones included. */
@@ -183,16 +210,15 @@ public final class ExampleServer implements AutoCloseable {
 
     /** The port actually bound: the chosen one when {@code PORT=0}. */
     public int port() {
-        return server.getAddress().getPort();
+        return gate.address().getPort();
     }
 
     /** {@code http://host:port}, for clients. */
     public URI baseUri() {
-        return baseUri(server);
+        return baseUri(gate.address());
     }
 
-    private static URI baseUri(HttpServer server) {
-        InetSocketAddress address = server.getAddress();
+    private static URI baseUri(InetSocketAddress address) {
         String host = address.getAddress().getHostAddress();
         return URI.create("http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort());
     }
@@ -216,11 +242,13 @@ public final class ExampleServer implements AutoCloseable {
                 LOG.warn("requests still running after {} s; closing them", graceSeconds);
             }
             server.stop(0);
+            gate.close();
             admission.shutdown(graceSeconds, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             admission.shutdownNow();
         } finally {
+            gate.close();
             backends.close();
             LOG.info("Latchkey example stopped");
         }

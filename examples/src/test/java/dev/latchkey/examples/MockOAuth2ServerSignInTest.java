@@ -46,10 +46,14 @@ class MockOAuth2ServerSignInTest {
         String issuer = provider.issuerUrl("default").toString();
         server = ExampleServer.start(
                 TestServers.env(
-                        "OIDC_ISSUER", issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer,
-                        "OIDC_CLIENT_ID", CLIENT_ID,
-                        "OIDC_CLIENT_SECRET", "mock-oauth2-server-accepts-any-secret",
-                        "OIDC_PROVIDER_ID", "sso"),
+                        "OIDC_ISSUER",
+                        issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer,
+                        "OIDC_CLIENT_ID",
+                        CLIENT_ID,
+                        "OIDC_CLIENT_SECRET",
+                        "mock-oauth2-server-accepts-any-secret",
+                        "OIDC_PROVIDER_ID",
+                        "sso"),
                 new TestInbox(),
                 Clock.systemUTC());
         provider.enqueueCallback(new DefaultOAuth2TokenCallback(

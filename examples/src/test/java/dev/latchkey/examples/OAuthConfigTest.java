@@ -70,8 +70,8 @@ class OAuthConfigTest {
 
     @Test
     void aNonLoopbackHostNeedsAPublicBaseUrl() {
-        assertThatThrownBy(() -> ExampleConfig.fromEnv(Map.of(
-                        "HOST", "0.0.0.0", "GOOGLE_CLIENT_ID", "g", "GOOGLE_CLIENT_SECRET", "s")))
+        assertThatThrownBy(() -> ExampleConfig.fromEnv(
+                        Map.of("HOST", "0.0.0.0", "GOOGLE_CLIENT_ID", "g", "GOOGLE_CLIENT_SECRET", "s")))
                 .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.setting())
                         .isEqualTo("PUBLIC_BASE_URL"));
     }

@@ -46,6 +46,7 @@ class ModulePathTest {
                             .redisUrl(args[0])
                             .keyPrefix(args[1])
                             .users(new MemoryUserDatabase())
+                            .userCacheKeySecret(new byte[32])
                             .build()) {
                         stores.otp().saveChallenge(new OtpChallenge("k", "hash", now, now.plusSeconds(300), 0, 5));
                         System.out.println("verify=" + stores.otp().verify("k", "hash", now.plusSeconds(1))
@@ -116,7 +117,9 @@ class ModulePathTest {
                 "com.nimbusds.jose.JWSObject",
                 "com.google.i18n.phonenumbers.PhoneNumberUtil",
                 "com.google.gson.Gson",
-                "org.json.JSONObject")) {
+                "org.json.JSONObject",
+                // Compile-time only (requires static), as for an application compiling against the annotated API.
+                "org.jspecify.annotations.Nullable")) {
             Class<?> type = Class.forName(className, false, ModulePathTest.class.getClassLoader());
             entries.add(Path.of(type.getProtectionDomain()
                             .getCodeSource()

@@ -16,11 +16,11 @@ import java.security.SecureRandom;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The Redis setup snippet of the project README, verbatim between the markers, so it cannot rot. */
+/** The Redis setup snippet of the module README, verbatim between the markers, so it cannot rot. */
 class ReadmeSetupTest {
     @Test
     void theReadmeShowsExactlyTheSetupThisTestRuns() throws IOException {
-        String readme = Files.readString(Path.of("..", "README.md"));
+        String readme = Files.readString(Path.of("README.md"));
         // The markers also occur in these lines; the real ones, further down, are the last begin and the next end.
         String source = Files.readString(Path.of("src/test/java/dev/latchkey/auth/store/redis/ReadmeSetupTest.java"));
         int begin = source.indexOf('\n', source.lastIndexOf("// README setup, begin (")) + 1;
@@ -45,10 +45,17 @@ class ReadmeSetupTest {
         OtpSender sender = message -> {};
         UserDatabase users = new MemoryUserDatabase();
         String prefix = RedisTestServers.uniquePrefix(ReadmeSetupTest.class);
-        Map<String, String> env = Map.of("REDIS_URL", RedisTestServers.STANDALONE_URL, "REDIS_KEY_PREFIX", prefix);
+        Map<String, String> env = Map.of(
+                "REDIS_URL",
+                RedisTestServers.STANDALONE_URL,
+                "REDIS_KEY_PREFIX",
+                prefix,
+                "OTP_HASH_SECRET",
+                TestData.KEY_SECRET_TEXT);
 
         // README setup, begin (System.getenv() replaced by env)
-        RedisStores stores = RedisStores.fromEnv(env, users); // REDIS_URL, REDIS_KEY_PREFIX; close() on shutdown
+        RedisStores stores =
+                RedisStores.fromEnv(env, users); // REDIS_URL, REDIS_KEY_PREFIX, OTP_HASH_SECRET; close() on shutdown
         AuthFacade auth = AuthFacade.builder()
                 .settings(settings)
                 .stores(stores) // codes, counters, sessions, revocations; a Redis cache in front of your users
