@@ -106,6 +106,20 @@ class ExternalSignInHttpTest {
                                 JsonRequest.MAPPER.writeValueAsString(Map.of("id", "google", "name", "Google"))));
     }
 
+    @Test
+    void theLoginPageIsServedWithAPolicyThatAllowsOnlyItsOwnScriptAndSendsNoReferrer() throws Exception {
+        HttpResponse<String> page = get(server.baseUri() + "/");
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("script-src 'self'", "frame-ancestors 'none'")
+                .doesNotContain("unsafe-inline");
+        assertThat(page.headers().firstValue("Referrer-Policy")).contains("no-referrer");
+        assertThat(page.body()).contains("<script src=\"/app.js\"></script>").doesNotContain("<script>");
+        assertThat(get(server.baseUri() + "/app.js").statusCode()).isEqualTo(200);
+    }
+
     private HttpResponse<String> get(String uri, String... cookie) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri)).GET();
         if (cookie.length > 0) {

@@ -397,7 +397,16 @@ class HttpContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/", "/api", "/api/unknown", "/health/", "/api/auth/send-otp/x", "/API/ME", "/api/me%2F"})
+    @ValueSource(
+            strings = {
+                "/index.html",
+                "/api",
+                "/api/unknown",
+                "/health/",
+                "/api/auth/send-otp/x",
+                "/API/ME",
+                "/api/me%2F"
+            })
     void unknownPathsAre404(String path) {
         start();
         assertError(api.get(path), 404, "not_found");

@@ -21,7 +21,7 @@ class OAuthConfigTest {
 
     @Test
     void eachConfiguredProviderGetsTheExactRedirectUriUnderThePublicBaseUrl() {
-        OAuthConfig config = OAuthConfig.fromEnv(Map.of(
+        OAuthConfig config = OAuthConfig.fromEnv(TestServers.env(
                 "PUBLIC_BASE_URL", "https://app.example.com",
                 "GOOGLE_CLIENT_ID", "g-id",
                 "GOOGLE_CLIENT_SECRET", "g-secret",
