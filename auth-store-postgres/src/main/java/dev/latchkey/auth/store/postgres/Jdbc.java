@@ -2,10 +2,13 @@ package dev.latchkey.auth.store.postgres;
 
 import dev.latchkey.auth.AuthException;
 import dev.latchkey.auth.ErrorCode;
+import dev.latchkey.auth.spi.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
@@ -13,7 +16,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.WeakHashMap;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -26,6 +32,7 @@ import org.jspecify.annotations.Nullable;
 final class Jdbc {
 
     private static final int READ_COMMITTED = Connection.TRANSACTION_READ_COMMITTED;
+    private static final String SERIALIZATION_FAILURE = "40001";
 
     private final DataSource dataSource;
     private final Layout layout;
@@ -34,6 +41,8 @@ final class Jdbc {
     private final int pingTimeoutSeconds;
     private final boolean isolationPinned;
     private volatile boolean schemaReady;
+    /** The host's isolation level of each physical connection seen, weakly held so closed connections go. */
+    private final Map<Connection, Integer> hostIsolation = Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
      * @param isolationPinned whether every connection of {@code dataSource} is known to be at READ COMMITTED (the pool
@@ -50,6 +59,11 @@ final class Jdbc {
 
     Layout layout() {
         return layout;
+    }
+
+    /** Whether {@code other} reaches the same tables: the same data source and layout. */
+    boolean sameTablesAs(Jdbc other) {
+        return other == this || (other.dataSource == dataSource && other.layout.equals(layout));
     }
 
     /** A unit of work on one connection. */
@@ -102,25 +116,60 @@ final class Jdbc {
             if (hostWantsManualCommit) {
                 connection.setAutoCommit(true);
             }
-            // The single-statement primitives rely on READ COMMITTED re-checking a row another transaction just
-            // updated; under REPEATABLE READ or SERIALIZABLE that row fails with 40001 instead, so a burst of wrong
-            // guesses would turn into UNAVAILABLE and go uncounted. A host data source may default to either.
-            int hostIsolation = isolationPinned ? READ_COMMITTED : connection.getTransactionIsolation();
-            if (hostIsolation != READ_COMMITTED) {
-                connection.setTransactionIsolation(READ_COMMITTED);
-            }
             try {
-                return work.run(connection);
-            } finally {
-                if (hostIsolation != READ_COMMITTED) {
-                    connection.setTransactionIsolation(hostIsolation);
+                // The single-statement primitives rely on READ COMMITTED re-checking a row another transaction just
+                // updated; under REPEATABLE READ or SERIALIZABLE that row fails with 40001 instead, so a burst of
+                // wrong guesses would turn into UNAVAILABLE and go uncounted. A host data source may default to
+                // either. Asking the server costs a round trip (pgjdbc sends SHOW TRANSACTION ISOLATION LEVEL), so the
+                // level is asked once per physical connection and remembered. Should the host change a pooled
+                // connection's level behind our back, the difference can only show as a serialization failure
+                // (40001; a single statement otherwise sees the same snapshot at every level): then the level is
+                // asked again and the work rerun at READ COMMITTED, so nothing ever runs at another level for good.
+                try {
+                    return atReadCommitted(connection, work, false);
+                } catch (SQLException e) {
+                    if (isolationPinned || !SERIALIZATION_FAILURE.equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    return atReadCommitted(connection, work, true);
                 }
+            } finally {
                 if (hostWantsManualCommit) {
                     connection.setAutoCommit(false);
                 }
             }
         } catch (SQLException e) {
             throw translate(store, e);
+        }
+    }
+
+    private <T> T atReadCommitted(Connection connection, Work<T> work, boolean askAgain) throws SQLException {
+        if (isolationPinned) {
+            return work.run(connection);
+        }
+        Connection physical = physical(connection);
+        Integer known = askAgain ? null : hostIsolation.get(physical);
+        int host = known != null ? known : connection.getTransactionIsolation();
+        if (known == null) {
+            hostIsolation.put(physical, host);
+        }
+        if (host == READ_COMMITTED) {
+            return work.run(connection);
+        }
+        connection.setTransactionIsolation(READ_COMMITTED);
+        try {
+            return work.run(connection);
+        } finally {
+            connection.setTransactionIsolation(host);
+        }
+    }
+
+    /** The driver's connection under a pool's wrapper, the key its isolation level is remembered by. */
+    private static Connection physical(Connection connection) {
+        try {
+            return connection.unwrap(Connection.class);
+        } catch (SQLException e) {
+            return connection;
         }
     }
 
@@ -135,8 +184,39 @@ final class Jdbc {
             // server, is at fault, so retrying would not help.
             return AuthException.invalidRequest(store + ": a value cannot be stored (SQLState " + state + ")");
         }
-        return AuthException.unavailable(
-                "PostgreSQL " + store + " unavailable" + (state.isEmpty() ? "" : " (SQLState " + state + ")"), e);
+        return new StoreUnavailableException(
+                reason(e),
+                "PostgreSQL " + store + " unavailable" + (state.isEmpty() ? "" : " (SQLState " + state + ")"),
+                e);
+    }
+
+    /**
+     * The cause class, for health reports and logs: SQLStates first (the pool's own timeout carries the state of the
+     * last connection failure, so a wrong database name is not mistaken for a slow server), then the socket errors in
+     * the chain, then the driver's and the pool's timeouts.
+     */
+    static StoreUnavailableException.Reason reason(SQLException e) {
+        boolean timedOut = false;
+        int depth = 0;
+        for (@Nullable Throwable t = e; t != null && depth < 20; t = t.getCause(), depth++) {
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState() == null ? "" : sql.getSQLState();
+                if (state.startsWith("28")) {
+                    return StoreUnavailableException.Reason.AUTHENTICATION_FAILED; // 28000, 28P01
+                }
+                if (state.equals("3D000")) {
+                    return StoreUnavailableException.Reason.DATABASE_MISSING;
+                }
+                timedOut |= state.equals("57014")
+                        || sql instanceof SQLTimeoutException
+                        || sql instanceof SQLTransientConnectionException;
+            }
+        }
+        StoreUnavailableException.Reason fromChain = StoreUnavailableException.reasonOf(e);
+        if (fromChain == StoreUnavailableException.Reason.OTHER && timedOut) {
+            return StoreUnavailableException.Reason.TIMEOUT;
+        }
+        return fromChain;
     }
 
     /**
