@@ -1,0 +1,7 @@
+/**
+ * Latchkey in a servlet container. {@link dev.latchkey.auth.servlet.LatchkeyFilter} verifies Bearer access tokens
+ * and enforces per-path role rules; {@link dev.latchkey.auth.servlet.AuthEndpointsServlet} serves send-otp,
+ * verify-otp, refresh, session, sign-out and the JWK Set with the HTTP contract of the example server; {@link
+ * dev.latchkey.auth.servlet.ErrorResponses} writes the one error shape both use, {@code {"error","message"}}.
+ */
+package dev.latchkey.auth.servlet;
