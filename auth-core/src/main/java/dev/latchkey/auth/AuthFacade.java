@@ -16,10 +16,13 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -86,6 +89,7 @@ public final class AuthFacade {
                 Objects.requireNonNull(b.sender),
                 accounts,
                 sessions,
+                b.tenantResolver != null ? b.tenantResolver : allowedBySettings(settings),
                 audit,
                 b.clock,
                 random);
@@ -98,6 +102,13 @@ public final class AuthFacade {
             probed.put("revocations", b.revocations);
         }
         this.health = new HealthCheck(probed, settings.healthDegradedThreshold());
+    }
+
+    private static Predicate<String> allowedBySettings(AuthSettings settings) {
+        Set<String> allowed = settings.allowedTenants().stream()
+                .map(tenant -> tenant.toLowerCase(Locale.ROOT))
+                .collect(Collectors.toUnmodifiableSet());
+        return allowed.isEmpty() ? tenant -> true : allowed::contains;
     }
 
     /** A builder; see {@link Builder} for what is required. */
@@ -128,15 +139,26 @@ public final class AuthFacade {
         return observed("send_otp", () -> otpLogin.send(tenantId, destination, clientIp));
     }
 
+    /** Same as {@link #verifyOtp(String, String, String, String, String)} without a client IP. */
+    public LoginResult verifyOtp(String tenantId, String destination, String challengeId, String code) {
+        return verifyOtp(tenantId, destination, challengeId, code, null);
+    }
+
     /**
-     * Checks a code and, if it is right, logs the user in: finds (or, with open sign-up, creates) the user and
-     * starts a session. Wrong, expired and already used codes fail identically.
+     * Checks a code against the challenge {@link #sendOtp} returned and, if it is right, logs the user in: finds (or,
+     * with open sign-up, creates) the user and starts a session. Wrong, expired, already used and unknown codes fail
+     * identically.
      *
-     * @throws AuthException {@code INVALID_CODE}, {@code TOO_MANY_ATTEMPTS} (with retry-after) once the
-     *     destination's failure budget is spent, {@code USER_DISABLED}, {@code INVALID_REQUEST}, {@code UNAVAILABLE}
+     * @param challengeId {@link OtpDispatch#challengeId()} of the code, as the client that asked for it received it
+     * @param clientIp the caller's IP as the host determined it, for the per-client failure budget; may be {@code
+     *     null} (then every IP-less caller shares one budget per address)
+     * @throws AuthException {@code INVALID_CODE}, {@code TOO_MANY_ATTEMPTS} (with retry-after) once this client's
+     *     failure budget for the address is spent, {@code USER_DISABLED}, {@code INVALID_REQUEST}, {@code
+     *     UNAVAILABLE}
      */
-    public LoginResult verifyOtp(String tenantId, String destination, String code) {
-        return observed("verify_otp", () -> otpLogin.verify(tenantId, destination, code));
+    public LoginResult verifyOtp(
+            String tenantId, String destination, String challengeId, String code, String clientIp) {
+        return observed("verify_otp", () -> otpLogin.verify(tenantId, destination, challengeId, code, clientIp));
     }
 
     /**
@@ -244,7 +266,8 @@ public final class AuthFacade {
 
     /**
      * Probes every store once and aggregates: DOWN if any store fails, DEGRADED if any is slower than the configured
-     * threshold, otherwise UP. Latency is wall time, measured with {@link System#nanoTime()}.
+     * threshold, otherwise UP. Latency is wall time, measured with {@link System#nanoTime()}. A report is reused for
+     * one second, so a busy health endpoint cannot load the stores.
      */
     public HealthReport health() {
         return observed("health", () -> health.check());
@@ -290,6 +313,7 @@ public final class AuthFacade {
         private OtpSender sender;
         private RevocationList revocations;
         private TokenIssuer tokenIssuer;
+        private Predicate<String> tenantResolver;
         private Clock clock = Clock.systemUTC();
         private AuthEventListener listener = AuthEventListener.logging();
         private UnaryOperator<NewUser> newUserCustomizer = UnaryOperator.identity();
@@ -359,6 +383,16 @@ public final class AuthFacade {
          */
         public Builder tokenIssuer(TokenIssuer value) {
             this.tokenIssuer = Objects.requireNonNull(value, "tokenIssuer");
+            return this;
+        }
+
+        /**
+         * Optional: decides which tenants exist, given a well-formed lower-case tenant id; codes are neither throttled
+         * nor sent nor checked for any other. Replaces {@link AuthSettings#allowedTenants()}, for tenants that come and
+         * go at run time (look them up in the host's own table, cached).
+         */
+        public Builder tenantResolver(Predicate<String> value) {
+            this.tenantResolver = Objects.requireNonNull(value, "tenantResolver");
             return this;
         }
 

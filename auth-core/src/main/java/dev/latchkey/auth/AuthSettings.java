@@ -1,5 +1,6 @@
 package dev.latchkey.auth;
 
+import static dev.latchkey.auth.SettingsCatalog.ALLOWED_TENANTS;
 import static dev.latchkey.auth.SettingsCatalog.DEFAULT_PERMISSIONS;
 import static dev.latchkey.auth.SettingsCatalog.DEFAULT_ROLE;
 import static dev.latchkey.auth.SettingsCatalog.HEALTH_DEGRADED_THRESHOLD;
@@ -17,10 +18,13 @@ import static dev.latchkey.auth.SettingsCatalog.JWT_PRIVATE_JWK;
 import static dev.latchkey.auth.SettingsCatalog.JWT_SECRET;
 import static dev.latchkey.auth.SettingsCatalog.OTP_EXPIRES_IN;
 import static dev.latchkey.auth.SettingsCatalog.OTP_FAILURE_LIMIT;
+import static dev.latchkey.auth.SettingsCatalog.OTP_FAILURE_LIMIT_PER_CLIENT;
 import static dev.latchkey.auth.SettingsCatalog.OTP_HASH_SECRET;
 import static dev.latchkey.auth.SettingsCatalog.OTP_LENGTH;
 import static dev.latchkey.auth.SettingsCatalog.OTP_MAX_ATTEMPTS;
 import static dev.latchkey.auth.SettingsCatalog.OTP_RESEND_COOLDOWN;
+import static dev.latchkey.auth.SettingsCatalog.OTP_SEND_LIMIT_GLOBAL;
+import static dev.latchkey.auth.SettingsCatalog.OTP_SEND_LIMIT_PER_ADDRESS;
 import static dev.latchkey.auth.SettingsCatalog.OTP_SEND_LIMIT_PER_DESTINATION;
 import static dev.latchkey.auth.SettingsCatalog.OTP_SEND_LIMIT_PER_IP;
 import static dev.latchkey.auth.SettingsCatalog.OTP_SEND_LIMIT_PER_TENANT;
@@ -259,12 +263,22 @@ public final class AuthSettings {
         return get(OTP_FAILURE_LIMIT);
     }
 
+    /** Failed verifications per address and client (IP bucket) per window, before that client must wait. */
+    public Limit otpFailureLimitPerClient() {
+        return get(OTP_FAILURE_LIMIT_PER_CLIENT);
+    }
+
     public Duration resendCooldown() {
         return get(OTP_RESEND_COOLDOWN);
     }
 
     public Limit sendLimitPerDestination() {
         return get(OTP_SEND_LIMIT_PER_DESTINATION);
+    }
+
+    /** Codes per address per window whoever asks: the backstop against bombing one person from many addresses. */
+    public Limit sendLimitPerAddress() {
+        return get(OTP_SEND_LIMIT_PER_ADDRESS);
     }
 
     public Limit sendLimitPerIp() {
@@ -274,6 +288,16 @@ public final class AuthSettings {
     /** The cap on codes sent per tenant, if one is set. */
     public Optional<Limit> sendLimitPerTenant() {
         return Optional.ofNullable(get(OTP_SEND_LIMIT_PER_TENANT));
+    }
+
+    /** The cap on codes sent by the whole deployment, if one is set. */
+    public Optional<Limit> sendLimitGlobal() {
+        return Optional.ofNullable(get(OTP_SEND_LIMIT_GLOBAL));
+    }
+
+    /** The tenants that exist, lower-case; empty when any well-formed tenant id is accepted. */
+    public Set<String> allowedTenants() {
+        return get(ALLOWED_TENANTS);
     }
 
     public SignupMode signupMode() {
@@ -408,8 +432,9 @@ public final class AuthSettings {
         }
 
         /**
-         * Failed verifications per destination per window, whatever the number of codes sent; past it,
-         * verification is refused. Default 20 per 24 hours.
+         * Failed verifications per address (all clients, all tenants) per window: the backstop of NIST SP 800-63B-4
+         * §3.2.2. Once reached, every code of the address allows one attempt only, so a guesser needs a new code per
+         * guess while its owner, who types the code received, still gets in. Default 100 per 24 hours.
          */
         public Builder otpFailureLimit(Limit value) {
             return set(OTP_FAILURE_LIMIT, value);
@@ -420,7 +445,10 @@ public final class AuthSettings {
             return set(OTP_RESEND_COOLDOWN, value);
         }
 
-        /** Codes per destination per window. Default 5 per hour. */
+        /**
+         * Codes per address and client (IP bucket) per window, whichever tenant asks. Default 5 per hour. A client
+         * that spends it does not spend anyone else's; {@link #sendLimitPerAddress} bounds them all.
+         */
         public Builder sendLimitPerDestination(Limit value) {
             return set(OTP_SEND_LIMIT_PER_DESTINATION, value);
         }
@@ -436,6 +464,33 @@ public final class AuthSettings {
          */
         public Builder sendLimitPerTenant(Limit value) {
             return set(OTP_SEND_LIMIT_PER_TENANT, value);
+        }
+
+        /**
+         * Failed verifications per address and client (IP bucket) per window; past it that client gets {@code
+         * TOO_MANY_ATTEMPTS} while others, the address's owner among them, are unaffected. Default 10 per 15 minutes.
+         */
+        public Builder otpFailureLimitPerClient(Limit value) {
+            return set(OTP_FAILURE_LIMIT_PER_CLIENT, value);
+        }
+
+        /** Codes per address per window, whichever tenant and client ask. Default 15 per hour. */
+        public Builder sendLimitPerAddress(Limit value) {
+            return set(OTP_SEND_LIMIT_PER_ADDRESS, value);
+        }
+
+        /** Codes per window for the whole deployment: the ceiling on what SMS pumping can cost. Off by default. */
+        public Builder sendLimitGlobal(Limit value) {
+            return set(OTP_SEND_LIMIT_GLOBAL, value);
+        }
+
+        /**
+         * The tenants that exist (case-insensitive); any other tenant id is refused before any throttle or send.
+         * Empty (the default) accepts every well-formed id. For tenants that change at run time, give the facade
+         * builder a tenant resolver instead.
+         */
+        public Builder allowedTenants(Set<String> value) {
+            return set(ALLOWED_TENANTS, value);
         }
 
         /** Open sign-up (default) or invite-only. */

@@ -134,6 +134,11 @@ final class FailClosed {
             }
 
             @Override
+            public void reset(String key) {
+                run(c, () -> d.reset(key));
+            }
+
+            @Override
             public void ping() {
                 d.ping();
             }

@@ -6,10 +6,18 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Probes every store once and aggregates the answers into a {@link HealthReport}. */
+/**
+ * Probes every store and aggregates the answers into a {@link HealthReport}. A report is reused for {@link #REUSE}, so
+ * however often a health endpoint is called, the stores see at most one probe each per second.
+ */
 final class HealthCheck {
+    static final Duration REUSE = Duration.ofSeconds(1);
+
     private final Map<String, Store> stores;
     private final Duration degradedThreshold;
+    private volatile Probed last;
+
+    private record Probed(HealthReport report, long atNanos) {}
 
     /** @param stores the stores by component name, in report order; the raw stores, so a probe sees real failures */
     HealthCheck(Map<String, Store> stores, Duration degradedThreshold) {
@@ -18,6 +26,23 @@ final class HealthCheck {
     }
 
     HealthReport check() {
+        Probed previous = last;
+        long now = System.nanoTime();
+        if (previous != null && now - previous.atNanos() < REUSE.toNanos()) {
+            return previous.report();
+        }
+        synchronized (this) {
+            previous = last;
+            if (previous != null && System.nanoTime() - previous.atNanos() < REUSE.toNanos()) {
+                return previous.report();
+            }
+            HealthReport report = probeAll();
+            last = new Probed(report, System.nanoTime());
+            return report;
+        }
+    }
+
+    private HealthReport probeAll() {
         Map<String, HealthReport.Component> components = new LinkedHashMap<>();
         HealthReport.Status overall = HealthReport.Status.UP;
         for (Map.Entry<String, Store> store : stores.entrySet()) {

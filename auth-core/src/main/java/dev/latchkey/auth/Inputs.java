@@ -39,9 +39,22 @@ final class Inputs {
         this.defaultRegion = defaultRegion;
     }
 
+    /**
+     * A tenant id, lower-cased: tenant ids are case-insensitive, so {@code ACME} and {@code acme} are one tenant and
+     * share every limit.
+     */
     static String tenant(String tenantId) {
-        if (tenantId == null || tenantId.isEmpty() || tenantId.length() > MAX_TENANT) {
-            throw AuthException.invalidRequest("tenantId must be 1 to " + MAX_TENANT + " characters");
+        if (tenantId == null || !isTenantId(tenantId)) {
+            throw AuthException.invalidRequest("tenantId must be 1 to " + MAX_TENANT
+                    + " letters, digits, '-', '_' and '.', starting with a letter or digit");
+        }
+        return tenantId.toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether the text is a well-formed tenant id (of either case). */
+    static boolean isTenantId(String tenantId) {
+        if (tenantId.isEmpty() || tenantId.length() > MAX_TENANT) {
+            return false;
         }
         for (int i = 0; i < tenantId.length(); i++) {
             char c = tenantId.charAt(i);
@@ -50,10 +63,10 @@ final class Inputs {
                     || (c >= '0' && c <= '9')
                     || (i > 0 && (c == '-' || c == '_' || c == '.'));
             if (!ok) {
-                throw AuthException.invalidRequest("tenantId may contain only letters, digits, '-', '_' and '.'");
+                return false;
             }
         }
-        return tenantId;
+        return true;
     }
 
     /** An email address if the input contains {@code @}, otherwise a mobile number. */
@@ -206,6 +219,22 @@ final class Inputs {
     }
 
     /** 6 to 10 ASCII digits; surrounding white space is ignored. */
+    /** A challenge id as {@code sendOtp} issues them: 22 base64url characters (128 random bits). */
+    static String challengeId(String raw) {
+        if (raw == null || raw.length() != 22) {
+            throw AuthException.invalidRequest("challengeId must be the id sendOtp returned");
+        }
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            boolean ok =
+                    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+            if (!ok) {
+                throw AuthException.invalidRequest("challengeId must be the id sendOtp returned");
+            }
+        }
+        return raw;
+    }
+
     static String code(String raw) {
         if (raw == null) {
             throw AuthException.invalidRequest("code is required");

@@ -45,6 +45,18 @@ final class KeyedHashes {
         return B64.encodeToString(mac.doFinal());
     }
 
+    /**
+     * Opaque store key for an address whatever the tenant: limits that protect a person (bombing, guessing) must not
+     * be reset by asking under another tenant id.
+     */
+    String addressKey(Destination destination) {
+        Mac mac = storeKeyMac.get();
+        mac.update("address\0".getBytes(StandardCharsets.US_ASCII));
+        mac.update((byte) destination.channel().ordinal());
+        mac.update(destination.value().getBytes(StandardCharsets.UTF_8));
+        return B64.encodeToString(mac.doFinal());
+    }
+
     /** Opaque store key for a tenant. */
     String tenantKey(String tenantId) {
         return B64.encodeToString(storeKeyMac.get().doFinal(("tenant\0" + tenantId).getBytes(StandardCharsets.UTF_8)));

@@ -12,12 +12,23 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
- * Passwordless login by one-time code: send (with layered throttles) and verify (with a failure budget), ending in
+ * Passwordless login by one-time code: send (with layered throttles) and verify (with failure budgets), ending in
  * {@link Sessions#start}. The policy lives here once; stores only keep hashed challenges and count.
+ *
+ * <p>Every code has its own challenge, named by an id only the requesting client learns. So nobody who does not
+ * receive a person's codes can replace, lock or spend the code that person is about to type: guesses against codes
+ * the guesser requested count per challenge, per (address, client IP bucket), and per address as a backstop.
  */
 final class OtpLogin {
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    /** Client key of callers whose IP the host did not pass: they share one bucket per address. */
+    private static final String NO_CLIENT = "-";
+
     private final AuthSettings settings;
     private final Inputs inputs;
     private final KeyedHashes hashes;
@@ -26,6 +37,7 @@ final class OtpLogin {
     private final OtpSender sender;
     private final UserAccounts accounts;
     private final Sessions sessions;
+    private final Predicate<String> tenantExists;
     private final Audit audit;
     private final Clock clock;
     private final SecureRandom random;
@@ -39,6 +51,7 @@ final class OtpLogin {
             OtpSender sender,
             UserAccounts accounts,
             Sessions sessions,
+            Predicate<String> tenantExists,
             Audit audit,
             Clock clock,
             SecureRandom random) {
@@ -50,43 +63,40 @@ final class OtpLogin {
         this.sender = sender;
         this.accounts = accounts;
         this.sessions = sessions;
+        this.tenantExists = tenantExists;
         this.audit = audit;
         this.clock = clock;
         this.random = random;
     }
 
     OtpDispatch send(String tenantId, String destination, String clientIp) {
-        String tenant = Inputs.tenant(tenantId);
+        String tenant = existingTenant(tenantId);
         Destination dest = inputs.destination(destination);
         String ip = Inputs.clientIp(clientIp);
         Instant now = clock.instant();
-        String destKey = hashes.destinationKey(tenant, dest);
+        String address = hashes.addressKey(dest);
+        String client = address + "." + clientKey(ip);
+        Throttle throttle = new Throttle(tenant, dest, ip, now);
 
-        // ASVS 5.0 V6.3.1 / NIST SP 800-63B-4 §3.2.2: throttle in layers. The caller's own budget is checked first
-        // and the cooldown before the hourly cap, so a refused request never spends a victim's cap.
+        // ASVS 5.0 V6.3.1 / NIST SP 800-63B-4 §3.2.2: throttle in layers, the caller's own budgets first, so a
+        // refused request spends nothing shared: the cooldown before the hourly cap, the client's share of the
+        // address before the address's backstop. Address limits ignore the tenant, so switching tenant ids resets
+        // nothing.
         if (ip != null) {
-            throttle(tenant, dest, ip, "ip", "ip:" + hashes.ipKey(Inputs.ipBucket(ip)), settings.sendLimitPerIp(), now);
+            throttle.check("ip", "ip:" + hashes.ipKey(Inputs.ipBucket(ip)), settings.sendLimitPerIp());
         }
         if (!settings.resendCooldown().isZero()) {
-            throttle(
-                    tenant,
-                    dest,
-                    ip,
-                    "cooldown",
-                    "cd:" + destKey,
-                    new AuthSettings.Limit(1, settings.resendCooldown()),
-                    now);
+            throttle.check("cooldown", "cd:" + client, new AuthSettings.Limit(1, settings.resendCooldown()));
         }
-        throttle(tenant, dest, ip, "destination", "sd:" + destKey, settings.sendLimitPerDestination(), now);
-        if (settings.sendLimitPerTenant().isPresent()) {
-            throttle(
-                    tenant,
-                    dest,
-                    ip,
-                    "tenant",
-                    "st:" + hashes.tenantKey(tenant),
-                    settings.sendLimitPerTenant().get(),
-                    now);
+        throttle.check("destination", "sd:" + client, settings.sendLimitPerDestination());
+        throttle.check("address", "sa:" + address, settings.sendLimitPerAddress());
+        Optional<AuthSettings.Limit> perTenant = settings.sendLimitPerTenant();
+        if (perTenant.isPresent()) {
+            throttle.check("tenant", "st:" + hashes.tenantKey(tenant), perTenant.get());
+        }
+        Optional<AuthSettings.Limit> global = settings.sendLimitGlobal();
+        if (global.isPresent()) {
+            throttle.check("global", "sg:", global.get());
         }
 
         // Invite-only: an unknown destination gets a challenge too (of a code nobody receives), so the store work is
@@ -94,9 +104,11 @@ final class OtpLogin {
         boolean deliver = settings.signupMode() == SignupMode.OPEN
                 || accounts.find(tenant, dest).isPresent();
         Instant expiresAt = now.plus(settings.otpTtl());
+        String challengeId = newChallengeId();
+        String challengeKey = challengeKey(tenant, dest, challengeId);
         String code = newCode();
         otp.saveChallenge(new OtpChallenge(
-                "ch:" + destKey, hashes.codeHash(destKey, code), now, expiresAt, 0, settings.otpMaxAttempts()));
+                challengeKey, hashes.codeHash(challengeKey, code), now, expiresAt, 0, settings.otpMaxAttempts()));
         if (deliver) {
             try {
                 sender.send(new OtpMessage(tenant, dest, code, expiresAt));
@@ -105,47 +117,58 @@ final class OtpLogin {
             }
         }
         audit.emit(new AuthEvent.CodeSent(now, tenant, dest, deliver, ip));
-        return new OtpDispatch(dest, expiresAt, now.plus(settings.resendCooldown()));
+        return new OtpDispatch(challengeId, dest, expiresAt, now.plus(settings.resendCooldown()));
     }
 
-    LoginResult verify(String tenantId, String destination, String code) {
-        String tenant = Inputs.tenant(tenantId);
+    LoginResult verify(String tenantId, String destination, String challengeId, String code, String clientIp) {
+        String tenant = existingTenant(tenantId);
         Destination dest = inputs.destination(destination);
+        String id = Inputs.challengeId(challengeId);
         String presented = Inputs.code(code);
+        String ip = Inputs.clientIp(clientIp);
         Instant now = clock.instant();
-        String destKey = hashes.destinationKey(tenant, dest);
-        String budgetKey = "vf:" + destKey;
-        AuthSettings.Limit budget = settings.otpFailureLimit();
+        String address = hashes.addressKey(dest);
+        String clientBudget = "vc:" + address + "." + clientKey(ip);
+        String addressBudget = "vf:" + address;
+        String challengeKey = challengeKey(tenant, dest, id);
 
-        // NIST SP 800-63B-4 §3.2.2: a failure budget per destination that new codes do not reset.
-        Counter failures = rateLimits.peek(budgetKey, now);
-        if (failures.count() >= budget.max()) {
-            Duration retryAfter = retryAfter(failures, now);
-            audit.emit(new AuthEvent.LockedOut(now, tenant, dest, retryAfter));
-            throw new AuthException(
-                    ErrorCode.TOO_MANY_ATTEMPTS, "too many failed attempts; try again later", retryAfter, null);
+        // A client that keeps guessing waits; nobody else does.
+        Counter clientFailures = rateLimits.peek(clientBudget, now);
+        if (clientFailures.count() >= settings.otpFailureLimitPerClient().max()) {
+            throw tooManyAttempts(tenant, dest, clientFailures, now);
         }
-        CodeCheck check = otp.verify("ch:" + destKey, hashes.codeHash(destKey, presented), now);
+        // NIST SP 800-63B-4 §3.2.2: past the address's backstop every challenge allows one attempt only, so each
+        // further guess costs a new code (itself throttled) while the owner's own code, never guessed at, still works.
+        boolean backstopReached = rateLimits.peek(addressBudget, now).count()
+                >= settings.otpFailureLimit().max();
+        if (backstopReached
+                && otp.findChallenge(challengeKey, now)
+                        .map(challenge -> challenge.attempts() > 0)
+                        .orElse(false)) {
+            audit.emit(new AuthEvent.CodeFailed(now, tenant, dest));
+            throw invalidCode();
+        }
+        CodeCheck check = otp.verify(challengeKey, hashes.codeHash(challengeKey, presented), now);
         if (check != CodeCheck.MATCHED) {
-            // Only a guess actually compared against a pending code spends the budget: with no code pending there is
-            // nothing to guess, and counting those would let anyone lock out any address, or fill the store with
-            // counters for made-up ones.
+            // Only a guess actually compared against a pending code counts: with no code pending there is nothing to
+            // guess, and counting those would let anyone fill the store with counters for made-up addresses.
             if (check == CodeCheck.MISMATCHED) {
-                Counter after = rateLimits.increment(budgetKey, budget.window(), now);
-                if (after.count() == budget.max()) {
-                    audit.emit(new AuthEvent.LockedOut(now, tenant, dest, retryAfter(after, now)));
-                }
+                countFailure(tenant, dest, clientBudget, settings.otpFailureLimitPerClient(), now);
+                countFailure(tenant, dest, addressBudget, settings.otpFailureLimit(), now);
             }
             audit.emit(new AuthEvent.CodeFailed(now, tenant, dest));
-            throw new AuthException(ErrorCode.INVALID_CODE, "the code is wrong or has expired");
+            throw invalidCode();
         }
         audit.emit(new AuthEvent.CodeVerified(now, tenant, dest));
+        // The owner is in: the failures before this success were not consecutive with what follows.
+        rateLimits.reset(addressBudget);
+        rateLimits.reset(clientBudget);
 
         User user = accounts.find(tenant, dest).orElse(null);
         boolean created = false;
         if (user == null) {
             if (settings.signupMode() == SignupMode.INVITE_ONLY) {
-                throw new AuthException(ErrorCode.INVALID_CODE, "the code is wrong or has expired");
+                throw invalidCode();
             }
             UpsertResult result = accounts.create(tenant, dest, now);
             user = result.user();
@@ -154,20 +177,63 @@ final class OtpLogin {
         return sessions.start(accounts.recordLogin(user, now), now, created);
     }
 
-    private void throttle(
-            String tenant,
-            Destination dest,
-            String ip,
-            String name,
-            String key,
-            AuthSettings.Limit limit,
-            Instant now) {
-        Counter counter = rateLimits.increment(key, limit.window(), now);
-        if (counter.count() > limit.max()) {
-            Duration retryAfter = retryAfter(counter, now);
-            audit.emit(new AuthEvent.SendThrottled(now, tenant, dest, name, retryAfter, ip));
-            throw new AuthException(
-                    ErrorCode.RATE_LIMITED, "too many codes requested; try again later", retryAfter, null);
+    private String existingTenant(String tenantId) {
+        String tenant = Inputs.tenant(tenantId);
+        if (!tenantExists.test(tenant)) {
+            throw AuthException.invalidRequest("unknown tenant");
+        }
+        return tenant;
+    }
+
+    /** Challenges are bound to tenant and destination through the key the code hash is bound to. */
+    private String challengeKey(String tenant, Destination dest, String challengeId) {
+        return "ch:" + hashes.destinationKey(tenant, dest) + "." + challengeId;
+    }
+
+    private String clientKey(String ip) {
+        return ip == null ? NO_CLIENT : hashes.ipKey(Inputs.ipBucket(ip));
+    }
+
+    private void countFailure(String tenant, Destination dest, String key, AuthSettings.Limit limit, Instant now) {
+        Counter after = rateLimits.increment(key, limit.window(), now);
+        if (after.count() == limit.max()) {
+            audit.emit(new AuthEvent.LockedOut(now, tenant, dest, retryAfter(after, now)));
+        }
+    }
+
+    private AuthException tooManyAttempts(String tenant, Destination dest, Counter failures, Instant now) {
+        Duration retryAfter = retryAfter(failures, now);
+        audit.emit(new AuthEvent.LockedOut(now, tenant, dest, retryAfter));
+        return new AuthException(
+                ErrorCode.TOO_MANY_ATTEMPTS, "too many failed attempts; try again later", retryAfter, null);
+    }
+
+    private static AuthException invalidCode() {
+        return new AuthException(ErrorCode.INVALID_CODE, "the code is wrong or has expired");
+    }
+
+    /** One send's throttle checks, sharing what every refusal reports. */
+    private final class Throttle {
+        private final String tenant;
+        private final Destination dest;
+        private final String ip;
+        private final Instant now;
+
+        Throttle(String tenant, Destination dest, String ip, Instant now) {
+            this.tenant = tenant;
+            this.dest = dest;
+            this.ip = ip;
+            this.now = now;
+        }
+
+        void check(String name, String key, AuthSettings.Limit limit) {
+            Counter counter = rateLimits.increment(key, limit.window(), now);
+            if (counter.count() > limit.max()) {
+                Duration retryAfter = retryAfter(counter, now);
+                audit.emit(new AuthEvent.SendThrottled(now, tenant, dest, name, retryAfter, ip));
+                throw new AuthException(
+                        ErrorCode.RATE_LIMITED, "too many codes requested; try again later", retryAfter, null);
+            }
         }
     }
 
@@ -176,6 +242,12 @@ final class OtpLogin {
         Duration wait = Duration.between(now, counter.resetAt());
         Duration rounded = Duration.ofSeconds(wait.toSeconds() + (wait.toNanosPart() > 0 ? 1 : 0));
         return rounded.isNegative() || rounded.isZero() ? Duration.ofSeconds(1) : rounded;
+    }
+
+    private String newChallengeId() {
+        byte[] id = new byte[16];
+        random.nextBytes(id);
+        return B64.encodeToString(id);
     }
 
     private String newCode() {

@@ -118,8 +118,14 @@ final class SettingsCatalog {
     static final Setting<Duration> OTP_EXPIRES_IN = duration(
             "OTP_EXPIRES_IN", "otpTtl", Duration.ofMinutes(5), "5m", Duration.ofSeconds(30), Duration.ofMinutes(10));
     static final Setting<Integer> OTP_MAX_ATTEMPTS = integer("OTP_MAX_ATTEMPTS", "otpMaxAttempts", 5, 1, 10);
+    // NIST SP 800-63B-4 §3.2.2: at most 100 consecutive failures per account before stronger measures.
     static final Setting<Limit> OTP_FAILURE_LIMIT =
-            limit("OTP_FAILURE_LIMIT", "otpFailureLimit", new Limit(20, Duration.ofHours(24)), "20/24h");
+            limit("OTP_FAILURE_LIMIT", "otpFailureLimit", new Limit(100, Duration.ofHours(24)), "100/24h");
+    static final Setting<Limit> OTP_FAILURE_LIMIT_PER_CLIENT = limit(
+            "OTP_FAILURE_LIMIT_PER_CLIENT",
+            "otpFailureLimitPerClient",
+            new Limit(10, Duration.ofMinutes(15)),
+            "10/15m");
     static final Setting<Duration> OTP_RESEND_COOLDOWN = duration(
             "OTP_RESEND_COOLDOWN",
             "resendCooldown",
@@ -129,6 +135,8 @@ final class SettingsCatalog {
             Duration.ofMinutes(10));
     static final Setting<Limit> OTP_SEND_LIMIT_PER_DESTINATION = limit(
             "OTP_SEND_LIMIT_PER_DESTINATION", "sendLimitPerDestination", new Limit(5, Duration.ofHours(1)), "5/1h");
+    static final Setting<Limit> OTP_SEND_LIMIT_PER_ADDRESS =
+            limit("OTP_SEND_LIMIT_PER_ADDRESS", "sendLimitPerAddress", new Limit(15, Duration.ofHours(1)), "15/1h");
     static final Setting<Limit> OTP_SEND_LIMIT_PER_IP =
             limit("OTP_SEND_LIMIT_PER_IP", "sendLimitPerIp", new Limit(30, Duration.ofHours(1)), "30/1h");
     static final Setting<Limit> OTP_SEND_LIMIT_PER_TENANT = new Setting<>(
@@ -142,6 +150,31 @@ final class SettingsCatalog {
             SettingsCatalog::parseLimit,
             SettingsCatalog::limitProblem,
             SettingsCatalog::formatLimit);
+    static final Setting<Limit> OTP_SEND_LIMIT_GLOBAL = new Setting<>(
+            "OTP_SEND_LIMIT_GLOBAL",
+            "sendLimitGlobal",
+            false,
+            false,
+            null,
+            "off",
+            "COUNT/DURATION with a count of at least 1, such as 10000/1h",
+            SettingsCatalog::parseLimit,
+            SettingsCatalog::limitProblem,
+            SettingsCatalog::formatLimit);
+    static final Setting<Set<String>> ALLOWED_TENANTS = new Setting<>(
+            "ALLOWED_TENANTS",
+            "allowedTenants",
+            false,
+            true,
+            Set.of(),
+            "any",
+            "comma-separated tenant ids (letters, digits, '-', '_', '.'; case-insensitive), such as acme,globex",
+            text -> commaSeparated(text, tenant -> tenant.toLowerCase(Locale.ROOT)),
+            tenants -> tenants.stream()
+                    .filter(tenant -> !Inputs.isTenantId(tenant))
+                    .findFirst()
+                    .map(tenant -> "contains an invalid tenant id"),
+            tenants -> String.join(",", tenants));
     static final Setting<SignupMode> SIGNUP_MODE = new Setting<>(
             "SIGNUP_MODE",
             "signupMode",
@@ -223,10 +256,14 @@ final class SettingsCatalog {
             OTP_EXPIRES_IN,
             OTP_MAX_ATTEMPTS,
             OTP_FAILURE_LIMIT,
+            OTP_FAILURE_LIMIT_PER_CLIENT,
             OTP_RESEND_COOLDOWN,
             OTP_SEND_LIMIT_PER_DESTINATION,
+            OTP_SEND_LIMIT_PER_ADDRESS,
             OTP_SEND_LIMIT_PER_IP,
             OTP_SEND_LIMIT_PER_TENANT,
+            OTP_SEND_LIMIT_GLOBAL,
+            ALLOWED_TENANTS,
             SIGNUP_MODE,
             DEFAULT_ROLE,
             DEFAULT_PERMISSIONS,

@@ -56,7 +56,11 @@ class AuthSettingsTest {
         assertThat(s.otpLength()).isEqualTo(6);
         assertThat(s.otpTtl()).isEqualTo(Duration.ofMinutes(5));
         assertThat(s.otpMaxAttempts()).isEqualTo(5);
-        assertThat(s.otpFailureLimit()).isEqualTo(new AuthSettings.Limit(20, Duration.ofHours(24)));
+        assertThat(s.otpFailureLimit()).isEqualTo(new AuthSettings.Limit(100, Duration.ofHours(24)));
+        assertThat(s.otpFailureLimitPerClient()).isEqualTo(new AuthSettings.Limit(10, Duration.ofMinutes(15)));
+        assertThat(s.sendLimitPerAddress()).isEqualTo(new AuthSettings.Limit(15, Duration.ofHours(1)));
+        assertThat(s.sendLimitGlobal()).isEmpty();
+        assertThat(s.allowedTenants()).isEmpty();
         assertThat(s.resendCooldown()).isEqualTo(Duration.ofSeconds(60));
         assertThat(s.sendLimitPerDestination()).isEqualTo(new AuthSettings.Limit(5, Duration.ofHours(1)));
         assertThat(s.signupMode()).isEqualTo(SignupMode.OPEN);

@@ -50,16 +50,19 @@ class FacadeBehaviourTest {
     void invalidInputIsRejectedBeforeAnyStoreIsTouched() {
         AuthFacade overBrokenStores = brokenStores(builder(settings())).build();
         List<ThrowingCallable> calls = List.of(
-                () -> overBrokenStores.sendOtp(TENANT, "+19005550123"),
+                () -> send(overBrokenStores, "+19005550123"),
                 () -> overBrokenStores.sendOtp(TENANT, "+18005550123"),
                 () -> overBrokenStores.sendOtp(TENANT, "not-an-address"),
                 () -> overBrokenStores.sendOtp(TENANT, "x".repeat(10_000) + "@example.com"),
                 () -> overBrokenStores.sendOtp("bad tenant", EMAIL),
                 () -> overBrokenStores.sendOtp(TENANT, EMAIL, "not an ip"),
                 () -> overBrokenStores.sendOtp(TENANT, null),
-                () -> overBrokenStores.verifyOtp(TENANT, EMAIL, "12ab56"),
-                () -> overBrokenStores.verifyOtp(TENANT, EMAIL, "1".repeat(1000)),
-                () -> overBrokenStores.verifyOtp(TENANT, EMAIL, null),
+                () -> verify(overBrokenStores, EMAIL, "12ab56"),
+                () -> verify(overBrokenStores, EMAIL, "1".repeat(1000)),
+                () -> verify(overBrokenStores, EMAIL, null),
+                () -> overBrokenStores.verifyOtp(TENANT, EMAIL, "too-short", "123456"),
+                () -> overBrokenStores.verifyOtp(TENANT, EMAIL, null, "123456"),
+                () -> overBrokenStores.verifyOtp(TENANT, EMAIL, "AAAAAAAAAAAAAAAAAAAA/+", "123456"),
                 () -> overBrokenStores.listSessions("bad tenant", java.util.UUID.randomUUID()));
         for (ThrowingCallable call : calls) {
             assertThat(catchAuth(call).errorCode())
@@ -88,8 +91,8 @@ class FacadeBehaviourTest {
         AuthFacade observedAuth = builder(settings())
                 .operationObserver((operation, nanos, failure) -> observed.add(new Observed(operation, nanos, failure)))
                 .build();
-        observedAuth.sendOtp(TENANT, EMAIL);
-        LoginResult login = observedAuth.verifyOtp(TENANT, EMAIL, lastCode());
+        send(observedAuth, EMAIL);
+        LoginResult login = verify(observedAuth, EMAIL, lastCode());
         assertInvalidToken(() -> observedAuth.authenticate("Bearer not-a-token"));
         observedAuth.authenticate("Bearer " + login.tokens().accessToken());
 
@@ -110,9 +113,8 @@ class FacadeBehaviourTest {
                     throw new IllegalStateException("metrics backend down");
                 })
                 .build();
-        observedAuth.sendOtp(TENANT, EMAIL);
-        assertThat(observedAuth.verifyOtp(TENANT, EMAIL, lastCode()).user().email())
-                .isEqualTo(EMAIL);
+        send(observedAuth, EMAIL);
+        assertThat(verify(observedAuth, EMAIL, lastCode()).user().email()).isEqualTo(EMAIL);
         assertInvalidToken(() -> observedAuth.authenticate("Bearer not-a-token"));
     }
 
@@ -128,9 +130,9 @@ class FacadeBehaviourTest {
 
     @Test
     void mobileNumbersAreNormalisedSoAnySpellingReachesTheSameUser() {
-        auth.sendOtp(TENANT, "+1 (415) 555-0123");
+        send(auth, "+1 (415) 555-0123");
         assertThat(sent.get(sent.size() - 1).destination().value()).isEqualTo(PHONE);
-        LoginResult login = auth.verifyOtp(TENANT, "+1 415-555-0123", lastCode());
+        LoginResult login = verify(auth, "+1 415-555-0123", lastCode());
         assertThat(login.user().mobile()).isEqualTo(PHONE);
         assertThat(login.user().email()).isNull();
         assertThat(stores.users().findByMobile(TENANT, PHONE))
@@ -142,7 +144,7 @@ class FacadeBehaviourTest {
 
     @Test
     void codesHaveSixDigitsByDefaultAndTheConfiguredLengthOtherwise() {
-        auth.sendOtp(TENANT, EMAIL);
+        send(auth, EMAIL);
         assertThat(lastCode()).matches("[0-9]{6}");
         builder(settings().otpLength(10)).build().sendOtp(TENANT, "b" + EMAIL);
         assertThat(lastCode()).matches("[0-9]{10}");
@@ -152,7 +154,7 @@ class FacadeBehaviourTest {
     void codesAreNotPredictableFromOneAnother() {
         Set<String> codes = new HashSet<>();
         for (int i = 0; i < 20; i++) {
-            auth.sendOtp(TENANT, "u" + i + EMAIL);
+            send(auth, "u" + i + EMAIL);
             codes.add(lastCode());
         }
         // 20 uniform 6-digit codes collide with probability < 0.02%; a constant or counter-based generator fails.
@@ -161,32 +163,31 @@ class FacadeBehaviourTest {
 
     @Test
     void codeExpiresAfterFiveMinutesByDefaultAndIsAcceptedJustBefore() {
-        auth.sendOtp(TENANT, EMAIL);
+        send(auth, EMAIL);
         String code = lastCode();
         clock.advance(Duration.ofMinutes(5).minusSeconds(1));
-        assertThat(auth.verifyOtp(TENANT, EMAIL, code).user().email()).isEqualTo(EMAIL);
+        assertThat(verify(auth, EMAIL, code).user().email()).isEqualTo(EMAIL);
 
         clock.advance(Duration.ofMinutes(1));
-        auth.sendOtp(TENANT, EMAIL);
+        send(auth, EMAIL);
         String second = lastCode();
         clock.advance(Duration.ofMinutes(5));
-        assertThat(catchAuth(() -> auth.verifyOtp(TENANT, EMAIL, second)).errorCode())
-                .isEqualTo(ErrorCode.INVALID_CODE);
+        assertThat(catchAuth(() -> verify(auth, EMAIL, second)).errorCode()).isEqualTo(ErrorCode.INVALID_CODE);
     }
 
     @Test
     void wrongExpiredUsedAndNeverSentCodesFailIdentically() {
-        auth.sendOtp(TENANT, EMAIL);
+        send(auth, EMAIL);
         String code = lastCode();
-        AuthException wrong = catchAuth(() -> auth.verifyOtp(TENANT, EMAIL, wrong(code)));
-        auth.verifyOtp(TENANT, EMAIL, code);
-        AuthException used = catchAuth(() -> auth.verifyOtp(TENANT, EMAIL, code));
+        AuthException wrong = catchAuth(() -> verify(auth, EMAIL, wrong(code)));
+        verify(auth, EMAIL, code);
+        AuthException used = catchAuth(() -> verify(auth, EMAIL, code));
         clock.advance(Duration.ofSeconds(61));
-        auth.sendOtp(TENANT, EMAIL);
+        send(auth, EMAIL);
         String second = lastCode();
         clock.advance(Duration.ofMinutes(6));
-        AuthException expired = catchAuth(() -> auth.verifyOtp(TENANT, EMAIL, second));
-        AuthException neverSent = catchAuth(() -> auth.verifyOtp(TENANT, "never." + EMAIL, code));
+        AuthException expired = catchAuth(() -> verify(auth, EMAIL, second));
+        AuthException neverSent = catchAuth(() -> verify(auth, "never." + EMAIL, code));
 
         for (AuthException e : List.of(used, expired, neverSent)) {
             assertThat(e.errorCode()).isEqualTo(wrong.errorCode()).isEqualTo(ErrorCode.INVALID_CODE);
@@ -199,8 +200,8 @@ class FacadeBehaviourTest {
     void sendOtpAnswersIdenticallyForKnownAndUnknownDestinations() {
         login(EMAIL);
         clock.advance(Duration.ofMinutes(2));
-        OtpDispatch known = auth.sendOtp(TENANT, EMAIL);
-        OtpDispatch unknown = auth.sendOtp(TENANT, "nobody." + EMAIL);
+        OtpDispatch known = send(auth, EMAIL);
+        OtpDispatch unknown = send(auth, "nobody." + EMAIL);
         assertThat(known.expiresAt()).isEqualTo(unknown.expiresAt());
         assertThat(known.resendAvailableAt()).isEqualTo(unknown.resendAvailableAt());
     }
@@ -264,9 +265,8 @@ class FacadeBehaviourTest {
     void guardChecksRolesAndPermissions() {
         AuthFacade withPermissions = builder(settings().defaultRole("editor").defaultPermissions(Set.of("posts:write")))
                 .build();
-        withPermissions.sendOtp(TENANT, EMAIL);
-        String token =
-                withPermissions.verifyOtp(TENANT, EMAIL, lastCode()).tokens().accessToken();
+        send(withPermissions, EMAIL);
+        String token = verify(withPermissions, EMAIL, lastCode()).tokens().accessToken();
         AuthPrincipal principal = withPermissions.authenticate("Bearer " + token);
         assertThat(principal.hasPermission("posts:write")).isTrue();
         assertThat(principal.requirePermission("posts:write").requireRole("editor", "admin"))
@@ -282,8 +282,8 @@ class FacadeBehaviourTest {
                 .newUserCustomizer(draft ->
                         new NewUser(draft.id(), draft.tenantId(), draft.email(), null, "Root", "admin", Set.of("*")))
                 .build();
-        withAdmin.sendOtp(TENANT, EMAIL);
-        LoginResult login = withAdmin.verifyOtp(TENANT, EMAIL, lastCode());
+        send(withAdmin, EMAIL);
+        LoginResult login = verify(withAdmin, EMAIL, lastCode());
         assertThat(login.user().role()).isEqualTo("admin");
         assertThat(withAdmin
                         .authenticate("Bearer " + login.tokens().accessToken())
@@ -294,9 +294,9 @@ class FacadeBehaviourTest {
                 .newUserCustomizer(draft ->
                         new NewUser(draft.id(), draft.tenantId(), "other@example.com", null, null, "admin", Set.of()))
                 .build();
-        sneaky.sendOtp(TENANT, "b" + EMAIL);
+        send(sneaky, "b" + EMAIL);
         String code = lastCode();
-        assertThatThrownBy(() -> sneaky.verifyOtp(TENANT, "b" + EMAIL, code)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> verify(sneaky, "b" + EMAIL, code)).isInstanceOf(IllegalStateException.class);
         assertThat(stores.users().findByEmail(TENANT, "other@example.com")).isEmpty();
     }
 
@@ -316,9 +316,9 @@ class FacadeBehaviourTest {
 
     @Test
     void tokenPairsAndEventsNeverRevealSecrets() {
-        auth.sendOtp(TENANT, EMAIL);
+        send(auth, EMAIL);
         String code = lastCode();
-        LoginResult login = auth.verifyOtp(TENANT, EMAIL, code);
+        LoginResult login = verify(auth, EMAIL, code);
         LoginResult refreshed = auth.refresh(login.tokens().refreshToken());
         assertThat(login.tokens().toString())
                 .doesNotContain(login.tokens().accessToken())
@@ -339,8 +339,8 @@ class FacadeBehaviourTest {
         LoginResult login = login(EMAIL);
         AuthFacade overBrokenStores = brokenStores(builder(settings())).build();
         List<ThrowingCallable> calls = List.of(
-                () -> overBrokenStores.sendOtp(TENANT, EMAIL),
-                () -> overBrokenStores.verifyOtp(TENANT, EMAIL, "123456"),
+                () -> send(overBrokenStores, EMAIL),
+                () -> verify(overBrokenStores, EMAIL, "123456"),
                 () -> overBrokenStores.refresh(login.tokens().refreshToken()),
                 () -> overBrokenStores.session(login.tokens().accessToken()),
                 () -> overBrokenStores.authenticate("Bearer " + login.tokens().accessToken()),
@@ -359,14 +359,33 @@ class FacadeBehaviourTest {
     }
 
     @Test
+    void healthProbesEachStoreAtMostOncePerSecondHoweverOftenAsked() {
+        java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
+        UserDatabase counting = (UserDatabase) Proxy.newProxyInstance(
+                UserDatabase.class.getClassLoader(), new Class<?>[] {UserDatabase.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("ping")) {
+                        pings.incrementAndGet();
+                        return null;
+                    }
+                    return method.invoke(stores.users(), args);
+                });
+        AuthFacade probed = builder(settings()).userDatabase(counting).build();
+        for (int i = 0; i < 50; i++) {
+            assertThat(probed.health().status()).isNotEqualTo(HealthReport.Status.DOWN);
+        }
+        assertThat(pings.get())
+                .as("50 health calls within a second probe the store once")
+                .isEqualTo(1);
+    }
+
+    @Test
     void failingSenderIsUnavailable() {
         AuthFacade noDelivery = builder(settings())
                 .otpSender(m -> {
                     throw new IllegalStateException("provider down");
                 })
                 .build();
-        assertThat(catchAuth(() -> noDelivery.sendOtp(TENANT, EMAIL)).errorCode())
-                .isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(catchAuth(() -> send(noDelivery, EMAIL)).errorCode()).isEqualTo(ErrorCode.UNAVAILABLE);
     }
 
     @Test
@@ -393,17 +412,16 @@ class FacadeBehaviourTest {
             }
         };
         AuthFacade withKms = builder(settings()).tokenIssuer(flaky).build();
-        withKms.sendOtp(TENANT, EMAIL);
+        send(withKms, EMAIL);
         String code = lastCode();
         kmsUp.set(false);
-        assertThat(catchAuth(() -> withKms.verifyOtp(TENANT, EMAIL, code)).errorCode())
-                .isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(catchAuth(() -> verify(withKms, EMAIL, code)).errorCode()).isEqualTo(ErrorCode.UNAVAILABLE);
         assertThat(stores.sessionCount()).as("no session without its tokens").isZero();
 
         kmsUp.set(true);
         clock.advance(Duration.ofMinutes(2));
-        withKms.sendOtp(TENANT, EMAIL);
-        LoginResult login = withKms.verifyOtp(TENANT, EMAIL, lastCode());
+        send(withKms, EMAIL);
+        LoginResult login = verify(withKms, EMAIL, lastCode());
         assertThat(withKms.session(login.tokens().accessToken()).user().email()).isEqualTo(EMAIL);
         assertThat(withKms.jwkSet()).isEqualTo(auth.jwkSet());
     }
@@ -415,8 +433,8 @@ class FacadeBehaviourTest {
                     throw new IllegalStateException("audit sink down");
                 })
                 .build();
-        loud.sendOtp(TENANT, EMAIL);
-        assertThat(loud.verifyOtp(TENANT, EMAIL, lastCode()).user().email()).isEqualTo(EMAIL);
+        send(loud, EMAIL);
+        assertThat(verify(loud, EMAIL, lastCode()).user().email()).isEqualTo(EMAIL);
     }
 
     @Test
@@ -436,8 +454,8 @@ class FacadeBehaviourTest {
         TestStores other = new TestStores();
         AuthFacade mixed = builder(settings()).userDatabase(other.users()).build();
         LoginResult login;
-        mixed.sendOtp(TENANT, EMAIL);
-        login = mixed.verifyOtp(TENANT, EMAIL, lastCode());
+        send(mixed, EMAIL);
+        login = verify(mixed, EMAIL, lastCode());
         assertThat(other.users().findById(TENANT, login.user().id())).isPresent();
         assertThat(stores.users().findById(TENANT, login.user().id())).isEmpty();
         assertThat(mixed.health().components()).containsKeys("users", "otp", "rateLimits", "sessions", "revocations");
@@ -466,9 +484,30 @@ class FacadeBehaviourTest {
                 .revocationList(broken(RevocationList.class));
     }
 
+    private final java.util.Map<String, String> challenges = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Sends a code and remembers its challenge id, as the client that asked would. */
+    private OtpDispatch send(AuthFacade facade, String destination) {
+        OtpDispatch dispatch = facade.sendOtp(TENANT, destination);
+        challenges.put(dispatch.destination().value(), dispatch.challengeId());
+        return dispatch;
+    }
+
+    /** Verifies with the challenge id of the last code sent to the destination (a made-up one if none was). */
+    private LoginResult verify(AuthFacade facade, String destination, String code) {
+        String normalised;
+        try {
+            normalised = Destination.normalise(destination, facade.settings()).value();
+        } catch (AuthException e) {
+            normalised = destination;
+        }
+        return facade.verifyOtp(
+                TENANT, destination, challenges.getOrDefault(normalised, "AAAAAAAAAAAAAAAAAAAAAA"), code);
+    }
+
     private LoginResult login(String destination) {
-        auth.sendOtp(TENANT, destination);
-        return auth.verifyOtp(TENANT, destination, lastCode());
+        send(auth, destination);
+        return verify(auth, destination, lastCode());
     }
 
     private String lastCode() {

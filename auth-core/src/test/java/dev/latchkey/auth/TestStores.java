@@ -206,6 +206,13 @@ final class TestStores implements AuthStores {
         }
 
         @Override
+        public void reset(String key) {
+            synchronized (TestStores.this) {
+                counters.remove(key);
+            }
+        }
+
+        @Override
         public Counter peek(String key, Instant now) {
             synchronized (TestStores.this) {
                 Counter c = counters.get(key);

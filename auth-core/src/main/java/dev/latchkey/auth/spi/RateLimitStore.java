@@ -27,6 +27,9 @@ public interface RateLimitStore extends Store {
     /** The counter's state without changing it; count 0 (and {@code resetAt = now}) if it has no live window. */
     Counter peek(String key, Instant now);
 
+    /** Deletes the counter, so its next {@link #increment} starts a new window at 1. Nothing happens if absent. */
+    void reset(String key);
+
     /** Removes expired counters; returns how many. Stores with native expiry may return 0. */
     default int purgeExpired(Instant now) {
         return 0;

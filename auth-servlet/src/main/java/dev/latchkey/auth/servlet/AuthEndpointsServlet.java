@@ -3,6 +3,7 @@ package dev.latchkey.auth.servlet;
 import dev.latchkey.auth.AuthException;
 import dev.latchkey.auth.AuthFacade;
 import dev.latchkey.auth.LoginResult;
+import dev.latchkey.auth.OtpDispatch;
 import dev.latchkey.auth.SessionView;
 import dev.latchkey.auth.SignOutScope;
 import dev.latchkey.auth.User;
@@ -101,8 +102,12 @@ public final class AuthEndpointsServlet extends HttpServlet {
             case "/api/auth/send-otp" -> sendOtp(request, response);
             case "/api/auth/verify-otp" -> {
                 JsonBody body = JsonBody.read(request);
-                LoginResult login =
-                        auth.verifyOtp(body.requiredText("tenantId"), destination(body), body.requiredText("code"));
+                LoginResult login = auth.verifyOtp(
+                        body.requiredText("tenantId"),
+                        destination(body),
+                        body.requiredText("challengeId"),
+                        body.requiredText("code"),
+                        request.getRemoteAddr());
                 json(response, 200, tokenResponse(login));
             }
             case "/api/auth/refresh" -> {
@@ -117,9 +122,11 @@ public final class AuthEndpointsServlet extends HttpServlet {
 
     private void sendOtp(HttpServletRequest request, HttpServletResponse response) throws IOException {
         JsonBody body = JsonBody.read(request);
-        auth.sendOtp(body.requiredText("tenantId"), destination(body), request.getRemoteAddr());
+        OtpDispatch dispatch = auth.sendOtp(body.requiredText("tenantId"), destination(body), request.getRemoteAddr());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("status", "sent");
+        // The client presents it with the code: codes others request for the address neither replace nor lock it.
+        answer.put("challengeId", dispatch.challengeId());
         // From the settings, not the dispatch: the same for every destination, known or not.
         answer.put("expiresIn", auth.settings().otpTtl().toSeconds());
         json(response, 202, answer);

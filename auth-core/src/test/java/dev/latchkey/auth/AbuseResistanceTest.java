@@ -1,0 +1,285 @@
+package dev.latchkey.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.latchkey.auth.spi.OtpMessage;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The attacks of the abuse review, each played against the facade: send limits bypassed by changing the tenant id,
+ * a victim locked out by someone guessing at codes sent to them, a victim's send cap spent by someone else. Each
+ * failed on the previous design.
+ */
+class AbuseResistanceTest {
+    private static final String PHONE = "+14155550123";
+    private static final String VICTIM_IP = "198.51.100.7";
+    private static final String ATTACKER_IP = "203.0.113.9";
+
+    private final MovingClock clock = new MovingClock(TestKeys.T0);
+    private final List<OtpMessage> sent = new CopyOnWriteArrayList<>();
+    private final TestStores stores = new TestStores();
+
+    @Test
+    void sendLimitsCannotBeBypassedByChangingTheTenantId() {
+        AuthFacade auth = facade(settings());
+        List<Integer> accepted = new java.util.ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            int tenant = i;
+            if (succeeds(() -> auth.sendOtp("t" + tenant, PHONE, ATTACKER_IP))) {
+                accepted.add(tenant);
+            }
+        }
+        assertThat(accepted)
+                .as("the resend cooldown holds per address, whatever the tenant")
+                .containsExactly(1);
+        assertThat(sent).hasSize(1);
+    }
+
+    @Test
+    void tenantIdsAreCaseInsensitiveSoTheirCapsAreShared() {
+        AuthFacade auth = facade(settings().sendLimitPerTenant(new AuthSettings.Limit(3, Duration.ofHours(1))));
+        assertThat(auth.sendOtp("ACME", "+14155550101").destination().value()).isEqualTo("+14155550101");
+        auth.sendOtp("acme", "+14155550102");
+        auth.sendOtp("Acme", "+14155550103");
+        assertThat(code(() -> auth.sendOtp("aCmE", "+14155550104"))).isEqualTo(ErrorCode.RATE_LIMITED);
+        assertThat(sent).extracting(OtpMessage::tenantId).containsOnly("acme");
+    }
+
+    @Test
+    void unknownTenantsAreRefusedBeforeAnyThrottleOrSend() {
+        AuthFacade auth = facade(settings()
+                .allowedTenants(Set.of("ACME"))
+                .sendLimitPerTenant(new AuthSettings.Limit(3, Duration.ofHours(1))));
+        for (int i = 1; i <= 8; i++) {
+            int n = i;
+            assertThat(code(() -> auth.sendOtp("acme-" + n, "+1415555011" + n))).isEqualTo(ErrorCode.INVALID_REQUEST);
+        }
+        assertThat(sent).isEmpty();
+        auth.sendOtp("acme", PHONE);
+        assertThat(sent).hasSize(1);
+
+        AuthFacade resolved = builder(settings())
+                .tenantResolver(tenant -> tenant.startsWith("paying-"))
+                .build();
+        assertThat(code(() -> resolved.sendOtp("free-1", "a@example.com"))).isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(resolved.sendOtp("PAYING-1", "a@example.com").destination().value())
+                .isEqualTo("a@example.com");
+    }
+
+    @Test
+    void deploymentWideCeilingBoundsEverySend() {
+        AuthFacade auth = facade(settings().sendLimitGlobal(new AuthSettings.Limit(2, Duration.ofHours(1))));
+        auth.sendOtp("a", "+14155550101", "192.0.2.1");
+        auth.sendOtp("b", "+14155550102", "192.0.2.2");
+        assertThat(code(() -> auth.sendOtp("c", "+14155550103", "192.0.2.3"))).isEqualTo(ErrorCode.RATE_LIMITED);
+    }
+
+    @Test
+    void codesRequestedByOthersNeitherReplaceNorLockTheVictimsCode() {
+        AuthFacade auth = facade(settings());
+        OtpDispatch victims = auth.sendOtp("acme", PHONE, VICTIM_IP);
+        String victimsCode = lastCode();
+        OtpDispatch attackers = auth.sendOtp("acme", PHONE, ATTACKER_IP);
+        for (int i = 0; i < 5; i++) {
+            assertThat(code(() -> auth.verifyOtp("acme", PHONE, attackers.challengeId(), "000000", ATTACKER_IP)))
+                    .isIn(ErrorCode.INVALID_CODE, ErrorCode.TOO_MANY_ATTEMPTS);
+        }
+        assertThat(auth.verifyOtp("acme", PHONE, victims.challengeId(), victimsCode, VICTIM_IP)
+                        .user()
+                        .mobile())
+                .isEqualTo(PHONE);
+    }
+
+    @Test
+    void victimStillGetsInAfterTheReviewsLockOutAttack() {
+        AuthFacade auth = facade(settings());
+        // The review's attack: send a code to the victim, guess wrong five times, wait out the cooldown, repeat.
+        for (int round = 0; round < 4; round++) {
+            guessWrongFiveTimes(auth, ATTACKER_IP);
+            clock.advance(Duration.ofSeconds(61));
+        }
+        OtpDispatch victims = auth.sendOtp("acme", PHONE, VICTIM_IP);
+        LoginResult login = auth.verifyOtp("acme", PHONE, victims.challengeId(), lastCode(), VICTIM_IP);
+        assertThat(login.user().mobile()).isEqualTo(PHONE);
+    }
+
+    @Test
+    void victimStillGetsInAfterTheSendCapVariant() {
+        AuthFacade auth = facade(settings());
+        int delivered = 0;
+        for (int i = 0; i < 10; i++) {
+            if (succeeds(() -> auth.sendOtp("acme", PHONE, ATTACKER_IP))) {
+                delivered++;
+            }
+            clock.advance(Duration.ofSeconds(61));
+        }
+        assertThat(delivered)
+                .as("the attacker's client spent its own share of the address")
+                .isEqualTo(5);
+        OtpDispatch victims = auth.sendOtp("acme", PHONE, VICTIM_IP);
+        assertThat(auth.verifyOtp("acme", PHONE, victims.challengeId(), lastCode(), VICTIM_IP)
+                        .user()
+                        .mobile())
+                .isEqualTo(PHONE);
+    }
+
+    @Test
+    void aClientThatKeepsGuessingWaitsWhileOthersDoNot() {
+        AuthFacade auth = facade(settings());
+        guessWrongFiveTimes(auth, ATTACKER_IP);
+        clock.advance(Duration.ofSeconds(61));
+        guessWrongFiveTimes(auth, ATTACKER_IP);
+        clock.advance(Duration.ofSeconds(61));
+        OtpDispatch third = auth.sendOtp("acme", PHONE, ATTACKER_IP);
+        AuthException refused =
+                catchAuth(() -> auth.verifyOtp("acme", PHONE, third.challengeId(), lastCode(), ATTACKER_IP));
+        assertThat(refused.errorCode()).isEqualTo(ErrorCode.TOO_MANY_ATTEMPTS);
+        assertThat(refused.retryAfter())
+                .hasValueSatisfying(wait -> assertThat(wait).isBetween(Duration.ofMinutes(10), Duration.ofMinutes(15)));
+
+        OtpDispatch victims = auth.sendOtp("acme", PHONE, VICTIM_IP);
+        assertThat(auth.verifyOtp("acme", PHONE, victims.challengeId(), lastCode(), VICTIM_IP)
+                        .user()
+                        .mobile())
+                .isEqualTo(PHONE);
+    }
+
+    @Test
+    void guesserSpreadOverManyIpBucketsMeetsTheAddressBackstop() {
+        AuthFacade auth = facade(settings());
+        // 100 failures (the NIST SP 800-63B-4 §3.2.2 bound) from 20 different /24-apart addresses, 5 per code.
+        for (int client = 0; client < 20; client++) {
+            guessWrongFiveTimes(auth, "192.0." + client + ".1");
+            if (client % 10 == 9) {
+                clock.advance(Duration.ofHours(1)); // past the hourly send backstop of the address
+            }
+        }
+        // Past the backstop every code allows one attempt: the second guess on a code is refused even when right.
+        String fresh = "192.0.99.1";
+        OtpDispatch attackers = auth.sendOtp("acme", PHONE, fresh);
+        String right = lastCode();
+        assertThat(code(() -> auth.verifyOtp("acme", PHONE, attackers.challengeId(), wrong(right), fresh)))
+                .isEqualTo(ErrorCode.INVALID_CODE);
+        assertThat(code(() -> auth.verifyOtp("acme", PHONE, attackers.challengeId(), right, fresh)))
+                .as("a code already guessed at is dead once the address's backstop is reached")
+                .isEqualTo(ErrorCode.INVALID_CODE);
+
+        // The owner, typing the code received, gets in at the first attempt; success resets the backstop.
+        clock.advance(Duration.ofMinutes(2));
+        OtpDispatch victims = auth.sendOtp("acme", PHONE, VICTIM_IP);
+        String victimsCode = lastCode();
+        assertThat(auth.verifyOtp("acme", PHONE, victims.challengeId(), victimsCode, VICTIM_IP)
+                        .user()
+                        .mobile())
+                .isEqualTo(PHONE);
+        clock.advance(Duration.ofMinutes(2));
+        OtpDispatch after = auth.sendOtp("acme", PHONE, VICTIM_IP);
+        String afterCode = lastCode();
+        assertThat(code(() -> auth.verifyOtp("acme", PHONE, after.challengeId(), wrong(afterCode), VICTIM_IP)))
+                .isEqualTo(ErrorCode.INVALID_CODE);
+        assertThat(auth.verifyOtp("acme", PHONE, after.challengeId(), afterCode, VICTIM_IP)
+                        .user()
+                        .mobile())
+                .as("after a success the address is back to five attempts per code")
+                .isEqualTo(PHONE);
+    }
+
+    private void guessWrongFiveTimes(AuthFacade auth, String ip) {
+        OtpDispatch dispatch = auth.sendOtp("acme", PHONE, ip);
+        String right = lastCode();
+        for (int i = 0; i < 5; i++) {
+            assertThat(code(() -> auth.verifyOtp("acme", PHONE, dispatch.challengeId(), wrong(right), ip)))
+                    .isIn(ErrorCode.INVALID_CODE, ErrorCode.TOO_MANY_ATTEMPTS);
+        }
+    }
+
+    private AuthSettings.Builder settings() {
+        return AuthSettings.builder().hashSecret(TestKeys.HASH_SECRET).signingKey(TestKeys.hs256("k1"));
+    }
+
+    private AuthFacade facade(AuthSettings.Builder settings) {
+        return builder(settings).build();
+    }
+
+    private AuthFacade.Builder builder(AuthSettings.Builder settings) {
+        return AuthFacade.builder()
+                .settings(settings.build())
+                .stores(stores)
+                .otpSender(sent::add)
+                .clock(clock)
+                .eventListener(event -> {});
+    }
+
+    private String lastCode() {
+        assertThat(sent).as("codes sent").isNotEmpty();
+        return sent.get(sent.size() - 1).code();
+    }
+
+    private static String wrong(String code) {
+        char last = code.charAt(code.length() - 1);
+        return code.substring(0, code.length() - 1) + (last == '9' ? '0' : (char) (last + 1));
+    }
+
+    private static boolean succeeds(ThrowingCallable call) {
+        try {
+            call.call();
+            return true;
+        } catch (AuthException e) {
+            return false;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    private static ErrorCode code(ThrowingCallable call) {
+        return catchAuth(call).errorCode();
+    }
+
+    private static AuthException catchAuth(ThrowingCallable call) {
+        try {
+            call.call();
+        } catch (AuthException e) {
+            return e;
+        } catch (Throwable t) {
+            throw new AssertionError("expected an AuthException, got " + t, t);
+        }
+        throw new AssertionError("expected an AuthException, but the call succeeded");
+    }
+
+    /** A clock the test moves; nothing sleeps. */
+    private static final class MovingClock extends Clock {
+        private volatile Instant now;
+
+        MovingClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+}
