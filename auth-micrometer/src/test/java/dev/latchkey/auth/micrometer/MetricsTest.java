@@ -8,6 +8,7 @@ import dev.latchkey.auth.AuthFacade;
 import dev.latchkey.auth.AuthSettings;
 import dev.latchkey.auth.ErrorCode;
 import dev.latchkey.auth.LoginResult;
+import dev.latchkey.auth.OtpDispatch;
 import dev.latchkey.auth.SignOutScope;
 import dev.latchkey.auth.User;
 import dev.latchkey.auth.spi.AuthEventListener;
@@ -34,7 +35,7 @@ class MetricsTest {
             "JWT_SECRET", "Xk3P9vQ2mZ7rT1wY5nB8cF4hJ6sL0dG3aV7eU2iO9pR",
             "OTP_HASH_SECRET", "q8Zr1vT0xN4mW7kB2yH5cJ9pL3sD6fG0aE1uR4iO7nV",
             "OTP_RESEND_COOLDOWN", "0s",
-            "OTP_FAILURE_LIMIT", "2/1h")));
+            "OTP_FAILURE_LIMIT_PER_CLIENT", "2/15m")));
 
     private AuthFacade facade(AuthSettings settings) {
         return AuthFacade.builder()
@@ -69,15 +70,18 @@ class MetricsTest {
 
     @Test
     void countsFailedCodesAndTheLockOutByReason() {
-        auth.sendOtp(TENANT, EMAIL);
+        OtpDispatch dispatch = auth.sendOtp(TENANT, EMAIL);
+        String wrong = sent.get(0).code().equals("000000") ? "111111" : "000000";
         for (int i = 0; i < 3; i++) {
-            assertThatThrownBy(() -> auth.verifyOtp(TENANT, EMAIL, "000000")).isInstanceOf(AuthException.class);
+            assertThatThrownBy(() -> auth.verifyOtp(TENANT, EMAIL, dispatch.challengeId(), wrong))
+                    .isInstanceOf(AuthException.class);
         }
+        // Two wrong codes spend the client's budget of 2 (the second locks it out); the third is refused unchecked.
         assertThat(counter(LatchkeyMetrics.LOGIN_FAILURES, "reason", "invalid_code"))
-                .isGreaterThanOrEqualTo(2);
+                .isEqualTo(2);
         assertThat(counter(LatchkeyMetrics.LOGIN_FAILURES, "reason", "locked_out"))
-                .isGreaterThanOrEqualTo(1);
-        assertThat(counter(LatchkeyMetrics.LOCKOUTS, "channel", "email")).isGreaterThanOrEqualTo(1);
+                .isEqualTo(2);
+        assertThat(counter(LatchkeyMetrics.LOCKOUTS, "channel", "email")).isEqualTo(2);
         assertThat(timerCount(LatchkeyMetrics.OPERATIONS, "operation", "verify_otp", "outcome", "too_many_attempts"))
                 .isEqualTo(1);
     }
@@ -165,8 +169,9 @@ class MetricsTest {
     }
 
     private LoginResult login(String email) {
-        auth.sendOtp(TENANT, email);
-        return auth.verifyOtp(TENANT, email, sent.get(sent.size() - 1).code());
+        OtpDispatch dispatch = auth.sendOtp(TENANT, email);
+        return auth.verifyOtp(
+                TENANT, email, dispatch.challengeId(), sent.get(sent.size() - 1).code());
     }
 
     private double counter(String name, String... tags) {
