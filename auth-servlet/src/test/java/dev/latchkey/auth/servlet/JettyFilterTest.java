@@ -192,9 +192,10 @@ class JettyFilterTest {
         assertError(wrongMethod, 405, "method_not_allowed");
         assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
 
-        assertThat(post("/api/auth/send-otp", null, Map.of("tenantId", TENANT, "email", "bo@example.com"))
-                        .statusCode())
-                .isEqualTo(202);
+        HttpResponse<String> first =
+                post("/api/auth/send-otp", null, Map.of("tenantId", TENANT, "email", "bo@example.com"));
+        assertThat(first.statusCode()).isEqualTo(202);
+        String challengeId = JSON.readTree(first.body()).get("challengeId").asText();
         HttpResponse<String> again =
                 post("/api/auth/send-otp", null, Map.of("tenantId", TENANT, "email", "bo@example.com"));
         assertError(again, 429, "rate_limited");
@@ -203,9 +204,21 @@ class JettyFilterTest {
         HttpResponse<String> wrongCode = post(
                 "/api/auth/verify-otp",
                 null,
-                Map.of("tenantId", TENANT, "email", "bo@example.com", "challengeId", "x", "code", "123456"));
+                Map.of(
+                        "tenantId",
+                        TENANT,
+                        "email",
+                        "bo@example.com",
+                        "challengeId",
+                        challengeId,
+                        "code",
+                        wrong(sent.get(0).code())));
         assertError(wrongCode, 401, "invalid_code");
         assertError(post("/api/auth/refresh", null, Map.of("refreshToken", "nope")), 401, "invalid_token");
+    }
+
+    private static String wrong(String code) {
+        return code.equals("123456") ? "654321" : "123456";
     }
 
     private JsonNode login(String email) throws Exception {

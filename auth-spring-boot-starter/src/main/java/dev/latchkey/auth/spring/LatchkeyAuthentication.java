@@ -29,7 +29,10 @@ public final class LatchkeyAuthentication extends AbstractAuthenticationToken {
     static List<GrantedAuthority> authorities(AuthPrincipal principal) {
         List<GrantedAuthority> authorities = new ArrayList<>();
         authorities.add(new SimpleGrantedAuthority("ROLE_" + principal.role()));
-        principal.permissions().stream().sorted().map(SimpleGrantedAuthority::new).forEach(authorities::add);
+        principal.permissions().stream()
+                .sorted()
+                .map(SimpleGrantedAuthority::new)
+                .forEach(authorities::add);
         return authorities;
     }
 

@@ -71,9 +71,8 @@ public final class LatchkeyProperties {
         return variables;
     }
 
-    private static final Set<String> VARIABLES = AuthSettings.variables().stream()
-            .map(AuthSettings.Variable::name)
-            .collect(Collectors.toUnmodifiableSet());
+    private static final Set<String> VARIABLES =
+            AuthSettings.variables().stream().map(AuthSettings.Variable::name).collect(Collectors.toUnmodifiableSet());
 
     /**
      * The starter's own properties, for the configuration metadata.
@@ -102,6 +101,5 @@ public final class LatchkeyProperties {
                     null,
                     "Redis URL for codes, counters, sessions and the revocation list, when the application has no"
                             + " UnifiedJedis bean."),
-            new OwnProperty(
-                    REDIS_KEY_PREFIX, "java.lang.String", null, "Prefix of every Redis key Latchkey writes."));
+            new OwnProperty(REDIS_KEY_PREFIX, "java.lang.String", null, "Prefix of every Redis key Latchkey writes."));
 }
