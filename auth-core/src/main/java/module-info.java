@@ -1,5 +1,7 @@
 /** Latchkey core: the facade, its values and errors, and the SPI that stores and hosts implement. */
 module dev.latchkey.auth {
+    // Nullness annotations (TYPE_USE, so part of the exported API): needed to compile, not at run time.
+    requires static transitive org.jspecify;
     requires org.slf4j;
     requires com.nimbusds.jose.jwt;
     requires com.google.i18n.phonenumbers.libphonenumber;

@@ -1,5 +1,9 @@
 /** Latchkey stores over Redis (standalone or Cluster) through Jedis. */
+// Jedis is an automatic module, and it is part of this module's API (see below): the lint is expected.
+@SuppressWarnings("requires-transitive-automatic")
 module dev.latchkey.auth.store.redis {
+    // Nullness annotations (TYPE_USE, so part of the exported API): needed to compile, not at run time.
+    requires static transitive org.jspecify;
     requires transitive dev.latchkey.auth;
     requires org.slf4j;
     // Public constructors take the host's UnifiedJedis, so Jedis is part of this module's API.

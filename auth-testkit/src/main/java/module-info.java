@@ -4,6 +4,8 @@
  * dev.latchkey.auth.testkit.SessionStoreContract} from their own test sources.
  */
 module dev.latchkey.auth.testkit {
+    // Nullness annotations (TYPE_USE, so part of the exported API): needed to compile, not at run time.
+    requires static transitive org.jspecify;
     requires transitive dev.latchkey.auth;
     requires transitive org.junit.jupiter.api;
     requires transitive org.assertj.core;

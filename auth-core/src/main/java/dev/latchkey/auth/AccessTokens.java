@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The default {@link TokenIssuer}: RFC 9068 JWT access tokens signed and verified with nimbus-jose-jwt. Everything
@@ -45,7 +46,7 @@ final class AccessTokens implements TokenIssuer {
     private final String clientId;
     private final long ttlSeconds;
     private final long skewSeconds;
-    private final VerifiedTokenCache cache;
+    private final @Nullable VerifiedTokenCache cache;
     private final SecureRandom random;
 
     AccessTokens(AuthSettings settings, SecureRandom random) {

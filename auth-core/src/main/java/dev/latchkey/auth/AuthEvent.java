@@ -3,6 +3,7 @@ package dev.latchkey.auth;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An audit event, delivered to the configured {@link dev.latchkey.auth.spi.AuthEventListener}. Events never carry a
@@ -17,12 +18,21 @@ public sealed interface AuthEvent {
     String tenantId();
 
     /** A code was generated and handed to the {@code OtpSender} (or, in invite-only mode, silently not sent). */
-    record CodeSent(Instant at, String tenantId, Destination destination, boolean delivered, String clientIp)
-            implements AuthEvent {}
+    record CodeSent(
+            Instant at,
+            String tenantId,
+            Destination destination,
+            boolean delivered,
+            @Nullable String clientIp) implements AuthEvent {}
 
     /** A send was refused by a throttle. {@code limit} names it: cooldown, destination, ip. */
     record SendThrottled(
-            Instant at, String tenantId, Destination destination, String limit, Duration retryAfter, String clientIp)
+            Instant at,
+            String tenantId,
+            Destination destination,
+            String limit,
+            Duration retryAfter,
+            @Nullable String clientIp)
             implements AuthEvent {}
 
     /** A correct code was presented. */

@@ -3,6 +3,7 @@ package dev.latchkey.auth;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one root of every expected failure in Latchkey. Each instance carries a stable {@link ErrorCode}, a suggested
@@ -15,13 +16,14 @@ public class AuthException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final ErrorCode errorCode;
-    private final transient Duration retryAfter;
+    private final transient @Nullable Duration retryAfter;
 
     public AuthException(ErrorCode errorCode, String message) {
         this(errorCode, message, null, null);
     }
 
-    public AuthException(ErrorCode errorCode, String message, Duration retryAfter, Throwable cause) {
+    public AuthException(
+            ErrorCode errorCode, String message, @Nullable Duration retryAfter, @Nullable Throwable cause) {
         super(Objects.requireNonNull(message, "message"), cause);
         this.errorCode = Objects.requireNonNull(errorCode, "errorCode");
         this.retryAfter = retryAfter;
@@ -33,7 +35,7 @@ public class AuthException extends RuntimeException {
     }
 
     /** Thrown when a store could not be reached or failed; callers must treat it as a failed operation. */
-    public static AuthException unavailable(String message, Throwable cause) {
+    public static AuthException unavailable(String message, @Nullable Throwable cause) {
         return new AuthException(ErrorCode.UNAVAILABLE, message, null, cause);
     }
 

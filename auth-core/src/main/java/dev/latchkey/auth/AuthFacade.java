@@ -27,6 +27,7 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,7 @@ public final class AuthFacade {
     private final UserAccounts accounts;
     private final HealthCheck health;
     /** {@code null} when the host gave none: then {@link #observed} reads no clock. */
-    private final OperationObserver observer;
+    private final @Nullable OperationObserver observer;
 
     private AuthFacade(Builder b) {
         AuthSettings settings = Objects.requireNonNull(b.settings);
@@ -135,7 +136,7 @@ public final class AuthFacade {
      * @throws AuthException {@code INVALID_REQUEST} for a malformed input, {@code RATE_LIMITED} (with retry-after)
      *     when a throttle refuses, {@code UNAVAILABLE} when a store or the sender fails
      */
-    public OtpDispatch sendOtp(String tenantId, String destination, String clientIp) {
+    public OtpDispatch sendOtp(String tenantId, String destination, @Nullable String clientIp) {
         return observed("send_otp", () -> otpLogin.send(tenantId, destination, clientIp));
     }
 
@@ -157,7 +158,7 @@ public final class AuthFacade {
      *     UNAVAILABLE}
      */
     public LoginResult verifyOtp(
-            String tenantId, String destination, String challengeId, String code, String clientIp) {
+            String tenantId, String destination, String challengeId, String code, @Nullable String clientIp) {
         return observed("verify_otp", () -> otpLogin.verify(tenantId, destination, challengeId, code, clientIp));
     }
 
@@ -292,7 +293,8 @@ public final class AuthFacade {
     }
 
     /** Like audit events, observation never changes an operation's outcome. */
-    private static void report(OperationObserver observing, String operation, long elapsedNanos, Throwable failure) {
+    private static void report(
+            OperationObserver observing, String operation, long elapsedNanos, @Nullable Throwable failure) {
         try {
             observing.operationFinished(operation, elapsedNanos, failure);
         } catch (RuntimeException e) {
@@ -305,19 +307,19 @@ public final class AuthFacade {
      * code sender. {@link #build()} fails with an {@link IllegalStateException} naming anything missing.
      */
     public static final class Builder {
-        private AuthSettings settings;
-        private UserDatabase users;
-        private OTPStore otp;
-        private RateLimitStore rateLimits;
-        private SessionStore sessions;
-        private OtpSender sender;
-        private RevocationList revocations;
-        private TokenIssuer tokenIssuer;
-        private Predicate<String> tenantResolver;
+        private @Nullable AuthSettings settings;
+        private @Nullable UserDatabase users;
+        private @Nullable OTPStore otp;
+        private @Nullable RateLimitStore rateLimits;
+        private @Nullable SessionStore sessions;
+        private @Nullable OtpSender sender;
+        private @Nullable RevocationList revocations;
+        private @Nullable TokenIssuer tokenIssuer;
+        private @Nullable Predicate<String> tenantResolver;
         private Clock clock = Clock.systemUTC();
         private AuthEventListener listener = AuthEventListener.logging();
         private UnaryOperator<NewUser> newUserCustomizer = UnaryOperator.identity();
-        private OperationObserver observer;
+        private @Nullable OperationObserver observer;
 
         private Builder() {}
 

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The verified claims of an access token: who is calling, in which tenant, with which role and permissions. This is
@@ -24,7 +25,7 @@ import java.util.UUID;
 public record AuthPrincipal(
         UUID userId,
         String tenantId,
-        String email,
+        @Nullable String email,
         String role,
         Set<String> permissions,
         String sessionId,

@@ -45,6 +45,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every policy and key setting of a facade, immutable. Build one with {@link #builder()} or from environment-style
@@ -67,7 +68,7 @@ public final class AuthSettings {
 
     private AuthSettings(Builder b) {
         this.values = Map.copyOf(b.values);
-        this.signingKey = b.signingKey;
+        this.signingKey = Objects.requireNonNull(b.signingKey, "signingKey");
         this.verificationKeys = b.verificationKeys;
     }
 
@@ -117,7 +118,7 @@ public final class AuthSettings {
                     JWT_SECRET.variable(), "is set together with JWT_PRIVATE_JWK", "only one of them: " + eitherKey);
         }
         if (secret.isPresent()) {
-            return JwtKey.hs256(JWT_KEY_ID.read(env).orElse(JWT_KEY_ID.defaultValue()), secret.get());
+            return JwtKey.hs256(JWT_KEY_ID.read(env).orElse(JWT_KEY_ID.requiredDefault()), secret.get());
         }
         return jwk.orElseThrow(() ->
                 new ConfigurationException(JWT_SECRET.variable(), "is not set, nor is JWT_PRIVATE_JWK", eitherKey));
@@ -130,7 +131,7 @@ public final class AuthSettings {
         Optional<byte[]> previousSecret = JWT_PREVIOUS_SECRET.read(env);
         if (previousSecret.isPresent()) {
             JwtKey key = JwtKey.hs256(
-                    JWT_PREVIOUS_KEY_ID.read(env).orElse(JWT_PREVIOUS_KEY_ID.defaultValue()), previousSecret.get());
+                    JWT_PREVIOUS_KEY_ID.read(env).orElse(JWT_PREVIOUS_KEY_ID.requiredDefault()), previousSecret.get());
             keys.add(requireOwnKid(JWT_PREVIOUS_KEY_ID, key, kids));
         }
         JWT_PREVIOUS_JWK.read(env).ifPresent(key -> keys.add(requireOwnKid(JWT_PREVIOUS_JWK, key, kids)));
@@ -195,8 +196,13 @@ public final class AuthSettings {
     }
 
     @SuppressWarnings("unchecked") // every value was stored through set(Setting<T>, T)
-    private <T> T get(Setting<T> setting) {
+    private <T> @Nullable T optional(Setting<T> setting) {
         return (T) values.get(setting);
+    }
+
+    /** A setting with a default or required: {@code build()} made sure it has a value. */
+    private <T> T get(Setting<T> setting) {
+        return Objects.requireNonNull(optional(setting), setting.variable());
     }
 
     public byte[] hashSecret() {
@@ -287,12 +293,12 @@ public final class AuthSettings {
 
     /** The cap on codes sent per tenant, if one is set. */
     public Optional<Limit> sendLimitPerTenant() {
-        return Optional.ofNullable(get(OTP_SEND_LIMIT_PER_TENANT));
+        return Optional.ofNullable(optional(OTP_SEND_LIMIT_PER_TENANT));
     }
 
     /** The cap on codes sent by the whole deployment, if one is set. */
     public Optional<Limit> sendLimitGlobal() {
-        return Optional.ofNullable(get(OTP_SEND_LIMIT_GLOBAL));
+        return Optional.ofNullable(optional(OTP_SEND_LIMIT_GLOBAL));
     }
 
     /** The tenants that exist, lower-case; empty when any well-formed tenant id is accepted. */
@@ -317,7 +323,7 @@ public final class AuthSettings {
     }
 
     public Optional<String> defaultPhoneRegion() {
-        return Optional.ofNullable(get(PHONE_DEFAULT_REGION));
+        return Optional.ofNullable(optional(PHONE_DEFAULT_REGION));
     }
 
     public Duration healthDegradedThreshold() {
@@ -337,7 +343,7 @@ public final class AuthSettings {
         /** The value of each setting that has one; an absent setting is unset. */
         private final Map<Setting<?>, Object> values = new HashMap<>();
 
-        private JwtKey signingKey;
+        private @Nullable JwtKey signingKey;
         private List<JwtKey> verificationKeys = List.of();
 
         private Builder() {
@@ -352,7 +358,7 @@ public final class AuthSettings {
          * Required. The server-side secret (at least 32 random bytes) from which the keys that hash one-time codes
          * and derive refresh tokens are made. Every instance of the application must share it.
          */
-        public Builder hashSecret(byte[] secret) {
+        public Builder hashSecret(byte @Nullable [] secret) {
             return set(OTP_HASH_SECRET, secret == null ? null : secret.clone());
         }
 
@@ -504,12 +510,12 @@ public final class AuthSettings {
         }
 
         /** Permissions of users created at first login. Default none. */
-        public Builder defaultPermissions(Set<String> value) {
+        public Builder defaultPermissions(@Nullable Set<String> value) {
             return set(DEFAULT_PERMISSIONS, value == null ? null : Set.copyOf(value));
         }
 
         /** ISO 3166 regions whose mobile numbers are accepted; empty (default) accepts every region. */
-        public Builder allowedPhoneRegions(Set<String> regions) {
+        public Builder allowedPhoneRegions(@Nullable Set<String> regions) {
             return set(
                     PHONE_ALLOWED_REGIONS,
                     regions == null
@@ -518,7 +524,7 @@ public final class AuthSettings {
         }
 
         /** Region for numbers given without {@code +country}; none by default, so numbers must be international. */
-        public Builder defaultPhoneRegion(String region) {
+        public Builder defaultPhoneRegion(@Nullable String region) {
             return set(PHONE_DEFAULT_REGION, region == null ? null : SettingsCatalog.region(region));
         }
 
@@ -527,7 +533,7 @@ public final class AuthSettings {
             return set(HEALTH_DEGRADED_THRESHOLD, value);
         }
 
-        private <T> Builder set(Setting<T> setting, T value) {
+        private <T> Builder set(Setting<T> setting, @Nullable T value) {
             if (value == null) {
                 values.remove(setting);
             } else {
@@ -566,6 +572,7 @@ public final class AuthSettings {
 
         private <T> void validate(Setting<T> setting) {
             @SuppressWarnings("unchecked") // every value was stored through set(Setting<T>, T)
+            @Nullable
             T value = (T) values.get(setting);
             setting.validate(value);
         }
@@ -575,11 +582,12 @@ public final class AuthSettings {
          * after the session ended (ASVS 5.0 V7.3); an idle timeout beyond the absolute lifetime could never apply.
          */
         private void requireIdleTimeoutWithinLifetimes() {
-            Duration access = (Duration) values.get(JWT_EXPIRES_IN);
-            Duration idle = (Duration) values.get(REFRESH_IDLE_TIMEOUT);
-            Duration absolute = (Duration) values.get(REFRESH_EXPIRES_IN);
+            // All three have defaults and were validated before this cross-check.
+            Duration access = (Duration) Objects.requireNonNull(values.get(JWT_EXPIRES_IN));
+            Duration idle = (Duration) Objects.requireNonNull(values.get(REFRESH_IDLE_TIMEOUT));
+            Duration absolute = (Duration) Objects.requireNonNull(values.get(REFRESH_EXPIRES_IN));
             String expected = "a duration from JWT_EXPIRES_IN to REFRESH_EXPIRES_IN, such as "
-                    + SettingsCatalog.formatDuration(REFRESH_IDLE_TIMEOUT.defaultValue());
+                    + SettingsCatalog.formatDuration(REFRESH_IDLE_TIMEOUT.requiredDefault());
             if (idle.compareTo(access) < 0) {
                 throw new ConfigurationException(
                         REFRESH_IDLE_TIMEOUT.variable(),

@@ -1,6 +1,7 @@
 package dev.latchkey.auth;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A setting or a backend's configuration is missing or invalid. Every configuration error of Latchkey, from {@link
@@ -27,7 +28,7 @@ public final class ConfigurationException extends AuthException {
     }
 
     /** As {@link #ConfigurationException(String, String, String)}, keeping the underlying cause. */
-    public ConfigurationException(String setting, String problem, String expected, Throwable cause) {
+    public ConfigurationException(String setting, String problem, String expected, @Nullable Throwable cause) {
         super(
                 ErrorCode.INVALID_CONFIGURATION,
                 Objects.requireNonNull(setting, "setting") + ": " + Objects.requireNonNull(problem, "problem")

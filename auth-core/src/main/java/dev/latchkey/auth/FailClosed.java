@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one place where a failing store becomes {@link ErrorCode#UNAVAILABLE}: the facade wraps each store (and the
@@ -170,7 +171,7 @@ final class FailClosed {
             }
 
             @Override
-            public int revokeAllForUser(String tenantId, UUID userId, String exceptSessionId) {
+            public int revokeAllForUser(String tenantId, UUID userId, @Nullable String exceptSessionId) {
                 return call(c, () -> d.revokeAllForUser(tenantId, userId, exceptSessionId));
             }
 

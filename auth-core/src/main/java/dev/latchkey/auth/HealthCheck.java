@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Probes every store and aggregates the answers into a {@link HealthReport}. A report is reused for {@link #REUSE}, so
@@ -15,7 +16,7 @@ final class HealthCheck {
 
     private final Map<String, Store> stores;
     private final Duration degradedThreshold;
-    private volatile Probed last;
+    private volatile @Nullable Probed last;
 
     private record Probed(HealthReport report, long atNanos) {}
 

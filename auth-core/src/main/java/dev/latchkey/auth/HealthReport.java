@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Aggregated health of the stores behind a facade, as returned by {@code AuthFacade.health()}.
@@ -28,7 +29,8 @@ public record HealthReport(Status status, Map<String, Component> components) {
      * @param latency how long the probe took
      * @param detail a short, secret-free explanation when not UP
      */
-    public record Component(Status status, Duration latency, String detail) {
+    public record Component(
+            Status status, Duration latency, @Nullable String detail) {
         public Component {
             Objects.requireNonNull(status, "status");
             Objects.requireNonNull(latency, "latency");

@@ -7,6 +7,7 @@ import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import java.net.IDN;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Validates and normalises every input before any store is touched (ASVS 5.0 V2.2: validate input at a trusted
@@ -28,13 +29,13 @@ final class Inputs {
             Set.of(PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE);
 
     private final Set<String> allowedRegions;
-    private final String defaultRegion;
+    private final @Nullable String defaultRegion;
 
     /**
      * @param allowedRegions upper-case ISO 3166 regions whose mobile numbers are accepted; empty accepts every region
      * @param defaultRegion region of numbers given without {@code +country}, or {@code null} to require {@code +}
      */
-    Inputs(Set<String> allowedRegions, String defaultRegion) {
+    Inputs(Set<String> allowedRegions, @Nullable String defaultRegion) {
         this.allowedRegions = Set.copyOf(allowedRegions);
         this.defaultRegion = defaultRegion;
     }
@@ -152,7 +153,7 @@ final class Inputs {
      * The client IP in canonical form (dotted IPv4, or IPv6 as the JDK prints it; an IPv4-mapped IPv6 address becomes
      * IPv4), or {@code null} when absent. Never resolved: only literals are accepted.
      */
-    static String clientIp(String raw) {
+    static @Nullable String clientIp(@Nullable String raw) {
         if (raw == null || raw.isBlank()) {
             return null;
         }

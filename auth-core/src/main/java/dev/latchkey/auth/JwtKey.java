@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A key that signs and/or verifies access tokens, with its key id ({@code kid}) and exactly one algorithm: HS256,
@@ -49,11 +50,16 @@ public final class JwtKey {
 
     private final String kid;
     private final JWSAlgorithm algorithm;
-    private final JWSSigner signer;
+    private final @Nullable JWSSigner signer;
     private final JWSVerifier verifier;
-    private final JWK publicJwk;
+    private final @Nullable JWK publicJwk;
 
-    private JwtKey(String kid, JWSAlgorithm algorithm, JWSSigner signer, JWSVerifier verifier, JWK publicJwk) {
+    private JwtKey(
+            String kid,
+            JWSAlgorithm algorithm,
+            @Nullable JWSSigner signer,
+            JWSVerifier verifier,
+            @Nullable JWK publicJwk) {
         if (!isValidKid(kid)) {
             throw new IllegalArgumentException("key id must be 1-64 characters of letters, digits, '.', '_', ':', '-'");
         }
@@ -225,7 +231,11 @@ public final class JwtKey {
         return algorithm;
     }
 
+    /** The signer; only for a key that {@link #canSign()} (settings refuse a verify-only signing key). */
     JWSSigner signer() {
+        if (signer == null) {
+            throw new IllegalStateException("key " + kid + " can only verify");
+        }
         return signer;
     }
 

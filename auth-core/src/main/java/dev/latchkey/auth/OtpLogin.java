@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Passwordless login by one-time code: send (with layered throttles) and verify (with failure budgets), ending in
@@ -69,7 +70,7 @@ final class OtpLogin {
         this.random = random;
     }
 
-    OtpDispatch send(String tenantId, String destination, String clientIp) {
+    OtpDispatch send(String tenantId, String destination, @Nullable String clientIp) {
         String tenant = existingTenant(tenantId);
         Destination dest = inputs.destination(destination);
         String ip = Inputs.clientIp(clientIp);
@@ -120,7 +121,8 @@ final class OtpLogin {
         return new OtpDispatch(challengeId, dest, expiresAt, now.plus(settings.resendCooldown()));
     }
 
-    LoginResult verify(String tenantId, String destination, String challengeId, String code, String clientIp) {
+    LoginResult verify(
+            String tenantId, String destination, String challengeId, String code, @Nullable String clientIp) {
         String tenant = existingTenant(tenantId);
         Destination dest = inputs.destination(destination);
         String id = Inputs.challengeId(challengeId);
@@ -190,7 +192,7 @@ final class OtpLogin {
         return "ch:" + hashes.destinationKey(tenant, dest) + "." + challengeId;
     }
 
-    private String clientKey(String ip) {
+    private String clientKey(@Nullable String ip) {
         return ip == null ? NO_CLIENT : hashes.ipKey(Inputs.ipBucket(ip));
     }
 
@@ -216,10 +218,10 @@ final class OtpLogin {
     private final class Throttle {
         private final String tenant;
         private final Destination dest;
-        private final String ip;
+        private final @Nullable String ip;
         private final Instant now;
 
-        Throttle(String tenant, Destination dest, String ip, Instant now) {
+        Throttle(String tenant, Destination dest, @Nullable String ip, Instant now) {
             this.tenant = tenant;
             this.dest = dest;
             this.ip = ip;

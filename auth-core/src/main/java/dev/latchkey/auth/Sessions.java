@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything about sessions once a user is known: start one (the single step every login method ends in), rotate
@@ -20,7 +21,7 @@ final class Sessions {
     private final AuthSettings settings;
     private final SessionStore sessions;
     private final UserDatabase users;
-    private final RevocationList revocations;
+    private final @Nullable RevocationList revocations;
     private final TokenIssuer tokens;
     private final RefreshTokens refreshTokens;
     private final Audit audit;
@@ -30,7 +31,7 @@ final class Sessions {
             AuthSettings settings,
             SessionStore sessions,
             UserDatabase users,
-            RevocationList revocations,
+            @Nullable RevocationList revocations,
             TokenIssuer tokens,
             RefreshTokens refreshTokens,
             Audit audit,

@@ -3,6 +3,7 @@ package dev.latchkey.auth;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The description of one setting: its environment variable, its builder method, its default, the accepted form and
@@ -24,15 +25,23 @@ import java.util.function.Function;
  */
 record Setting<T>(
         String variable,
-        String builderMethod,
+        @Nullable String builderMethod,
         boolean secret,
         boolean required,
-        T defaultValue,
+        @Nullable T defaultValue,
         String defaultText,
         String expected,
         Function<String, T> parser,
         Function<T, Optional<String>> rule,
         Function<T, String> formatter) {
+
+    /** The default of a setting that has one; {@code IllegalStateException} for one that has none. */
+    T requiredDefault() {
+        if (defaultValue == null) {
+            throw new IllegalStateException(variable + " has no default");
+        }
+        return defaultValue;
+    }
 
     /** The longest quotation of a value in an error message. */
     private static final int MAX_QUOTED = 40;
@@ -71,7 +80,7 @@ record Setting<T>(
      *
      * @throws ConfigurationException naming {@link #variable()}, for a missing required value or one the rule refuses
      */
-    void validate(T value) {
+    void validate(@Nullable T value) {
         if (value == null) {
             if (required) {
                 throw new ConfigurationException(variable, "is not set", expected);
@@ -105,12 +114,15 @@ record Setting<T>(
         private static final long serialVersionUID = 1L;
 
         /** @param problem what is wrong with the text, without quoting it, for example {@code "is not a duration"} */
+        private final String problem;
+
         InvalidValue(String problem) {
             super(problem, null, false, false);
+            this.problem = problem;
         }
 
         String problem() {
-            return getMessage();
+            return problem;
         }
     }
 }

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A user of one tenant. Email and mobile are each optional, but a user always has at least one of them; both are
@@ -25,13 +26,13 @@ import java.util.UUID;
 public record User(
         UUID id,
         String tenantId,
-        String email,
-        String mobile,
-        String name,
+        @Nullable String email,
+        @Nullable String mobile,
+        @Nullable String name,
         String role,
         Set<String> permissions,
         boolean active,
-        Instant lastLoginAt,
+        @Nullable Instant lastLoginAt,
         Instant createdAt,
         Instant updatedAt) {
 
@@ -72,7 +73,12 @@ public record User(
     }
 
     /** A copy with the given fields changed; the id, tenant and timestamps stay. */
-    public User withProfile(String newEmail, String newMobile, String newName, String newRole, Set<String> perms) {
+    public User withProfile(
+            @Nullable String newEmail,
+            @Nullable String newMobile,
+            @Nullable String newName,
+            String newRole,
+            Set<String> perms) {
         return new User(
                 id, tenantId, newEmail, newMobile, newName, newRole, perms, active, lastLoginAt, createdAt, updatedAt);
     }

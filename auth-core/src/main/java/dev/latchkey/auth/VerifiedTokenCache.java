@@ -1,6 +1,7 @@
 package dev.latchkey.auth;
 
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A bounded, exact-match cache of access tokens whose signature and claims have been verified, so that one token
@@ -25,6 +26,7 @@ final class VerifiedTokenCache {
     }
 
     /** The principal for exactly this token, if cached and not past {@code latestAcceptedEpochSecond}. */
+    @Nullable
     AuthPrincipal get(String token, long nowEpochSecond, long skewSeconds) {
         Entry entry = slots.getPlain(slot(token));
         if (entry == null || !constantTimeEquals(entry.token, token)) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
@@ -35,7 +36,7 @@ final class Backends implements AutoCloseable {
     final SessionStore sessions;
     final RevocationList revocations;
     private final List<AutoCloseable> owned;
-    private final PostgresStores postgres;
+    private final @Nullable PostgresStores postgres;
     private final Set<String> onPostgres;
 
     private Backends(
@@ -44,7 +45,7 @@ final class Backends implements AutoCloseable {
             SessionStore sessions,
             RevocationList revocations,
             List<AutoCloseable> owned,
-            PostgresStores postgres,
+            @Nullable PostgresStores postgres,
             Set<String> onPostgres) {
         this.users = users;
         this.codes = codes;

@@ -3,6 +3,7 @@ package dev.latchkey.examples;
 import dev.latchkey.auth.spi.NewUser;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Makes the configured email or mobile an {@code admin} when that user is created at first login, in any tenant, so
@@ -12,10 +13,10 @@ import java.util.function.UnaryOperator;
 final class BootstrapAdmin implements UnaryOperator<NewUser> {
     static final String ADMIN_ROLE = "admin";
 
-    private final String email;
-    private final String mobile;
+    private final @Nullable String email;
+    private final @Nullable String mobile;
 
-    BootstrapAdmin(String normalisedEmail, String e164Mobile) {
+    BootstrapAdmin(@Nullable String normalisedEmail, @Nullable String e164Mobile) {
         this.email = normalisedEmail;
         this.mobile = e164Mobile;
     }

@@ -9,6 +9,7 @@ import dev.latchkey.auth.SignOutScope;
 import dev.latchkey.auth.store.memory.MemoryStores;
 import java.security.SecureRandom;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The facade used straight from application code, with no HTTP at all: log in, check, refresh, sign out. */
@@ -33,7 +34,8 @@ public final class DirectUse {
                 .build();
 
         auth.sendOtp("acme", "Ada@Example.com");
-        LoginResult login = auth.verifyOtp("acme", "ada@example.com", inbox.get("ada@example.com"));
+        LoginResult login = auth.verifyOtp(
+                "acme", "ada@example.com", Objects.requireNonNull(inbox.get("ada@example.com"), "no code was sent"));
         AuthPrincipal caller = auth.authenticate("Bearer " + login.tokens().accessToken());
         System.out.println("signed in " + caller.email() + " as " + caller.role() + ", new user: " + login.newUser());
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The example server's configuration, read once from environment-style variables. Every failure is a {@link
@@ -45,8 +46,8 @@ record ExampleConfig(
         String databaseSchema,
         Optional<String> redisUrl,
         String redisKeyPrefix,
-        String bootstrapAdminEmail,
-        String bootstrapAdminMobile,
+        @Nullable String bootstrapAdminEmail,
+        @Nullable String bootstrapAdminMobile,
         AuthSettings settings,
         List<String> warnings) {
 

@@ -1,5 +1,7 @@
 package dev.latchkey.examples;
 
+import java.util.Objects;
+
 /** A failure of the HTTP layer itself (not of the facade), answered with its own status and error code. */
 final class HttpFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -7,7 +9,7 @@ final class HttpFailure extends RuntimeException {
     private final transient Reply reply;
 
     private HttpFailure(Reply reply) {
-        super(((Reply.ErrorBody) reply.body()).message(), null, false, false);
+        super(((Reply.ErrorBody) Objects.requireNonNull(reply.body())).message(), null, false, false);
         this.reply = reply;
     }
 

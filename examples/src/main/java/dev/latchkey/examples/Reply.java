@@ -1,6 +1,7 @@
 package dev.latchkey.examples;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an endpoint answers: a status, a JSON body ({@code null} for none) and extra headers.
@@ -9,7 +10,7 @@ import java.util.Map;
  * @param body a value Jackson can write, or {@code null} for an empty body
  * @param headers headers beyond the ones every response gets
  */
-record Reply(int status, Object body, Map<String, String> headers) {
+record Reply(int status, @Nullable Object body, Map<String, String> headers) {
     Reply {
         headers = Map.copyOf(headers);
     }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,7 +130,9 @@ final class Router implements HttpHandler {
             LOG.warn("store unavailable: {}{}", e.getMessage(), rootCause(e));
             return Reply.error(e.httpStatus(), e.errorCode().code(), BACKEND_UNAVAILABLE, headers);
         }
-        return Reply.error(e.httpStatus(), e.errorCode().code(), e.getMessage(), headers);
+        // An AuthException always has a message (its constructor requires one).
+        return Reply.error(
+                e.httpStatus(), e.errorCode().code(), Objects.requireNonNullElse(e.getMessage(), ""), headers);
     }
 
     /** Retry-After takes whole seconds (RFC 9110 §10.2.3); round up so a client never retries too early. */

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts audit events for {@code /api/admin/stats}. The server installs it after the core's logging listener
@@ -40,7 +41,7 @@ final class StatsListener implements AuthEventListener {
         }
     }
 
-    private LongAdder counterOf(AuthEvent event) {
+    private @Nullable LongAdder counterOf(AuthEvent event) {
         if (event instanceof AuthEvent.CodeSent) {
             return codesSent;
         } else if (event instanceof AuthEvent.SendThrottled) {

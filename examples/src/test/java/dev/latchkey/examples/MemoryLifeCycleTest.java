@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.auth.testkit.MutableClock;
 import java.net.http.HttpResponse;
 import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -81,10 +80,10 @@ class MemoryLifeCycleTest {
         JsonNode login = LifeCycle.login(api, inbox, "acme", "ed@example.com");
 
         assertThat(login.at("/user/role").asText()).isEqualTo("editor");
-        assertThat(Api.JSON.convertValue(login.at("/user/permissions"), List.class))
+        assertThat(Api.JSON.convertValue(login.at("/user/permissions"), String[].class))
                 .containsExactly("posts:write", "reports:read");
         JsonNode me = body(api.get("/api/me", login.get("accessToken").asText()));
-        assertThat(Api.JSON.convertValue(me.at("/user/permissions"), List.class))
+        assertThat(Api.JSON.convertValue(me.at("/user/permissions"), String[].class))
                 .containsExactly("posts:write", "reports:read");
     }
 

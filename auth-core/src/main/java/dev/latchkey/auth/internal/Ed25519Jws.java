@@ -18,6 +18,7 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * EdDSA (Ed25519) JWS signing and verification on the JDK's own Ed25519 (Java 15+). nimbus-jose-jwt's built-in
@@ -35,10 +36,10 @@ public final class Ed25519Jws {
     };
 
     private final PublicKey publicKey;
-    private final PrivateKey privateKey;
+    private final @Nullable PrivateKey privateKey;
     private final byte[] rawPublicKey;
 
-    private Ed25519Jws(PublicKey publicKey, PrivateKey privateKey) {
+    private Ed25519Jws(PublicKey publicKey, @Nullable PrivateKey privateKey) {
         byte[] encoded = publicKey.getEncoded();
         if (!"Ed25519".equals(publicKey.getAlgorithm()) && !"EdDSA".equals(publicKey.getAlgorithm())
                 || encoded.length != X509_PREFIX.length + KEY_BYTES
@@ -56,7 +57,7 @@ public final class Ed25519Jws {
     }
 
     /** From raw 32-byte keys as carried in an OKP JWK ({@code x}, {@code d}); {@code d} may be {@code null}. */
-    public static Ed25519Jws ofRaw(byte[] x, byte[] d) {
+    public static Ed25519Jws ofRaw(byte[] x, byte @Nullable [] d) {
         if (x == null || x.length != KEY_BYTES || (d != null && d.length != KEY_BYTES)) {
             throw new IllegalArgumentException("Ed25519 keys are 32 bytes");
         }

@@ -3,6 +3,7 @@ package dev.latchkey.auth.spi;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A user to insert with {@link UserDatabase#upsert}. Email and mobile are already normalised by the core.
@@ -16,7 +17,13 @@ import java.util.UUID;
  * @param permissions the initial permissions
  */
 public record NewUser(
-        UUID id, String tenantId, String email, String mobile, String name, String role, Set<String> permissions) {
+        UUID id,
+        String tenantId,
+        @Nullable String email,
+        @Nullable String mobile,
+        @Nullable String name,
+        String role,
+        Set<String> permissions) {
 
     public NewUser {
         Objects.requireNonNull(id, "id");

@@ -1,5 +1,7 @@
 package dev.latchkey.auth.spi;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Optional timing hook: told, after each public operation of the facade, which operation ran, how long it took and
  * how it ended. Meant for metrics (the {@code auth-micrometer} module records a timer per operation and outcome).
@@ -21,5 +23,5 @@ public interface OperationObserver {
      * @param failure what it threw ({@link dev.latchkey.auth.AuthException} for every expected failure), or {@code
      *     null} when it returned normally
      */
-    void operationFinished(String operation, long elapsedNanos, Throwable failure);
+    void operationFinished(String operation, long elapsedNanos, @Nullable Throwable failure);
 }

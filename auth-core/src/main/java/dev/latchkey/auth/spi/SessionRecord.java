@@ -3,6 +3,7 @@ package dev.latchkey.auth.spi;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A refresh-token family as the store keeps it: only hashes of refresh tokens, never a token.
@@ -23,7 +24,7 @@ public record SessionRecord(
         String tenantId,
         UUID userId,
         String tokenHash,
-        String previousTokenHash,
+        @Nullable String previousTokenHash,
         long generation,
         Instant createdAt,
         Instant lastRotatedAt,

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps refresh-token families (login sessions). Rotation is a compare-and-set: of N concurrent rotations from the
@@ -43,7 +44,7 @@ public interface SessionStore extends Store {
      *
      * @return how many sessions were deleted
      */
-    int revokeAllForUser(String tenantId, UUID userId, String exceptSessionId);
+    int revokeAllForUser(String tenantId, UUID userId, @Nullable String exceptSessionId);
 
     /** The user's live sessions ({@code now} before their expiry), oldest first. */
     List<SessionRecord> listForUser(String tenantId, UUID userId, Instant now);

@@ -26,4 +26,7 @@
  * dev.latchkey.auth.AuthException} itself only for domain outcomes the contract names (such as {@link
  * dev.latchkey.auth.ErrorCode#CONFLICT}).
  */
+@NullMarked
 package dev.latchkey.auth.spi;
+
+import org.jspecify.annotations.NullMarked;

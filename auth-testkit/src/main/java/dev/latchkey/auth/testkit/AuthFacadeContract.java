@@ -35,6 +35,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -506,6 +507,7 @@ public abstract class AuthFacadeContract {
     }
 
     @Test
+    @SuppressWarnings("NullAway") // passes null on purpose: the facade must reject it as invalid_request
     public void invalidInputIsRejectedBeforeAnyStoreIsTouched() {
         AuthFacade overBrokenStores = builder(
                         settings(),
@@ -888,8 +890,10 @@ public abstract class AuthFacadeContract {
                 .build();
         HealthReport down = broken.health();
         assertThat(down.status()).isEqualTo(HealthReport.Status.DOWN);
-        assertThat(down.components().get("otp").status()).isEqualTo(HealthReport.Status.DOWN);
-        assertThat(down.components().get("users").status()).isNotEqualTo(HealthReport.Status.DOWN);
+        assertThat(Objects.requireNonNull(down.components().get("otp")).status())
+                .isEqualTo(HealthReport.Status.DOWN);
+        assertThat(Objects.requireNonNull(down.components().get("users")).status())
+                .isNotEqualTo(HealthReport.Status.DOWN);
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock that tests move by hand, so expiry is tested without sleeping. Thread-safe. */
@@ -26,7 +27,8 @@ public final class MutableClock extends Clock {
 
     @Override
     public Instant instant() {
-        return now.get();
+        // Never null: set from non-null instants only.
+        return Objects.requireNonNull(now.get());
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -284,11 +285,15 @@ public abstract class UserDatabaseContract {
         User user = createUser(newEmail(), newMobile(), at(1));
 
         assertThat(userDatabase().findById(otherTenant, user.id())).isEmpty();
-        assertThat(userDatabase().findByEmail(otherTenant, user.email())).isEmpty();
-        assertThat(userDatabase().findByMobile(otherTenant, user.mobile())).isEmpty();
+        assertThat(userDatabase().findByEmail(otherTenant, user.emailAddress().orElseThrow()))
+                .isEmpty();
+        assertThat(userDatabase().findByMobile(otherTenant, user.mobileNumber().orElseThrow()))
+                .isEmpty();
         assertThat(userDatabase().findById(tenant, user.id())).contains(user);
-        assertThat(userDatabase().findByEmail(tenant, user.email())).contains(user);
-        assertThat(userDatabase().findByMobile(tenant, user.mobile())).contains(user);
+        assertThat(userDatabase().findByEmail(tenant, user.emailAddress().orElseThrow()))
+                .contains(user);
+        assertThat(userDatabase().findByMobile(tenant, user.mobileNumber().orElseThrow()))
+                .contains(user);
     }
 
     @Test
@@ -384,7 +389,8 @@ public abstract class UserDatabaseContract {
                 () -> userDatabase().update(user.withProfile(other.email(), null, "x", "member", Set.of()), at(2)));
 
         assertThat(userDatabase().findById(tenant, user.id())).contains(user);
-        assertThat(userDatabase().findByEmail(tenant, other.email())).contains(other);
+        assertThat(userDatabase().findByEmail(tenant, other.emailAddress().orElseThrow()))
+                .contains(other);
     }
 
     @Test
@@ -396,7 +402,8 @@ public abstract class UserDatabaseContract {
                 userDatabase().update(user.withProfile(user.email(), other.mobile(), "x", "member", Set.of()), at(2)));
 
         assertThat(userDatabase().findById(tenant, user.id())).contains(user);
-        assertThat(userDatabase().findByMobile(tenant, other.mobile())).contains(other);
+        assertThat(userDatabase().findByMobile(tenant, other.mobileNumber().orElseThrow()))
+                .contains(other);
     }
 
     @Test
@@ -406,7 +413,8 @@ public abstract class UserDatabaseContract {
 
         assertThat(userDatabase().update(ghost, at(2))).isEmpty();
         assertThat(userDatabase().findById(tenant, ghost.id())).isEmpty();
-        assertThat(userDatabase().findByEmail(tenant, ghost.email())).isEmpty();
+        assertThat(userDatabase().findByEmail(tenant, ghost.emailAddress().orElseThrow()))
+                .isEmpty();
     }
 
     @Test
@@ -431,7 +439,7 @@ public abstract class UserDatabaseContract {
             assertThat(u.updatedAt()).isEqualTo(at(2));
             assertThat(u.createdAt()).isEqualTo(user.createdAt());
         });
-        assertThat(userDatabase().findByEmail(tenant, user.email()))
+        assertThat(userDatabase().findByEmail(tenant, user.emailAddress().orElseThrow()))
                 .hasValueSatisfying(u -> assertThat(u.active()).isFalse());
     }
 
@@ -507,7 +515,7 @@ public abstract class UserDatabaseContract {
         userDatabase().ping();
     }
 
-    private User createUser(String email, String mobile, Instant now) {
+    private User createUser(@Nullable String email, @Nullable String mobile, Instant now) {
         UpsertResult result = userDatabase()
                 .upsert(new NewUser(UUID.randomUUID(), tenant, email, mobile, null, "member", Set.of()), now);
         assertThat(result.created()).isTrue();

@@ -14,4 +14,7 @@
  * cases (many threads consuming one code, counting wrong guesses, incrementing one counter, rotating one refresh
  * token, upserting one user) use {@link dev.latchkey.auth.testkit.ConcurrentRunner} and run several rounds each.
  */
+@NullMarked
 package dev.latchkey.auth.testkit;
+
+import org.jspecify.annotations.NullMarked;

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A bounded concurrent map whose values expire, with an expiry-ordered index so that expired entries are found from
@@ -74,6 +75,7 @@ final class ExpiringMap<V> {
     }
 
     /** The current value, live or not; callers decide liveness with their own {@code now}. */
+    @Nullable
     V get(String key) {
         return entries.get(key);
     }

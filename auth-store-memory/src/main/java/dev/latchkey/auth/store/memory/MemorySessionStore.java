@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link SessionStore} in the memory of one process. {@link #rotate} is an atomic compare-and-set on the session,
@@ -113,7 +114,7 @@ public final class MemorySessionStore implements SessionStore {
     }
 
     @Override
-    public int revokeAllForUser(String tenantId, UUID userId, String exceptSessionId) {
+    public int revokeAllForUser(String tenantId, UUID userId, @Nullable String exceptSessionId) {
         int revoked = 0;
         for (String id : sessionIdsOf(tenantId, userId)) {
             if (!id.equals(exceptSessionId) && sessions.remove(id)) {

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link UserDatabase} in the memory of one process.
@@ -47,8 +48,8 @@ public final class MemoryUserDatabase implements UserDatabase {
         String tenantId = draft.tenantId();
         return inTenant(tenantId, () -> {
             UUID existingId = draft.keyedByEmail()
-                    ? userIdsByEmail.get(new IdentifierKey(tenantId, draft.email()))
-                    : userIdsByMobile.get(new IdentifierKey(tenantId, draft.mobile()));
+                    ? userIdsByEmail.get(new IdentifierKey(tenantId, Objects.requireNonNull(draft.email())))
+                    : userIdsByMobile.get(new IdentifierKey(tenantId, Objects.requireNonNull(draft.mobile())));
             // When keyed by email the mobile is the "other" identifier; a mobile-keyed draft has no email.
             UUID mobileOwner = draft.keyedByEmail() && draft.mobile() != null
                     ? userIdsByMobile.get(new IdentifierKey(tenantId, draft.mobile()))
@@ -57,7 +58,8 @@ public final class MemoryUserDatabase implements UserDatabase {
                 throw conflict("mobile number belongs to another user");
             }
             if (existingId != null) {
-                return new UpsertResult(users.get(new UserKey(tenantId, existingId)), false);
+                // The indexes only name stored users (both change under the tenant's lock).
+                return new UpsertResult(Objects.requireNonNull(users.get(new UserKey(tenantId, existingId))), false);
             }
             UserKey key = new UserKey(tenantId, draft.id());
             if (users.containsKey(key)) {
@@ -173,7 +175,7 @@ public final class MemoryUserDatabase implements UserDatabase {
     }
 
     /** Replaces {@code before} (or nothing) by {@code after} and moves the index entries; caller holds the lock. */
-    private void store(User before, User after) {
+    private void store(@Nullable User before, User after) {
         String tenantId = after.tenantId();
         if (after.email() != null) {
             userIdsByEmail.put(new IdentifierKey(tenantId, after.email()), after.id());
@@ -193,7 +195,7 @@ public final class MemoryUserDatabase implements UserDatabase {
     }
 
     private static void requireFree(
-            Map<IdentifierKey, UUID> index, String tenantId, String value, UUID claimant, String what) {
+            Map<IdentifierKey, UUID> index, String tenantId, @Nullable String value, UUID claimant, String what) {
         if (value == null) {
             return;
         }
@@ -203,7 +205,7 @@ public final class MemoryUserDatabase implements UserDatabase {
         }
     }
 
-    private static User withTimes(User user, Instant lastLoginAt, Instant updatedAt) {
+    private static User withTimes(User user, @Nullable Instant lastLoginAt, Instant updatedAt) {
         return new User(
                 user.id(),
                 user.tenantId(),

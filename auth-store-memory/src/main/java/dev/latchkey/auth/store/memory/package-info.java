@@ -8,4 +8,7 @@
  * the process ends and is not shared between processes: use them for tests, demos and single-instance applications;
  * run several instances against a shared store (PostgreSQL, Redis) instead.
  */
+@NullMarked
 package dev.latchkey.auth.store.memory;
+
+import org.jspecify.annotations.NullMarked;

@@ -3,6 +3,7 @@ package dev.latchkey.auth.store.postgres;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed {@code DATABASE_URL}: the JDBC URL to connect to plus credentials kept out of it, so that the URL can be
@@ -19,7 +20,8 @@ import java.util.regex.Pattern;
  * @param user user name, or {@code null} when the URL has none
  * @param password password, or {@code null} when the URL has none
  */
-record DatabaseUrl(String jdbcUrl, String user, String password) {
+record DatabaseUrl(
+        String jdbcUrl, @Nullable String user, @Nullable String password) {
 
     private static final String JDBC_SCHEME = "jdbc:postgresql:";
     private static final String HOST_ENTRY = "(?:\\[[0-9A-Fa-f:.%\\w]+\\]|[\\w.~%-]+)(?::\\d{1,5})?";

@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs store operations on connections borrowed from a {@link DataSource}, applying the migrations once on first
@@ -70,6 +71,7 @@ final class Jdbc {
     }
 
     /** Applies pending migrations now; idempotent and safe to run from many processes at once. */
+    @SuppressWarnings("NullAway") // the work returns null as its Void result, which nothing reads
     void migrate(String store) {
         synchronized (migrator) {
             if (!schemaReady) {
@@ -83,6 +85,7 @@ final class Jdbc {
     }
 
     /** A bounded {@code SELECT 1}; throws {@code UNAVAILABLE} if the server does not answer in time. */
+    @SuppressWarnings("NullAway") // the work returns null as its Void result, which nothing reads
     void ping(String store) {
         onConnection(store, connection -> {
             try (Statement statement = connection.createStatement()) {
@@ -140,7 +143,7 @@ final class Jdbc {
      * Rejects strings PostgreSQL's {@code text} cannot hold: NUL characters, and unpaired UTF-16 surrogates that
      * would otherwise be silently replaced while encoding to UTF-8. Checked before touching the database.
      */
-    static void checkText(String field, String value) {
+    static void checkText(String field, @Nullable String value) {
         if (value == null) {
             return;
         }
@@ -172,9 +175,18 @@ final class Jdbc {
         }
     }
 
-    static Instant getInstant(ResultSet rows, String column) throws SQLException {
+    static @Nullable Instant getInstant(ResultSet rows, String column) throws SQLException {
         OffsetDateTime value = rows.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
+    }
+
+    /** A {@code NOT NULL} timestamp column. */
+    static Instant getRequiredInstant(ResultSet rows, String column) throws SQLException {
+        Instant value = getInstant(rows, column);
+        if (value == null) {
+            throw new SQLException(column + " is null");
+        }
+        return value;
     }
 
     static int wholeSeconds(Duration duration) {

@@ -111,8 +111,8 @@ public final class PostgresOTPStore implements OTPStore {
                     return Optional.of(new OtpChallenge(
                             rows.getString("key"),
                             rows.getString("code_hash"),
-                            Jdbc.getInstant(rows, "created_at"),
-                            Jdbc.getInstant(rows, "expires_at"),
+                            Jdbc.getRequiredInstant(rows, "created_at"),
+                            Jdbc.getRequiredInstant(rows, "expires_at"),
                             rows.getInt("attempts"),
                             rows.getInt("max_attempts")));
                 }
@@ -167,7 +167,7 @@ public final class PostgresOTPStore implements OTPStore {
                 Jdbc.setInstant(statement, 4, nowMicros);
                 try (ResultSet rows = statement.executeQuery()) {
                     rows.next();
-                    return new Counter(rows.getLong("count"), Jdbc.getInstant(rows, "reset_at"));
+                    return new Counter(rows.getLong("count"), Jdbc.getRequiredInstant(rows, "reset_at"));
                 }
             }
         });
@@ -182,7 +182,7 @@ public final class PostgresOTPStore implements OTPStore {
                 Jdbc.setInstant(statement, 2, now);
                 try (ResultSet rows = statement.executeQuery()) {
                     return rows.next()
-                            ? new Counter(rows.getLong("count"), Jdbc.getInstant(rows, "reset_at"))
+                            ? new Counter(rows.getLong("count"), Jdbc.getRequiredInstant(rows, "reset_at"))
                             : new Counter(0, now);
                 }
             }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link SessionStore} over the {@code sessions} table. Rotation is one compare-and-set {@code UPDATE ... WHERE id
@@ -136,7 +137,7 @@ public final class PostgresSessionStore implements SessionStore {
     }
 
     @Override
-    public int revokeAllForUser(String tenantId, UUID userId, String exceptSessionId) {
+    public int revokeAllForUser(String tenantId, UUID userId, @Nullable String exceptSessionId) {
         Jdbc.checkText("tenantId", tenantId);
         Jdbc.checkText("session id", exceptSessionId);
         return jdbc.call(STORE, connection -> {
@@ -195,9 +196,9 @@ public final class PostgresSessionStore implements SessionStore {
                 rows.getString("token_hash"),
                 rows.getString("previous_token_hash"),
                 rows.getLong("generation"),
-                Jdbc.getInstant(rows, "created_at"),
-                Jdbc.getInstant(rows, "last_rotated_at"),
-                Jdbc.getInstant(rows, "idle_expires_at"),
-                Jdbc.getInstant(rows, "absolute_expires_at"));
+                Jdbc.getRequiredInstant(rows, "created_at"),
+                Jdbc.getRequiredInstant(rows, "last_rotated_at"),
+                Jdbc.getRequiredInstant(rows, "idle_expires_at"),
+                Jdbc.getRequiredInstant(rows, "absolute_expires_at"));
     }
 }

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The three PostgreSQL stores over one data source and one schema layout, built either on the host's {@link
@@ -43,13 +44,13 @@ public final class PostgresStores implements AutoCloseable {
     private static final Duration SOCKET_TIMEOUT_MARGIN = Duration.ofSeconds(5);
     private static final AtomicInteger POOL_NUMBER = new AtomicInteger();
 
-    private final HikariDataSource ownedPool;
+    private final @Nullable HikariDataSource ownedPool;
     private final Jdbc jdbc;
     private final PostgresUserDatabase users;
     private final PostgresSessionStore sessions;
     private final PostgresOTPStore otp;
 
-    private PostgresStores(HikariDataSource ownedPool, Jdbc jdbc) {
+    private PostgresStores(@Nullable HikariDataSource ownedPool, Jdbc jdbc) {
         this.ownedPool = ownedPool;
         this.jdbc = jdbc;
         this.users = new PostgresUserDatabase(jdbc);
@@ -153,10 +154,10 @@ public final class PostgresStores implements AutoCloseable {
 
     /** Configures {@link PostgresStores}; give exactly one of {@link #dataSource} and {@link #databaseUrl}. */
     public static final class Builder {
-        private DataSource dataSource;
-        private String databaseUrl;
-        private String username;
-        private String password;
+        private @Nullable DataSource dataSource;
+        private @Nullable String databaseUrl;
+        private @Nullable String username;
+        private @Nullable String password;
         private String schema = Layout.DEFAULT.schema();
         private String tablePrefix = Layout.DEFAULT.prefix();
         private boolean autoMigrate = true;
@@ -164,7 +165,7 @@ public final class PostgresStores implements AutoCloseable {
         private int minIdle = 2;
         private Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
         private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
-        private Duration socketTimeout;
+        private @Nullable Duration socketTimeout;
 
         private Builder() {}
 

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link UserDatabase} over the {@code users} table. Thread-safe; each call borrows one connection from the
@@ -258,7 +259,12 @@ public final class PostgresUserDatabase implements UserDatabase {
     }
 
     private static void checkUser(
-            String tenantId, String email, String mobile, String name, String role, Collection<String> permissions) {
+            String tenantId,
+            @Nullable String email,
+            @Nullable String mobile,
+            @Nullable String name,
+            String role,
+            Collection<String> permissions) {
         Jdbc.checkText("tenantId", tenantId);
         Jdbc.checkText("email", email);
         Jdbc.checkText("mobile", mobile);
@@ -303,7 +309,7 @@ public final class PostgresUserDatabase implements UserDatabase {
                 Set.copyOf(Arrays.asList((String[]) permissions.getArray())),
                 rows.getBoolean("is_active"),
                 Jdbc.getInstant(rows, "last_login"),
-                Jdbc.getInstant(rows, "created_at"),
-                Jdbc.getInstant(rows, "updated_at"));
+                Jdbc.getRequiredInstant(rows, "created_at"),
+                Jdbc.getRequiredInstant(rows, "updated_at"));
     }
 }

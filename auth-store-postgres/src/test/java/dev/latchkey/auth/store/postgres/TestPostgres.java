@@ -149,6 +149,7 @@ final class TestPostgres {
         return DriverManager.getConnection(url.jdbcUrl(), properties);
     }
 
+    @SuppressWarnings("try") // the connection is opened only to prove the server answers
     private static DatabaseUrl locate() {
         String configured = System.getenv(ENV);
         DatabaseUrl candidate = DatabaseUrl.parse(configured != null && !configured.isBlank() ? configured : LOCAL);

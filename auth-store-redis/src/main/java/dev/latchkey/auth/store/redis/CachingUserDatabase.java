@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
@@ -201,7 +202,7 @@ public final class CachingUserDatabase implements UserDatabase {
         redis.run(FENCE, key, List.of(Long.toString(ttlMillis)));
     }
 
-    private static Optional<User> decode(String json) {
+    private static Optional<User> decode(@Nullable String json) {
         if (json == null) {
             return Optional.empty();
         }
@@ -213,7 +214,7 @@ public final class CachingUserDatabase implements UserDatabase {
         }
     }
 
-    private static <T> T bestEffort(String action, Supplier<T> cacheOperation) {
+    private static <T> @Nullable T bestEffort(String action, Supplier<T> cacheOperation) {
         try {
             return cacheOperation.get();
         } catch (AuthException cacheDown) {

@@ -124,7 +124,7 @@ public final class RedisOTPStore implements OTPStore, AutoCloseable {
         }
         OtpChallenge challenge = new OtpChallenge(
                 key,
-                fields.get("hash"),
+                RedisFields.required(fields, "hash"),
                 RedisTime.decode(fields.get("created")),
                 RedisTime.decode(fields.get("expires")),
                 Integer.parseInt(fields.get("attempts")),

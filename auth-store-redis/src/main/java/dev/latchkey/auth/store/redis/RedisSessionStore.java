@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
@@ -205,7 +206,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     }
 
     @Override
-    public int revokeAllForUser(String tenantId, UUID userId, String exceptSessionId) {
+    public int revokeAllForUser(String tenantId, UUID userId, @Nullable String exceptSessionId) {
         String indexKey = indexKey(tenantId, userId);
         List<String> ids = redis.call(client -> client.zrange(indexKey, 0, -1));
         List<String> targets = new ArrayList<>(ids);
@@ -287,9 +288,9 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private static SessionRecord toRecord(String sessionId, Map<String, String> fields) {
         return new SessionRecord(
                 sessionId,
-                fields.get("tenant"),
+                RedisFields.required(fields, "tenant"),
                 UUID.fromString(fields.get("user")),
-                fields.get("token"),
+                RedisFields.required(fields, "token"),
                 fields.get("previous"),
                 Long.parseLong(fields.get("generation")),
                 RedisTime.decode(fields.get("created")),

@@ -2,6 +2,7 @@ package dev.latchkey.auth.store.redis;
 
 import java.time.Duration;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How instants are kept in Redis and turned into TTLs.
@@ -64,8 +65,8 @@ final class RedisTime {
         return new String(digits);
     }
 
-    static Instant decode(String encoded) {
-        if (encoded.length() != ENCODED_LENGTH) {
+    static Instant decode(@Nullable String encoded) {
+        if (encoded == null || encoded.length() != ENCODED_LENGTH) {
             throw new IllegalStateException("malformed instant in Redis");
         }
         int split = ENCODED_LENGTH - NANO_DIGITS;

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JSON form of a cached {@link User}: one flat object of strings, booleans, nulls and a string array.
@@ -75,7 +76,7 @@ final class UserJson {
                 Instant.parse(required(fields, "updatedAt")));
     }
 
-    private static String text(Map<String, Object> fields, String name) {
+    private static @Nullable String text(Map<String, Object> fields, String name) {
         Object value = fields.get(name);
         if (value != null && !(value instanceof String)) {
             throw new IllegalArgumentException(name + " is not a string");
@@ -91,7 +92,7 @@ final class UserJson {
         return value;
     }
 
-    private static void field(StringBuilder json, String name, String value) {
+    private static void field(StringBuilder json, String name, @Nullable String value) {
         string(json, name);
         json.append(':');
         if (value == null) {
@@ -152,7 +153,7 @@ final class UserJson {
             return fields;
         }
 
-        private Object value() {
+        private @Nullable Object value() {
             char c = peek();
             if (c == '"') {
                 return string();

@@ -14,4 +14,7 @@
  * dev.latchkey.auth.ErrorCode#UNAVAILABLE}, within the client's socket timeout; Jedis is synchronous, so nothing is
  * buffered and replayed later.
  */
+@NullMarked
 package dev.latchkey.auth.store.redis;
+
+import org.jspecify.annotations.NullMarked;
