@@ -3,6 +3,7 @@ module dev.latchkey.auth.servlet {
     requires transitive dev.latchkey.auth;
     requires transitive jakarta.servlet;
     requires com.fasterxml.jackson.databind;
+    requires static org.jspecify;
     requires org.slf4j;
 
     exports dev.latchkey.auth.servlet;

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Timer;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Publishes a facade's audit events as counters and its operations as timers. Register it on the builder as both the
@@ -109,7 +110,7 @@ public final class LatchkeyMetrics implements AuthEventListener, OperationObserv
     }
 
     @Override
-    public void operationFinished(String operation, long elapsedNanos, Throwable failure) {
+    public void operationFinished(String operation, long elapsedNanos, @Nullable Throwable failure) {
         Timer.builder(OPERATIONS)
                 .description("Latchkey facade operations")
                 .tag("operation", operation)
@@ -119,7 +120,7 @@ public final class LatchkeyMetrics implements AuthEventListener, OperationObserv
     }
 
     /** {@link #SUCCESS}, the error code of an {@link AuthException}, or {@link #ERROR}: always from a small set. */
-    static String outcome(Throwable failure) {
+    static String outcome(@Nullable Throwable failure) {
         if (failure == null) {
             return SUCCESS;
         }

@@ -15,6 +15,7 @@ import java.lang.reflect.Proxy;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A store bundle whose every call is timed: {@value #STORE_CALLS}, tagged {@code store} [users, otp, rate_limits,
@@ -90,7 +91,7 @@ public final class MeteredStores implements AuthStores {
 
     private record TimingHandler(Object store, String storeName, MeterRegistry registry) implements InvocationHandler {
         @Override
-        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        public @Nullable Object invoke(Object proxy, Method method, @Nullable Object[] args) throws Throwable {
             if (method.getDeclaringClass() == Object.class) {
                 return objectMethod(proxy, method, args);
             }
@@ -114,9 +115,9 @@ public final class MeteredStores implements AuthStores {
         }
 
         /** Identity for equality, the store's own text otherwise; never timed. */
-        private Object objectMethod(Object proxy, Method method, Object[] args) {
+        private Object objectMethod(Object proxy, Method method, @Nullable Object[] args) {
             return switch (method.getName()) {
-                case "equals" -> proxy == args[0];
+                case "equals" -> args != null && proxy == args[0];
                 case "hashCode" -> System.identityHashCode(proxy);
                 default -> "Metered[" + store + "]";
             };

@@ -7,4 +7,7 @@
  * may name a customer). Tags take values from small fixed sets only: operation and store method names, error codes,
  * throttle names, channels and sign-out scopes.
  */
+@NullMarked
 package dev.latchkey.auth.micrometer;
+
+import org.jspecify.annotations.NullMarked;

@@ -90,7 +90,7 @@ public final class AuthEndpointsServlet extends HttpServlet {
         } catch (AuthException e) {
             ErrorResponses.write(response, e);
         } catch (JsonBody.HttpFailure e) {
-            ErrorResponses.write(response, e.status, e.code, e.getMessage(), Map.of());
+            ErrorResponses.write(response, e.status, e.code, e.text, Map.of());
         } catch (RuntimeException e) {
             LOG.error("{} {} failed", request.getMethod(), path, e);
             ErrorResponses.write(response, 500, "server_error", "internal error", Map.of());

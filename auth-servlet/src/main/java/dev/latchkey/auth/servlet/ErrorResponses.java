@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,8 @@ public final class ErrorResponses {
         } else if (failure.errorCode() == ErrorCode.FORBIDDEN) {
             headers.put("WWW-Authenticate", INSUFFICIENT_SCOPE_CHALLENGE);
         }
-        String message = failure.getMessage();
+        // Every AuthException has a message; Throwable.getMessage() does not promise one.
+        String message = Objects.requireNonNullElse(failure.getMessage(), failure.code());
         if (failure.httpStatus() >= 500) {
             // Store messages name the backend and its state: useful to the operator, not to a client.
             LOG.warn("request failed: {}", failure.getMessage(), failure);

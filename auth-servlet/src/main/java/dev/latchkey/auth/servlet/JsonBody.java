@@ -10,6 +10,7 @@ import dev.latchkey.auth.AuthException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A request's JSON object body, read with a hard size bound, and typed access to its fields; the rules of the
@@ -71,7 +72,7 @@ final class JsonBody {
     }
 
     /** {@code application/json}, in any case, with or without parameters such as {@code charset=utf-8}. */
-    private static boolean isJson(String contentType) {
+    private static boolean isJson(@Nullable String contentType) {
         if (contentType == null) {
             return false;
         }
@@ -108,11 +109,13 @@ final class JsonBody {
 
         final int status;
         final String code;
+        final String text;
 
-        HttpFailure(int status, String code, String message) {
-            super(message, null, false, false);
+        HttpFailure(int status, String code, String text) {
+            super(text, null, false, false);
             this.status = status;
             this.code = code;
+            this.text = text;
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.latchkey.auth.store.memory.MemoryStores;
 import dev.latchkey.auth.store.postgres.PostgresStores;
 import dev.latchkey.auth.store.redis.RedisStores;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
@@ -21,8 +22,8 @@ final class StoreSelection {
 
     private StoreSelection() {}
 
-    static AuthStores choose(DataSource dataSource, UnifiedJedis redis, Environment environment) {
-        PostgresStores postgres = dataSource == null ? null : postgres(dataSource, environment);
+    static AuthStores choose(@Nullable DataSource dataSource, @Nullable UnifiedJedis redis, Environment environment) {
+        @Nullable PostgresStores postgres = dataSource == null ? null : postgres(dataSource, environment);
         String redisUrl = environment.getProperty(LatchkeyProperties.REDIS_URL);
         boolean hasRedis = redis != null || (redisUrl != null && !redisUrl.isBlank());
         if (!hasRedis) {

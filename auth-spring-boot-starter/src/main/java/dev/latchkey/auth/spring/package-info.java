@@ -5,4 +5,7 @@
  * and its {@code OtpSender} bean; {@link dev.latchkey.auth.spring.LatchkeySecurity} turns Bearer access tokens into
  * Spring Security authentications.
  */
+@NullMarked
 package dev.latchkey.auth.spring;
+
+import org.jspecify.annotations.NullMarked;
