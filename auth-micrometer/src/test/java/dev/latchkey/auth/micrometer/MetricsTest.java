@@ -17,6 +17,8 @@ import dev.latchkey.auth.store.memory.MemoryStores;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,6 +33,7 @@ class MetricsTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<OtpMessage> sent = new CopyOnWriteArrayList<>();
     private final LatchkeyMetrics metrics = new LatchkeyMetrics(registry);
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final AuthFacade auth = facade(AuthSettings.fromEnv(Map.of(
             "JWT_SECRET", "Xk3P9vQ2mZ7rT1wY5nB8cF4hJ6sL0dG3aV7eU2iO9pR",
             "OTP_HASH_SECRET", "q8Zr1vT0xN4mW7kB2yH5cJ9pL3sD6fG0aE1uR4iO7nV",
@@ -42,6 +45,7 @@ class MetricsTest {
                 .settings(settings)
                 .stores(MeteredStores.wrap(MemoryStores.create(), registry))
                 .otpSender(sent::add)
+                .clock(clock)
                 .eventListener(AuthEventListener.logging().andThen(metrics))
                 .operationObserver(metrics)
                 .build();
@@ -51,8 +55,9 @@ class MetricsTest {
     void countsCodesLoginsRefreshesReuseAndSignOuts() {
         LoginResult login = login(EMAIL);
         LoginResult refreshed = auth.refresh(login.tokens().refreshToken());
+        clock.advance(Duration.ofSeconds(11));
         assertThatThrownBy(() -> auth.refresh(login.tokens().refreshToken()))
-                .as("an already rotated token, outside the grace window's same successor, is reuse")
+                .as("an already rotated token, past the reuse grace window, is reuse")
                 .isInstanceOf(AuthException.class);
         LoginResult second = login(OTHER_EMAIL);
         auth.signOut(second.tokens().accessToken(), SignOutScope.GLOBAL);
@@ -63,6 +68,7 @@ class MetricsTest {
         assertThat(counter(LatchkeyMetrics.USERS_CREATED)).isEqualTo(2);
         assertThat(counter(LatchkeyMetrics.LOGINS)).isEqualTo(2);
         assertThat(counter(LatchkeyMetrics.REFRESHES)).isEqualTo(1);
+        assertThat(counter(LatchkeyMetrics.REFRESH_REUSE)).isEqualTo(1);
         assertThat(refreshed.tokens().refreshToken())
                 .isNotEqualTo(login.tokens().refreshToken());
         assertThat(counter(LatchkeyMetrics.SIGN_OUTS, "scope", "global")).isEqualTo(1);
