@@ -64,7 +64,11 @@ public final class ErrorResponses {
         response.setStatus(status);
         noStore(response);
         headers.forEach(response::setHeader);
-        writeJson(response, new ErrorBody(code, message));
+        // A map, not a record: Jackson may not reflect into this module's classes (the package is not opened).
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", code);
+        body.put("message", message);
+        writeJson(response, body);
     }
 
     /** Token answers must not be cached (RFC 6749 §5.1); nothing Latchkey answers is worth caching. */
@@ -85,7 +89,4 @@ public final class ErrorResponses {
         long seconds = wait.toSeconds();
         return wait.toNanosPart() > 0 || seconds == 0 ? seconds + 1 : seconds;
     }
-
-    /** Serialised in this order: {@code error}, then {@code message}. */
-    record ErrorBody(String error, String message) {}
 }

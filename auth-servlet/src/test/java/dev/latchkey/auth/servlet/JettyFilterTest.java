@@ -187,7 +187,9 @@ class JettyFilterTest {
         assertError(plainText, 415, "unsupported_media_type");
         assertError(post("/api/auth/send-otp", null, "{\"tenantId\":"), 400, "invalid_request");
         assertError(post("/api/auth/send-otp", null, Map.of("tenantId", TENANT)), 400, "invalid_request");
-        assertError(get("/api/auth/nope", null), 404, "not_found");
+        assertUnauthorized(get("/api/auth/nope", null));
+        String access = login("cy@example.com").get("accessToken").asText();
+        assertError(get("/api/auth/nope", access), 404, "not_found");
         HttpResponse<String> wrongMethod = get("/api/auth/send-otp", null);
         assertError(wrongMethod, 405, "method_not_allowed");
         assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
