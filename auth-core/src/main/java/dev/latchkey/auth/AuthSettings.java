@@ -158,7 +158,8 @@ public final class AuthSettings {
                 .map(setting -> new Variable(
                         setting.variable(),
                         setting.secret(),
-                        setting.required(),
+                        // Required and without a default: the host must give it.
+                        setting.required() && setting.defaultValue() == null,
                         // The README's table is Markdown; this view is plain text.
                         setting.defaultText().replace("**", "").replace("`", ""),
                         setting.expected()))
@@ -170,7 +171,8 @@ public final class AuthSettings {
      *
      * @param name the variable, for example {@code JWT_EXPIRES_IN}
      * @param secret whether its value is secret (never logged, never quoted in errors)
-     * @param required whether it has no default and must be given (for the signing key: unless the alternative is)
+     * @param required whether it has no default and must be given ({@code JWT_SECRET} is not, as {@code
+     *     JWT_PRIVATE_JWK} may replace it)
      * @param defaultText the default as {@code fromEnv} spells it, or what unset means, for example {@code 15m}
      * @param expected the accepted form, for example {@code a duration from 1m to 24h, such as 15m}
      */

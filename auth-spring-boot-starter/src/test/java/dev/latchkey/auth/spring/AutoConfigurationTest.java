@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -118,7 +120,10 @@ class AutoConfigurationTest {
     @Test
     void theEndpointsAreServedUnlessSwitchedOff() {
         WebApplicationContextRunner web = new WebApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(LatchkeyAutoConfiguration.class))
+                .withConfiguration(AutoConfigurations.of(
+                        LatchkeyAutoConfiguration.class,
+                        SecurityAutoConfiguration.class,
+                        ServletWebSecurityAutoConfiguration.class))
                 .withPropertyValues(JWT_SECRET, HASH_SECRET)
                 .withBean(OtpSender.class, AutoConfigurationTest::discardingSender);
         web.run(context -> assertThat(context).hasSingleBean(ServletRegistrationBean.class));
