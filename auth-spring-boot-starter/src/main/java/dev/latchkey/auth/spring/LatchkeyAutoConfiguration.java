@@ -51,7 +51,8 @@ import redis.clients.jedis.UnifiedJedis;
         },
         beforeName = {
             "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
-            "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration"
+            "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration"
         })
 public class LatchkeyAutoConfiguration {
 
@@ -121,6 +122,12 @@ public class LatchkeyAutoConfiguration {
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     @ConditionalOnClass(SecurityFilterChain.class)
     static class Security {
+        @Bean
+        @ConditionalOnMissingBean
+        LatchkeyAuthenticationProvider latchkeyAuthenticationProvider(AuthFacade auth) {
+            return new LatchkeyAuthenticationProvider(auth);
+        }
+
         @Bean
         @ConditionalOnMissingBean(SecurityFilterChain.class)
         SecurityFilterChain latchkeySecurityFilterChain(HttpSecurity http, AuthFacade auth) throws Exception {

@@ -1,6 +1,5 @@
 package dev.latchkey.auth.spring;
 
-import dev.latchkey.auth.AuthException;
 import dev.latchkey.auth.AuthFacade;
 import dev.latchkey.auth.servlet.AuthEndpointsServlet;
 import dev.latchkey.auth.servlet.ErrorResponses;
@@ -81,16 +80,18 @@ public final class LatchkeySecurity {
                                 "forbidden",
                                 "the required role is missing",
                                 Map.of("WWW-Authenticate", ErrorResponses.INSUFFICIENT_SCOPE_CHALLENGE))))
-                .addFilterBefore(new BearerTokenFilter(auth), BasicAuthenticationFilter.class);
+                .addFilterBefore(
+                        new BearerTokenFilter(new LatchkeyAuthenticationProvider(auth)),
+                        BasicAuthenticationFilter.class);
     }
 
     /** Authenticates the request's Bearer token, if it has one. Not a bean, so Boot does not also register it. */
     static final class BearerTokenFilter extends OncePerRequestFilter {
-        private final AuthFacade auth;
+        private final LatchkeyAuthenticationProvider provider;
         private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
 
-        BearerTokenFilter(AuthFacade auth) {
-            this.auth = auth;
+        BearerTokenFilter(LatchkeyAuthenticationProvider provider) {
+            this.provider = provider;
         }
 
         @Override
@@ -103,11 +104,12 @@ public final class LatchkeySecurity {
             }
             try {
                 SecurityContext context = contexts.createEmptyContext();
-                context.setAuthentication(new LatchkeyAuthentication(auth.authenticate(header)));
+                context.setAuthentication(
+                        provider.authenticate(new LatchkeyAuthenticationProvider.BearerHeader(header)));
                 contexts.setContext(context);
-            } catch (AuthException e) {
+            } catch (LatchkeyAuthenticationProvider.InvalidBearerToken e) {
                 contexts.clearContext();
-                ErrorResponses.write(response, e);
+                ErrorResponses.write(response, e.failure());
                 return;
             }
             chain.doFilter(request, response);
