@@ -1,7 +1,8 @@
 /**
  * Contract test suites for Latchkey store implementations. A store author extends {@link
- * dev.latchkey.auth.testkit.UserDatabaseContract}, {@link dev.latchkey.auth.testkit.OTPStoreContract} and {@link
- * dev.latchkey.auth.testkit.SessionStoreContract} from their own test sources.
+ * dev.latchkey.auth.testkit.UserDatabaseContract}, {@link dev.latchkey.auth.testkit.OTPStoreContract}, {@link
+ * dev.latchkey.auth.testkit.RateLimitStoreContract}, {@link dev.latchkey.auth.testkit.SessionStoreContract} and {@link
+ * dev.latchkey.auth.testkit.RevocationListContract} from their own test sources.
  */
 module dev.latchkey.auth.testkit {
     // Nullness annotations (TYPE_USE, so part of the exported API): needed to compile, not at run time.

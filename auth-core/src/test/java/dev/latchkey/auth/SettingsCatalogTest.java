@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class SettingsCatalogTest {
     /** Where the configuration reference lives, relative to this module's directory (the tests' working directory). */
-    private static final Path REFERENCE = Path.of("..", "README.md");
+    private static final Path REFERENCE = Path.of("..", "docs", "configuration.md");
     /** The heading above the table; the first table after it is the one checked. */
     private static final String HEADING = "## Configuration reference";
 

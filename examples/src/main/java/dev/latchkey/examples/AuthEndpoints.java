@@ -6,6 +6,7 @@ import dev.latchkey.auth.AuthFacade;
 import dev.latchkey.auth.AuthPrincipal;
 import dev.latchkey.auth.HealthReport;
 import dev.latchkey.auth.LoginResult;
+import dev.latchkey.auth.OtpDispatch;
 import dev.latchkey.auth.SessionView;
 import dev.latchkey.auth.SignOutScope;
 import dev.latchkey.auth.User;
@@ -62,18 +63,25 @@ final class AuthEndpoints {
     private Reply sendOtp(HttpExchange exchange) throws IOException {
         JsonRequest body = JsonRequest.read(exchange);
         String clientIp = exchange.getRemoteAddress().getAddress().getHostAddress();
-        auth.sendOtp(body.requiredText("tenantId"), destination(body), clientIp);
+        OtpDispatch dispatch = auth.sendOtp(body.requiredText("tenantId"), destination(body), clientIp);
         // From the settings, not the dispatch: the same for every destination, known or not.
         long expiresIn = auth.settings().otpTtl().toSeconds();
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("status", "sent");
+        answer.put("challengeId", dispatch.challengeId());
         answer.put("expiresIn", expiresIn);
         return Reply.json(202, answer);
     }
 
     private Reply verifyOtp(HttpExchange exchange) throws IOException {
         JsonRequest body = JsonRequest.read(exchange);
-        LoginResult login = auth.verifyOtp(body.requiredText("tenantId"), destination(body), body.requiredText("code"));
+        String clientIp = exchange.getRemoteAddress().getAddress().getHostAddress();
+        LoginResult login = auth.verifyOtp(
+                body.requiredText("tenantId"),
+                destination(body),
+                body.requiredText("challengeId"),
+                body.requiredText("code"),
+                clientIp);
         return Reply.json(200, tokenResponse(login));
     }
 

@@ -1,16 +1,13 @@
 package dev.latchkey.examples;
 
-import dev.latchkey.auth.ConfigurationException;
 import dev.latchkey.auth.spi.OTPStore;
+import dev.latchkey.auth.spi.RateLimitStore;
 import dev.latchkey.auth.spi.RevocationList;
 import dev.latchkey.auth.spi.SessionStore;
 import dev.latchkey.auth.spi.UserDatabase;
 import dev.latchkey.auth.store.memory.MemoryStores;
 import dev.latchkey.auth.store.postgres.PostgresStores;
-import dev.latchkey.auth.store.redis.RedisClients;
-import dev.latchkey.auth.store.redis.RedisOTPStore;
-import dev.latchkey.auth.store.redis.RedisRevocationList;
-import dev.latchkey.auth.store.redis.RedisSessionStore;
+import dev.latchkey.auth.store.redis.RedisStores;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,18 +18,19 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The stores chosen by the configuration, and the pools and clients the example created for them (closed on
- * shutdown). PostgreSQL, when configured, holds users and sessions (and codes, if there is no Redis); Redis holds
- * codes, throttle counters and the revocation list (and sessions, if there is no PostgreSQL); memory fills the rest.
+ * shutdown). PostgreSQL, when configured, holds users and sessions (and codes and throttle counters, if there is no
+ * Redis); Redis holds codes, throttle counters and the revocation list (and sessions, if there is no PostgreSQL);
+ * memory fills the rest.
  */
 final class Backends implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
 
     final UserDatabase users;
     final OTPStore codes;
+    final RateLimitStore rateLimits;
     final SessionStore sessions;
     final RevocationList revocations;
     private final List<AutoCloseable> owned;
@@ -42,6 +40,7 @@ final class Backends implements AutoCloseable {
     private Backends(
             UserDatabase users,
             OTPStore codes,
+            RateLimitStore rateLimits,
             SessionStore sessions,
             RevocationList revocations,
             List<AutoCloseable> owned,
@@ -49,6 +48,7 @@ final class Backends implements AutoCloseable {
             Set<String> onPostgres) {
         this.users = users;
         this.codes = codes;
+        this.rateLimits = rateLimits;
         this.sessions = sessions;
         this.revocations = revocations;
         this.owned = owned;
@@ -64,33 +64,42 @@ final class Backends implements AutoCloseable {
         List<AutoCloseable> owned = new ArrayList<>();
         try {
             MemoryStores memory = MemoryStores.create();
-            UserDatabase users = memory.userDatabase();
-            OTPStore codes = memory.otpStore();
-            SessionStore sessions = memory.sessionStore();
-            RevocationList revocations = memory.revocationList();
+            UserDatabase users = memory.users();
+            OTPStore codes = memory.otp();
+            RateLimitStore rateLimits = memory.rateLimits();
+            SessionStore sessions = memory.sessions();
+            RevocationList revocations = memory.revocations().orElseThrow();
             PostgresStores postgres = null;
             Set<String> onPostgres = new HashSet<>();
             if (config.databaseUrl().isPresent()) {
                 postgres = postgres(config);
                 owned.add(postgres);
-                onPostgres.addAll(List.of("users", "sessions", "otp"));
+                onPostgres.addAll(List.of("users", "sessions", "otp", "rateLimits"));
                 users = postgres.users();
                 sessions = postgres.sessions();
                 codes = postgres.otp();
+                rateLimits = postgres.rateLimits();
             }
             if (config.redisUrl().isPresent()) {
-                UnifiedJedis client = redis(config);
-                owned.add(client);
-                String prefix = config.redisKeyPrefix();
-                codes = new RedisOTPStore(client, prefix);
-                onPostgres.remove("otp");
-                revocations = new RedisRevocationList(client, prefix);
+                RedisStores redis = redis(config, users);
+                owned.add(redis);
+                codes = redis.otp();
+                rateLimits = redis.rateLimits();
+                onPostgres.removeAll(List.of("otp", "rateLimits"));
+                revocations = redis.revocations().orElseThrow();
                 if (config.databaseUrl().isEmpty()) {
-                    sessions = new RedisSessionStore(client, prefix);
+                    sessions = redis.sessions();
                 }
             }
             return new Backends(
-                    users, codes, sessions, revocations, List.copyOf(owned), postgres, Set.copyOf(onPostgres));
+                    users,
+                    codes,
+                    rateLimits,
+                    sessions,
+                    revocations,
+                    List.copyOf(owned),
+                    postgres,
+                    Set.copyOf(onPostgres));
         } catch (RuntimeException e) {
             closeAll(owned);
             throw e;
@@ -98,39 +107,29 @@ final class Backends implements AutoCloseable {
     }
 
     private static PostgresStores postgres(ExampleConfig config) {
-        try {
-            return PostgresStores.builder()
-                    .databaseUrl(config.databaseUrl().orElseThrow())
-                    .schema(config.databaseSchema())
-                    .build();
-        } catch (IllegalArgumentException e) {
-            throw refused("DATABASE_URL", "a PostgreSQL URL, such as postgresql://user:password@host:5432/app", e);
-        }
-    }
-
-    private static UnifiedJedis redis(ExampleConfig config) {
-        try {
-            return RedisClients.fromUrl(config.redisUrl().orElseThrow());
-        } catch (RuntimeException e) {
-            throw refused("REDIS_URL", "a Redis URL, such as redis://user:password@host:6379/0", e);
-        }
+        return PostgresStores.builder()
+                .databaseUrl(config.databaseUrl().orElseThrow())
+                .schema(config.databaseSchema())
+                .build();
     }
 
     /**
-     * A store module's refusal of its URL, as the configuration error the rest of start-up reports. The stores'
-     * messages never repeat the URL (it may hold a password), so theirs is kept as the problem.
+     * Codes, counters, sessions and revocations on one Redis client and one key prefix. Users stay where they are
+     * kept (PostgreSQL or memory), without the Redis user cache: this example keeps one source of truth for them.
      */
-    private static ConfigurationException refused(String variable, String expected, RuntimeException e) {
-        if (e instanceof ConfigurationException alreadyNamed) {
-            return alreadyNamed;
-        }
-        return new ConfigurationException(variable, "was refused: " + e.getMessage(), expected, e);
+    private static RedisStores redis(ExampleConfig config, UserDatabase users) {
+        return RedisStores.builder()
+                .redisUrl(config.redisUrl().orElseThrow())
+                .keyPrefix(config.redisKeyPrefix())
+                .users(users)
+                .cacheUsers(false)
+                .build();
     }
 
     /**
-     * The connection pool behind a {@code /health} component ({@code users}, {@code sessions}, {@code otp}) when that
-     * store is on the PostgreSQL pool this example created: a pool with threads waiting is the first sign of a
-     * database too slow or too small for the load.
+     * The connection pool behind a {@code /health} component ({@code users}, {@code sessions}, {@code otp}, {@code
+     * rateLimits}) when that store is on the PostgreSQL pool this example created: a pool with threads waiting is the
+     * first sign of a database too slow or too small for the load.
      */
     Optional<Map<String, Integer>> poolUsage(String component) {
         if (postgres == null || !onPostgres.contains(component)) {

@@ -5,6 +5,7 @@ import dev.latchkey.auth.AuthPrincipal;
 import dev.latchkey.auth.AuthSettings;
 import dev.latchkey.auth.JwtKey;
 import dev.latchkey.auth.LoginResult;
+import dev.latchkey.auth.OtpDispatch;
 import dev.latchkey.auth.SignOutScope;
 import dev.latchkey.auth.store.memory.MemoryStores;
 import java.security.SecureRandom;
@@ -27,15 +28,16 @@ public final class DirectUse {
                         .hashSecret(hashSecret)
                         .signingKey(JwtKey.generateEs256("k1"))
                         .build())
-                .userDatabase(stores.userDatabase())
-                .otpStore(stores.otpStore())
-                .sessionStore(stores.sessionStore())
+                .stores(stores)
                 .otpSender(message -> inbox.put(message.destination().value(), message.code()))
                 .build();
 
-        auth.sendOtp("acme", "Ada@Example.com");
+        OtpDispatch dispatch = auth.sendOtp("acme", "Ada@Example.com");
         LoginResult login = auth.verifyOtp(
-                "acme", "ada@example.com", Objects.requireNonNull(inbox.get("ada@example.com"), "no code was sent"));
+                "acme",
+                "ada@example.com",
+                dispatch.challengeId(),
+                Objects.requireNonNull(inbox.get("ada@example.com"), "no code was sent"));
         AuthPrincipal caller = auth.authenticate("Bearer " + login.tokens().accessToken());
         System.out.println("signed in " + caller.email() + " as " + caller.role() + ", new user: " + login.newUser());
 

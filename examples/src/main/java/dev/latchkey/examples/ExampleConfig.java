@@ -162,7 +162,7 @@ record ExampleConfig(
             return Destination.normalise(raw, settings).value();
         } catch (AuthException e) {
             // The core's input messages never echo the input, so the address stays out of the log line.
-            throw new ConfigurationException(variable, e.getMessage(), expected, e);
+            throw new ConfigurationException(variable, String.valueOf(e.getMessage()), expected, e);
         }
     }
 

@@ -81,6 +81,7 @@ public final class ExampleServer implements AutoCloseable {
                     .settings(config.settings())
                     .userDatabase(backends.users)
                     .otpStore(backends.codes)
+                    .rateLimitStore(backends.rateLimits)
                     .sessionStore(backends.sessions)
                     .revocationList(backends.revocations)
                     .otpSender(sender)

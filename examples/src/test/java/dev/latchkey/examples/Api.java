@@ -16,6 +16,8 @@ import java.util.Map;
 
 /** A small HTTP client for the example server's JSON API. */
 final class Api {
+    private volatile String lastChallengeId = "AAAAAAAAAAAAAAAAAAAAAA";
+
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient client = HttpClient.newBuilder()
@@ -66,13 +68,20 @@ final class Api {
         }
     }
 
-    /** Sends a code and returns what the (test) sender received. */
+    /** Sends a code, keeping the challenge id of an accepted request as the page that asked would. */
     HttpResponse<String> sendOtp(String tenant, String field, String destination) {
-        return post("/api/auth/send-otp", json("tenantId", tenant, field, destination));
+        HttpResponse<String> response = post("/api/auth/send-otp", json("tenantId", tenant, field, destination));
+        if (response.statusCode() == 202) {
+            lastChallengeId = body(response).path("challengeId").asText();
+        }
+        return response;
     }
 
+    /** Verifies a code with the challenge id of the last accepted send-otp. */
     HttpResponse<String> verifyOtp(String tenant, String field, String destination, String code) {
-        return post("/api/auth/verify-otp", json("tenantId", tenant, field, destination, "code", code));
+        return post(
+                "/api/auth/verify-otp",
+                json("tenantId", tenant, field, destination, "challengeId", lastChallengeId, "code", code));
     }
 
     HttpResponse<String> refresh(String refreshToken) {

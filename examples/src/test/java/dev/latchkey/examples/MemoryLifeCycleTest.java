@@ -123,7 +123,7 @@ class MemoryLifeCycleTest {
         assertThat(body.get("status").asText()).isEqualTo("UP");
         assertThat(body.get("components").fieldNames())
                 .toIterable()
-                .containsExactlyInAnyOrder("users", "otp", "sessions", "revocations");
+                .containsExactlyInAnyOrder("users", "otp", "rateLimits", "sessions", "revocations");
         assertThat(body.at("/components/users/status").asText()).isEqualTo("UP");
         assertThat(body.at("/components/users/latencyMs").isNumber()).isTrue();
     }

@@ -62,7 +62,7 @@ class ProductionStoresTest {
         assertThat(health.get("status").asText()).isIn("UP", "DEGRADED");
         assertThat(health.get("components").fieldNames())
                 .toIterable()
-                .containsExactlyInAnyOrder("users", "otp", "sessions", "revocations");
+                .containsExactlyInAnyOrder("users", "otp", "rateLimits", "sessions", "revocations");
     }
 
     @Test

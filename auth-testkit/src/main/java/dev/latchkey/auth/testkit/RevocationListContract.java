@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>{@code
  * class RedisRevocationListTest extends RevocationListContract {
- *     private static final RevocationList LIST = new RedisRevocationList(sharedClient());
+ *     private static final RevocationList LIST = new RedisRevocationList(sharedClient(), "test:");
  *
  *     @Override
  *     protected RevocationList revocationList() {
@@ -44,12 +44,16 @@ public abstract class RevocationListContract {
 
         revocationList().revoke(sessionId, BASE.plus(ACCESS_TOKEN_TTL), BASE);
 
-        assertThat(revocationList().isRevoked(sessionId)).isTrue();
+        assertThat(revocationList().isRevoked(sessionId))
+                .as("a revoked session must be denied")
+                .isTrue();
     }
 
     @Test
     public void sessionNeverRevokedIsNotDenied() {
-        assertThat(revocationList().isRevoked(newId())).isFalse();
+        assertThat(revocationList().isRevoked(newId()))
+                .as("a session never revoked must not be denied")
+                .isFalse();
     }
 
     @Test
@@ -59,7 +63,9 @@ public abstract class RevocationListContract {
 
         revocationList().revoke(revoked, BASE.plus(ACCESS_TOKEN_TTL), BASE);
 
-        assertThat(revocationList().isRevoked(other)).isFalse();
+        assertThat(revocationList().isRevoked(other))
+                .as("revoking one session must not deny another")
+                .isFalse();
     }
 
     @Test
@@ -69,7 +75,9 @@ public abstract class RevocationListContract {
 
         revocationList().revoke(sessionId, BASE.plusSeconds(90), BASE.plusSeconds(60));
 
-        assertThat(revocationList().isRevoked(sessionId)).isTrue();
+        assertThat(revocationList().isRevoked(sessionId))
+                .as("revoking again with an earlier expiry must not shorten the denial")
+                .isTrue();
     }
 
     @Test
@@ -83,7 +91,10 @@ public abstract class RevocationListContract {
         });
 
         assertThat(ids)
-                .allSatisfy(id -> assertThat(revocationList().isRevoked(id)).isTrue());
+                .as("50 concurrent revocations of different sessions must all land")
+                .allSatisfy(id -> assertThat(revocationList().isRevoked(id))
+                        .as("every concurrently revoked session must be denied")
+                        .isTrue());
     }
 
     @Test

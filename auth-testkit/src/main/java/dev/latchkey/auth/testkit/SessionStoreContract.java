@@ -65,12 +65,16 @@ public abstract class SessionStoreContract {
 
         sessionStore().create(session);
 
-        assertThat(sessionStore().find(session.id())).contains(session);
+        assertThat(sessionStore().find(session.id()))
+                .as("a created session must be found unchanged")
+                .contains(session);
     }
 
     @Test
     public void findOfUnknownSessionIsEmpty() {
-        assertThat(sessionStore().find(newId())).isEmpty();
+        assertThat(sessionStore().find(newId()))
+                .as("find of an unknown session id must be empty")
+                .isEmpty();
     }
 
     @Test
@@ -82,8 +86,12 @@ public abstract class SessionStoreContract {
 
         boolean rotated = sessionStore().rotate(session.id(), session.tokenHash(), next, at(60), newIdleExpiry);
 
-        assertThat(rotated).isTrue();
+        assertThat(rotated)
+                .as("rotate with the current token hash must succeed")
+                .isTrue();
         assertThat(sessionStore().find(session.id()))
+                .as(
+                        "rotate must store the new hash, keep the replaced one as previous, add one generation and set the new times; creation and absolute expiry stay")
                 .contains(new SessionRecord(
                         session.id(),
                         tenant,
@@ -105,15 +113,25 @@ public abstract class SessionStoreContract {
         String third = newHash();
 
         assertThat(sessionStore().rotate(session.id(), session.tokenHash(), second, at(10), at(10).plus(IDLE)))
+                .as("rotate with the current hash must succeed (generation 1)")
                 .isTrue();
         assertThat(sessionStore().rotate(session.id(), second, third, at(20), at(20).plus(IDLE)))
+                .as("rotate with the hash of the previous rotation must succeed (generation 2)")
                 .isTrue();
 
         SessionRecord stored = sessionStore().find(session.id()).orElseThrow();
-        assertThat(stored.tokenHash()).isEqualTo(third);
-        assertThat(stored.previousTokenHash()).isEqualTo(second);
-        assertThat(stored.generation()).isEqualTo(2);
-        assertThat(stored.lastRotatedAt()).isEqualTo(at(20));
+        assertThat(stored.tokenHash())
+                .as("the current hash must be the one of the latest rotation")
+                .isEqualTo(third);
+        assertThat(stored.previousTokenHash())
+                .as("the previous hash must be the one the latest rotation replaced")
+                .isEqualTo(second);
+        assertThat(stored.generation())
+                .as("each rotation must add exactly one generation")
+                .isEqualTo(2);
+        assertThat(stored.lastRotatedAt())
+                .as("lastRotatedAt must be the instant of the latest rotation")
+                .isEqualTo(at(20));
     }
 
     @Test
@@ -128,9 +146,15 @@ public abstract class SessionStoreContract {
                 sessionStore().rotate(session.id(), session.tokenHash(), newHash(), at(20), at(20).plus(IDLE));
         boolean guessed = sessionStore().rotate(session.id(), newHash(), newHash(), at(21), at(21).plus(IDLE));
 
-        assertThat(replayed).isFalse();
-        assertThat(guessed).isFalse();
-        assertThat(sessionStore().find(session.id())).contains(afterFirst);
+        assertThat(replayed)
+                .as("rotate with an already rotated (stale) hash must fail")
+                .isFalse();
+        assertThat(guessed)
+                .as("rotate with a hash the session never had must fail")
+                .isFalse();
+        assertThat(sessionStore().find(session.id()))
+                .as("a failed rotation must change nothing")
+                .contains(afterFirst);
     }
 
     @Test
@@ -141,12 +165,13 @@ public abstract class SessionStoreContract {
         boolean rotated = sessionStore()
                 .rotate(session.id(), session.tokenHash(), newHash(), session.idleExpiresAt(), at(0).plus(ABSOLUTE));
 
-        assertThat(rotated).isFalse();
+        assertThat(rotated).as("rotate at the idle expiry instant must fail").isFalse();
         // The store may already have dropped the expired session, but it must not hold a rotated one.
         assertThat(sessionStore()
                         .find(session.id())
                         .map(SessionRecord::tokenHash)
                         .orElse(session.tokenHash()))
+                .as("an idle-expired session must never be rotated")
                 .isEqualTo(session.tokenHash());
     }
 
@@ -160,14 +185,17 @@ public abstract class SessionStoreContract {
         sessionStore().create(justBefore);
 
         assertThat(sessionStore().rotate(justBefore.id(), justBefore.tokenHash(), newHash(), at(3599), at(3600)))
+                .as("rotate one second before the absolute expiry must succeed, idle expiry being later")
                 .isTrue();
         assertThat(sessionStore().rotate(atExpiry.id(), atExpiry.tokenHash(), newHash(), at(3600), at(3600)))
+                .as("rotate at the absolute expiry instant must fail even when idle expiry is later")
                 .isFalse();
     }
 
     @Test
     public void rotateOfUnknownSessionFails() {
         assertThat(sessionStore().rotate(newId(), newHash(), newHash(), at(1), at(1).plus(IDLE)))
+                .as("rotate of an unknown session must fail")
                 .isFalse();
     }
 
@@ -176,18 +204,29 @@ public abstract class SessionStoreContract {
         SessionRecord session = newSession(tenant, user, at(0));
         sessionStore().create(session);
 
-        assertThat(sessionStore().revoke(session.id())).isTrue();
+        assertThat(sessionStore().revoke(session.id()))
+                .as("revoke of an existing session must return true")
+                .isTrue();
 
-        assertThat(sessionStore().find(session.id())).isEmpty();
+        assertThat(sessionStore().find(session.id()))
+                .as("a revoked session must not be found")
+                .isEmpty();
         assertThat(sessionStore().rotate(session.id(), session.tokenHash(), newHash(), at(1), at(1).plus(IDLE)))
+                .as("a revoked session must not rotate")
                 .isFalse();
-        assertThat(sessionStore().listForUser(tenant, user, at(1))).isEmpty();
-        assertThat(sessionStore().revoke(session.id())).isFalse();
+        assertThat(sessionStore().listForUser(tenant, user, at(1)))
+                .as("a revoked session must not be listed")
+                .isEmpty();
+        assertThat(sessionStore().revoke(session.id()))
+                .as("revoking a session a second time must return false")
+                .isFalse();
     }
 
     @Test
     public void revokeOfUnknownSessionReturnsFalse() {
-        assertThat(sessionStore().revoke(newId())).isFalse();
+        assertThat(sessionStore().revoke(newId()))
+                .as("revoke of an unknown session must return false")
+                .isFalse();
     }
 
     @Test
@@ -200,11 +239,21 @@ public abstract class SessionStoreContract {
 
         int revoked = sessionStore().revokeAllForUser(tenant, user, null);
 
-        assertThat(revoked).isEqualTo(2);
-        assertThat(sessionStore().find(first.id())).isEmpty();
-        assertThat(sessionStore().find(second.id())).isEmpty();
-        assertThat(sessionStore().find(otherUser.id())).contains(otherUser);
-        assertThat(sessionStore().find(sameUserOtherTenant.id())).contains(sameUserOtherTenant);
+        assertThat(revoked)
+                .as("revokeAllForUser must return how many sessions it removed")
+                .isEqualTo(2);
+        assertThat(sessionStore().find(first.id()))
+                .as("revokeAllForUser must remove every session of the user in the tenant")
+                .isEmpty();
+        assertThat(sessionStore().find(second.id()))
+                .as("revokeAllForUser must remove every session of the user in the tenant")
+                .isEmpty();
+        assertThat(sessionStore().find(otherUser.id()))
+                .as("revokeAllForUser must keep other users' sessions")
+                .contains(otherUser);
+        assertThat(sessionStore().find(sameUserOtherTenant.id()))
+                .as("revokeAllForUser must keep the same user's sessions in other tenants")
+                .contains(sameUserOtherTenant);
     }
 
     @Test
@@ -216,14 +265,21 @@ public abstract class SessionStoreContract {
 
         int revoked = sessionStore().revokeAllForUser(tenant, user, kept.id());
 
-        assertThat(revoked).isEqualTo(2);
-        assertThat(sessionStore().find(kept.id())).contains(kept);
-        assertThat(sessionStore().listForUser(tenant, user, at(3))).containsExactly(kept);
+        assertThat(revoked)
+                .as("revokeAllForUser with an excepted session must remove and count all the others")
+                .isEqualTo(2);
+        assertThat(sessionStore().find(kept.id()))
+                .as("revokeAllForUser must keep the excepted session")
+                .contains(kept);
+        assertThat(sessionStore().listForUser(tenant, user, at(3)))
+                .as("only the excepted session may remain listed")
+                .containsExactly(kept);
     }
 
     @Test
     public void revokeAllForUserWithoutSessionsReturnsZero() {
         assertThat(sessionStore().revokeAllForUser(tenant, UUID.randomUUID(), null))
+                .as("revokeAllForUser of a user without sessions must return 0")
                 .isZero();
     }
 
@@ -238,8 +294,13 @@ public abstract class SessionStoreContract {
         SessionRecord otherTenant = newSession("tenant-" + UUID.randomUUID(), user, at(50));
         List.of(newest, oldest, middle, expired, otherUser, otherTenant).forEach(sessionStore()::create);
 
-        assertThat(sessionStore().listForUser(tenant, user, at(400))).containsExactly(expired, oldest, middle, newest);
-        assertThat(sessionStore().listForUser(tenant, user, at(500))).containsExactly(oldest, middle, newest);
+        assertThat(sessionStore().listForUser(tenant, user, at(400)))
+                .as(
+                        "listForUser must return the sessions of that user and tenant live at now (idle expiry after now), oldest first")
+                .containsExactly(expired, oldest, middle, newest);
+        assertThat(sessionStore().listForUser(tenant, user, at(500)))
+                .as("listForUser must leave out sessions idle-expired at now")
+                .containsExactly(oldest, middle, newest);
     }
 
     @Test
@@ -250,16 +311,23 @@ public abstract class SessionStoreContract {
         sessionStore().rotate(session.id(), session.tokenHash(), next, at(10), at(10).plus(IDLE));
 
         assertThat(sessionStore().listForUser(tenant, user, at(11)))
+                .as("listForUser must show the rotated session exactly once")
                 .singleElement()
                 .satisfies(s -> {
-                    assertThat(s.tokenHash()).isEqualTo(next);
-                    assertThat(s.generation()).isEqualTo(1);
+                    assertThat(s.tokenHash())
+                            .as("a listed session must carry its rotated hash")
+                            .isEqualTo(next);
+                    assertThat(s.generation())
+                            .as("a listed session must carry its rotated generation")
+                            .isEqualTo(1);
                 });
     }
 
     @Test
     public void listForUserWithoutSessionsIsEmpty() {
-        assertThat(sessionStore().listForUser(tenant, UUID.randomUUID(), at(0))).isEmpty();
+        assertThat(sessionStore().listForUser(tenant, UUID.randomUUID(), at(0)))
+                .as("listForUser of a user without sessions must be empty")
+                .isEmpty();
     }
 
     @Test
@@ -271,10 +339,17 @@ public abstract class SessionStoreContract {
 
         int purged = sessionStore().purgeExpired(at(120));
 
-        assertThat(purged).isNotNegative();
-        assertThat(sessionStore().find(live.id())).contains(live);
-        assertThat(sessionStore().listForUser(tenant, user, at(120))).containsExactly(live);
+        assertThat(purged)
+                .as("purgeExpired must return how many sessions it removed, never a negative number")
+                .isNotNegative();
+        assertThat(sessionStore().find(live.id()))
+                .as("purgeExpired must keep live sessions")
+                .contains(live);
+        assertThat(sessionStore().listForUser(tenant, user, at(120)))
+                .as("after a purge only live sessions may be listed")
+                .containsExactly(live);
         assertThat(sessionStore().rotate(live.id(), live.tokenHash(), newHash(), at(120), at(120).plus(IDLE)))
+                .as("a live session must still rotate after a purge")
                 .isTrue();
     }
 
@@ -290,12 +365,21 @@ public abstract class SessionStoreContract {
             List<Boolean> results = ConcurrentRunner.runConcurrently(THREADS, i -> sessionStore()
                     .rotate(session.id(), session.tokenHash(), candidates.get(i), at(60), at(60).plus(IDLE)));
 
-            assertThat(results).filteredOn(Boolean::booleanValue).hasSize(1);
+            assertThat(results)
+                    .as("50 concurrent rotations of one refresh token must succeed exactly once")
+                    .filteredOn(Boolean::booleanValue)
+                    .hasSize(1);
             String winner = candidates.get(results.indexOf(true));
             SessionRecord stored = sessionStore().find(session.id()).orElseThrow();
-            assertThat(stored.tokenHash()).isEqualTo(winner);
-            assertThat(stored.previousTokenHash()).isEqualTo(session.tokenHash());
-            assertThat(stored.generation()).isEqualTo(1);
+            assertThat(stored.tokenHash())
+                    .as("the stored hash must be the one of the single rotation that succeeded")
+                    .isEqualTo(winner);
+            assertThat(stored.previousTokenHash())
+                    .as("the previous hash must be the original one: the losing rotations must not have written")
+                    .isEqualTo(session.tokenHash());
+            assertThat(stored.generation())
+                    .as("concurrent rotations of one token must add exactly one generation")
+                    .isEqualTo(1);
         }
     }
 

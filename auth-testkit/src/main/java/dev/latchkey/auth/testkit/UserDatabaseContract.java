@@ -81,20 +81,36 @@ public abstract class UserDatabaseContract {
 
         UpsertResult result = userDatabase().upsert(draft, now);
 
-        assertThat(result.created()).isTrue();
+        assertThat(result.created())
+                .as("upsert of a new email must create a user")
+                .isTrue();
         User user = result.user();
-        assertThat(user.id()).isEqualTo(draft.id());
-        assertThat(user.tenantId()).isEqualTo(tenant);
-        assertThat(user.email()).isEqualTo(draft.email());
-        assertThat(user.mobile()).isEqualTo(draft.mobile());
-        assertThat(user.name()).isEqualTo("Ada");
-        assertThat(user.role()).isEqualTo("member");
-        assertThat(user.permissions()).containsExactly("reports:read");
-        assertThat(user.active()).isTrue();
-        assertThat(user.lastLoginAt()).isNull();
-        assertThat(user.createdAt()).isEqualTo(now);
-        assertThat(user.updatedAt()).isEqualTo(now);
-        assertThat(userDatabase().findById(tenant, draft.id())).contains(user);
+        assertThat(user.id()).as("a created user must keep the draft's id").isEqualTo(draft.id());
+        assertThat(user.tenantId())
+                .as("a created user must keep the draft's tenant")
+                .isEqualTo(tenant);
+        assertThat(user.email())
+                .as("a created user must keep the draft's email")
+                .isEqualTo(draft.email());
+        assertThat(user.mobile())
+                .as("a created user must keep the draft's mobile")
+                .isEqualTo(draft.mobile());
+        assertThat(user.name()).as("a created user must keep the draft's name").isEqualTo("Ada");
+        assertThat(user.role()).as("a created user must keep the draft's role").isEqualTo("member");
+        assertThat(user.permissions())
+                .as("a created user must keep the draft's permissions")
+                .containsExactly("reports:read");
+        assertThat(user.active()).as("a new user must be active").isTrue();
+        assertThat(user.lastLoginAt()).as("a new user must have no last login").isNull();
+        assertThat(user.createdAt())
+                .as("createdAt of a new user must be the upsert's now")
+                .isEqualTo(now);
+        assertThat(user.updatedAt())
+                .as("updatedAt of a new user must be its creation time")
+                .isEqualTo(now);
+        assertThat(userDatabase().findById(tenant, draft.id()))
+                .as("a created user must be found by id exactly as upsert returned it")
+                .contains(user);
     }
 
     @Test
@@ -107,9 +123,15 @@ public abstract class UserDatabaseContract {
         UpsertResult second = userDatabase()
                 .upsert(new NewUser(UUID.randomUUID(), tenant, email, null, "Second", "admin", Set.of("x")), at(2));
 
-        assertThat(second.created()).isFalse();
-        assertThat(second.user()).isEqualTo(first);
-        assertThat(userDatabase().findByEmail(tenant, email)).contains(first);
+        assertThat(second.created())
+                .as("upsert of an existing email must not create a user")
+                .isFalse();
+        assertThat(second.user())
+                .as("upsert of an existing user must return it unchanged")
+                .isEqualTo(first);
+        assertThat(userDatabase().findByEmail(tenant, email))
+                .as("upsert of an existing user must leave it unchanged in the store")
+                .contains(first);
     }
 
     @Test
@@ -123,8 +145,12 @@ public abstract class UserDatabaseContract {
         UpsertResult result = userDatabase()
                 .upsert(new NewUser(UUID.randomUUID(), tenant, email, newMobile(), null, "member", Set.of()), at(2));
 
-        assertThat(result.created()).isFalse();
-        assertThat(result.user()).isEqualTo(existing);
+        assertThat(result.created())
+                .as("a draft with an email must be matched by email")
+                .isFalse();
+        assertThat(result.user())
+                .as("the user matched by email must be returned unchanged, the draft's other fields ignored")
+                .isEqualTo(existing);
     }
 
     @Test
@@ -137,9 +163,15 @@ public abstract class UserDatabaseContract {
         UpsertResult result = userDatabase()
                 .upsert(new NewUser(UUID.randomUUID(), tenant, null, mobile, null, "member", Set.of()), at(2));
 
-        assertThat(result.created()).isFalse();
-        assertThat(result.user()).isEqualTo(existing);
-        assertThat(userDatabase().findByMobile(tenant, mobile)).contains(existing);
+        assertThat(result.created())
+                .as("a draft without email must be matched by mobile")
+                .isFalse();
+        assertThat(result.user())
+                .as("the user matched by mobile must be returned unchanged")
+                .isEqualTo(existing);
+        assertThat(userDatabase().findByMobile(tenant, mobile))
+                .as("the user matched by mobile must still be found by mobile")
+                .contains(existing);
     }
 
     @Test
@@ -148,9 +180,15 @@ public abstract class UserDatabaseContract {
         UpsertResult result = userDatabase()
                 .upsert(new NewUser(UUID.randomUUID(), tenant, null, mobile, null, "member", Set.of()), at(1));
 
-        assertThat(result.created()).isTrue();
-        assertThat(result.user().email()).isNull();
-        assertThat(userDatabase().findByMobile(tenant, mobile)).contains(result.user());
+        assertThat(result.created())
+                .as("a draft with only a mobile must create a user")
+                .isTrue();
+        assertThat(result.user().email())
+                .as("a mobile-only user must have no email")
+                .isNull();
+        assertThat(userDatabase().findByMobile(tenant, mobile))
+                .as("a mobile-only user must be found by mobile")
+                .contains(result.user());
     }
 
     @Test
@@ -168,8 +206,12 @@ public abstract class UserDatabaseContract {
                         new NewUser(UUID.randomUUID(), tenant, newEmail, takenMobile, null, "member", Set.of()),
                         at(2)));
 
-        assertThat(userDatabase().findByEmail(tenant, newEmail)).isEmpty();
-        assertThat(userDatabase().findByMobile(tenant, takenMobile)).contains(owner);
+        assertThat(userDatabase().findByEmail(tenant, newEmail))
+                .as("a conflicting upsert must not create a user")
+                .isEmpty();
+        assertThat(userDatabase().findByMobile(tenant, takenMobile))
+                .as("a conflicting upsert must leave the mobile with its owner")
+                .contains(owner);
     }
 
     @Test
@@ -185,7 +227,9 @@ public abstract class UserDatabaseContract {
         assertConflict(() -> userDatabase()
                 .upsert(new NewUser(UUID.randomUUID(), tenant, email, othersMobile, null, "member", Set.of()), at(2)));
 
-        assertThat(userDatabase().findByEmail(tenant, email)).contains(existing);
+        assertThat(userDatabase().findByEmail(tenant, email))
+                .as("a conflicting upsert must leave the existing user unchanged")
+                .contains(existing);
     }
 
     @Test
@@ -196,16 +240,26 @@ public abstract class UserDatabaseContract {
             List<UpsertResult> results = ConcurrentRunner.runConcurrently(THREADS, i -> userDatabase()
                     .upsert(new NewUser(UUID.randomUUID(), tenant, email, null, "n" + i, "member", Set.of()), at(1)));
 
-            assertThat(results).filteredOn(UpsertResult::created).hasSize(1);
+            assertThat(results)
+                    .as("50 concurrent upserts of one email must create exactly one user")
+                    .filteredOn(UpsertResult::created)
+                    .hasSize(1);
             UUID winner = results.stream()
                     .filter(UpsertResult::created)
                     .findFirst()
                     .orElseThrow()
                     .user()
                     .id();
-            assertThat(results).allSatisfy(r -> assertThat(r.user().id()).isEqualTo(winner));
+            assertThat(results)
+                    .as("every concurrent upsert of one email must return the same user")
+                    .allSatisfy(r -> assertThat(r.user().id())
+                            .as("id returned by a concurrent upsert of one email")
+                            .isEqualTo(winner));
             assertThat(userDatabase().findByEmail(tenant, email))
-                    .hasValueSatisfying(u -> assertThat(u.id()).isEqualTo(winner));
+                    .as("the one user created concurrently must be found by email")
+                    .hasValueSatisfying(u -> assertThat(u.id())
+                            .as("id of the user found by the concurrently upserted email")
+                            .isEqualTo(winner));
         }
     }
 
@@ -216,10 +270,17 @@ public abstract class UserDatabaseContract {
                         new NewUser(UUID.randomUUID(), tenant, newEmail(), newMobile(), null, "member", Set.of()),
                         at(1)));
 
-        assertThat(results).allSatisfy(r -> assertThat(r.created()).isTrue());
-        assertThat(results).allSatisfy(r -> assertThat(
-                        userDatabase().findById(tenant, r.user().id()))
-                .contains(r.user()));
+        assertThat(results)
+                .as("50 concurrent upserts of distinct emails must each create a user")
+                .allSatisfy(r -> assertThat(r.created())
+                        .as("an upsert of a distinct email must create")
+                        .isTrue());
+        assertThat(results)
+                .as("every user created concurrently must be found by id")
+                .allSatisfy(
+                        r -> assertThat(userDatabase().findById(tenant, r.user().id()))
+                                .as("a concurrently created user must be found by id unchanged")
+                                .contains(r.user()));
     }
 
     @Test
@@ -241,18 +302,27 @@ public abstract class UserDatabaseContract {
                                     at(2));
                     return true;
                 } catch (AuthException e) {
-                    assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFLICT);
+                    assertThat(e.errorCode())
+                            .as("a losing concurrent update must fail with CONFLICT")
+                            .isEqualTo(ErrorCode.CONFLICT);
                     return false;
                 }
             });
 
-            assertThat(won).filteredOn(Boolean::booleanValue).hasSize(1);
+            assertThat(won)
+                    .as("50 concurrent updates claiming one email must let exactly one win")
+                    .filteredOn(Boolean::booleanValue)
+                    .hasSize(1);
             UUID winner = users.get(won.indexOf(true)).id();
             assertThat(userDatabase().findByEmail(tenant, contested))
-                    .hasValueSatisfying(u -> assertThat(u.id()).isEqualTo(winner));
+                    .as("the contested email must resolve to the winner")
+                    .hasValueSatisfying(u -> assertThat(u.id())
+                            .as("id of the user owning the contested email")
+                            .isEqualTo(winner));
             for (int i = 0; i < THREADS; i++) {
                 if (!won.get(i)) {
                     assertThat(userDatabase().findById(tenant, users.get(i).id()))
+                            .as("a losing update must leave its user unchanged")
                             .contains(users.get(i));
                 }
             }
@@ -270,13 +340,27 @@ public abstract class UserDatabaseContract {
         UpsertResult there = userDatabase()
                 .upsert(new NewUser(UUID.randomUUID(), otherTenant, email, mobile, null, "member", Set.of()), at(1));
 
-        assertThat(here.created()).isTrue();
-        assertThat(there.created()).isTrue();
-        assertThat(there.user().id()).isNotEqualTo(here.user().id());
-        assertThat(userDatabase().findByEmail(tenant, email)).contains(here.user());
-        assertThat(userDatabase().findByEmail(otherTenant, email)).contains(there.user());
-        assertThat(userDatabase().findByMobile(tenant, mobile)).contains(here.user());
-        assertThat(userDatabase().findByMobile(otherTenant, mobile)).contains(there.user());
+        assertThat(here.created())
+                .as("an email and mobile new to this tenant must create a user")
+                .isTrue();
+        assertThat(there.created())
+                .as("the same email and mobile in another tenant must create another user")
+                .isTrue();
+        assertThat(there.user().id())
+                .as("users of two tenants must have different ids")
+                .isNotEqualTo(here.user().id());
+        assertThat(userDatabase().findByEmail(tenant, email))
+                .as("findByEmail must find the user of the tenant asked")
+                .contains(here.user());
+        assertThat(userDatabase().findByEmail(otherTenant, email))
+                .as("findByEmail must find the user of the other tenant there")
+                .contains(there.user());
+        assertThat(userDatabase().findByMobile(tenant, mobile))
+                .as("findByMobile must find the user of the tenant asked")
+                .contains(here.user());
+        assertThat(userDatabase().findByMobile(otherTenant, mobile))
+                .as("findByMobile must find the user of the other tenant there")
+                .contains(there.user());
     }
 
     @Test
@@ -284,23 +368,37 @@ public abstract class UserDatabaseContract {
         String otherTenant = "tenant-" + UUID.randomUUID();
         User user = createUser(newEmail(), newMobile(), at(1));
 
-        assertThat(userDatabase().findById(otherTenant, user.id())).isEmpty();
+        assertThat(userDatabase().findById(otherTenant, user.id()))
+                .as("findById must not find a user of another tenant")
+                .isEmpty();
         assertThat(userDatabase().findByEmail(otherTenant, user.emailAddress().orElseThrow()))
+                .as("findByEmail must not find a user of another tenant")
                 .isEmpty();
         assertThat(userDatabase().findByMobile(otherTenant, user.mobileNumber().orElseThrow()))
+                .as("findByMobile must not find a user of another tenant")
                 .isEmpty();
-        assertThat(userDatabase().findById(tenant, user.id())).contains(user);
+        assertThat(userDatabase().findById(tenant, user.id()))
+                .as("findById must find the user in its own tenant")
+                .contains(user);
         assertThat(userDatabase().findByEmail(tenant, user.emailAddress().orElseThrow()))
+                .as("findByEmail must find the user in its own tenant")
                 .contains(user);
         assertThat(userDatabase().findByMobile(tenant, user.mobileNumber().orElseThrow()))
+                .as("findByMobile must find the user in its own tenant")
                 .contains(user);
     }
 
     @Test
     public void lookupsOfUnknownUsersAreEmpty() {
-        assertThat(userDatabase().findById(tenant, UUID.randomUUID())).isEmpty();
-        assertThat(userDatabase().findByEmail(tenant, newEmail())).isEmpty();
-        assertThat(userDatabase().findByMobile(tenant, newMobile())).isEmpty();
+        assertThat(userDatabase().findById(tenant, UUID.randomUUID()))
+                .as("findById of an unknown id must be empty")
+                .isEmpty();
+        assertThat(userDatabase().findByEmail(tenant, newEmail()))
+                .as("findByEmail of an unknown email must be empty")
+                .isEmpty();
+        assertThat(userDatabase().findByMobile(tenant, newMobile()))
+                .as("findByMobile of an unknown mobile must be empty")
+                .isEmpty();
     }
 
     @Test
@@ -309,6 +407,7 @@ public abstract class UserDatabaseContract {
         createUser(email, null, at(1));
 
         assertThat(userDatabase().findByEmail(tenant, email.toUpperCase(Locale.ROOT)))
+                .as("emails must be compared exactly: the core normalises them, the store must not fold case")
                 .isEmpty();
     }
 
@@ -345,10 +444,19 @@ public abstract class UserDatabaseContract {
                 at(2),
                 user.createdAt(),
                 at(3));
-        assertThat(updated).contains(expected);
-        assertThat(userDatabase().findById(tenant, user.id())).contains(expected);
-        assertThat(userDatabase().findByEmail(tenant, newEmail)).contains(expected);
-        assertThat(userDatabase().findByMobile(tenant, newMobile)).contains(expected);
+        assertThat(updated)
+                .as(
+                        "update must return the new profile with the same identity, creation time and last login, and updatedAt = now")
+                .contains(expected);
+        assertThat(userDatabase().findById(tenant, user.id()))
+                .as("the updated user must be found by id")
+                .contains(expected);
+        assertThat(userDatabase().findByEmail(tenant, newEmail))
+                .as("the updated user must be found by its new email")
+                .contains(expected);
+        assertThat(userDatabase().findByMobile(tenant, newMobile))
+                .as("the updated user must be found by its new mobile")
+                .contains(expected);
     }
 
     @Test
@@ -359,12 +467,20 @@ public abstract class UserDatabaseContract {
 
         userDatabase().update(user.withProfile(newEmail(), null, null, "member", Set.of()), at(2));
 
-        assertThat(userDatabase().findByEmail(tenant, oldEmail)).isEmpty();
-        assertThat(userDatabase().findByMobile(tenant, oldMobile)).isEmpty();
+        assertThat(userDatabase().findByEmail(tenant, oldEmail))
+                .as("update must release the old email")
+                .isEmpty();
+        assertThat(userDatabase().findByMobile(tenant, oldMobile))
+                .as("update must release the old mobile")
+                .isEmpty();
         UpsertResult reuse = userDatabase()
                 .upsert(new NewUser(UUID.randomUUID(), tenant, oldEmail, oldMobile, null, "member", Set.of()), at(3));
-        assertThat(reuse.created()).isTrue();
-        assertThat(userDatabase().findByMobile(tenant, oldMobile)).contains(reuse.user());
+        assertThat(reuse.created())
+                .as("a released mobile must be free for a new user")
+                .isTrue();
+        assertThat(userDatabase().findByMobile(tenant, oldMobile))
+                .as("a released mobile must find its new owner")
+                .contains(reuse.user());
     }
 
     @Test
@@ -374,10 +490,14 @@ public abstract class UserDatabaseContract {
         Optional<User> updated = userDatabase()
                 .update(user.withProfile(user.email(), user.mobile(), "Renamed", "member", Set.of()), at(2));
 
-        assertThat(updated).hasValueSatisfying(u -> {
-            assertThat(u.name()).isEqualTo("Renamed");
-            assertThat(u.updatedAt()).isEqualTo(at(2));
-        });
+        assertThat(updated)
+                .as("an update keeping the user's own email and mobile must succeed")
+                .hasValueSatisfying(u -> {
+                    assertThat(u.name()).as("the new name must be stored").isEqualTo("Renamed");
+                    assertThat(u.updatedAt())
+                            .as("updatedAt must be the update's now")
+                            .isEqualTo(at(2));
+                });
     }
 
     @Test
@@ -388,8 +508,11 @@ public abstract class UserDatabaseContract {
         assertConflict(
                 () -> userDatabase().update(user.withProfile(other.email(), null, "x", "member", Set.of()), at(2)));
 
-        assertThat(userDatabase().findById(tenant, user.id())).contains(user);
+        assertThat(userDatabase().findById(tenant, user.id()))
+                .as("a conflicting update must leave the user unchanged")
+                .contains(user);
         assertThat(userDatabase().findByEmail(tenant, other.emailAddress().orElseThrow()))
+                .as("a conflicting update must leave the email with its owner")
                 .contains(other);
     }
 
@@ -401,8 +524,11 @@ public abstract class UserDatabaseContract {
         assertConflict(() ->
                 userDatabase().update(user.withProfile(user.email(), other.mobile(), "x", "member", Set.of()), at(2)));
 
-        assertThat(userDatabase().findById(tenant, user.id())).contains(user);
+        assertThat(userDatabase().findById(tenant, user.id()))
+                .as("a conflicting update must leave the user unchanged")
+                .contains(user);
         assertThat(userDatabase().findByMobile(tenant, other.mobileNumber().orElseThrow()))
+                .as("a conflicting update must leave the mobile with its owner")
                 .contains(other);
     }
 
@@ -411,9 +537,14 @@ public abstract class UserDatabaseContract {
         User ghost = new User(
                 UUID.randomUUID(), tenant, newEmail(), null, null, "member", Set.of(), true, null, at(1), at(1));
 
-        assertThat(userDatabase().update(ghost, at(2))).isEmpty();
-        assertThat(userDatabase().findById(tenant, ghost.id())).isEmpty();
+        assertThat(userDatabase().update(ghost, at(2)))
+                .as("update of a missing user must return empty")
+                .isEmpty();
+        assertThat(userDatabase().findById(tenant, ghost.id()))
+                .as("update of a missing user must not create it")
+                .isEmpty();
         assertThat(userDatabase().findByEmail(tenant, ghost.emailAddress().orElseThrow()))
+                .as("update of a missing user must not claim its email")
                 .isEmpty();
     }
 
@@ -424,33 +555,53 @@ public abstract class UserDatabaseContract {
         User sameIdElsewhere =
                 new User(user.id(), otherTenant, newEmail(), null, "x", "admin", Set.of(), true, null, at(1), at(1));
 
-        assertThat(userDatabase().update(sameIdElsewhere, at(2))).isEmpty();
-        assertThat(userDatabase().findById(tenant, user.id())).contains(user);
+        assertThat(userDatabase().update(sameIdElsewhere, at(2)))
+                .as("update must not reach a user of another tenant with the same id")
+                .isEmpty();
+        assertThat(userDatabase().findById(tenant, user.id()))
+                .as("an update aimed at another tenant must leave the user unchanged")
+                .contains(user);
     }
 
     @Test
     public void disableMarksUserInactive() {
         User user = createUser(newEmail(), null, at(1));
 
-        assertThat(userDatabase().disable(tenant, user.id(), at(2))).isTrue();
+        assertThat(userDatabase().disable(tenant, user.id(), at(2)))
+                .as("disable of an existing user must return true")
+                .isTrue();
 
-        assertThat(userDatabase().findById(tenant, user.id())).hasValueSatisfying(u -> {
-            assertThat(u.active()).isFalse();
-            assertThat(u.updatedAt()).isEqualTo(at(2));
-            assertThat(u.createdAt()).isEqualTo(user.createdAt());
-        });
+        assertThat(userDatabase().findById(tenant, user.id()))
+                .as("a disabled user must still be found by id")
+                .hasValueSatisfying(u -> {
+                    assertThat(u.active())
+                            .as("a disabled user must be inactive")
+                            .isFalse();
+                    assertThat(u.updatedAt())
+                            .as("disable must set updatedAt to now")
+                            .isEqualTo(at(2));
+                    assertThat(u.createdAt()).as("disable must keep createdAt").isEqualTo(user.createdAt());
+                });
         assertThat(userDatabase().findByEmail(tenant, user.emailAddress().orElseThrow()))
-                .hasValueSatisfying(u -> assertThat(u.active()).isFalse());
+                .as("a disabled user must still be found by email")
+                .hasValueSatisfying(u -> assertThat(u.active())
+                        .as("a disabled user found by email must be inactive too")
+                        .isFalse());
     }
 
     @Test
     public void disableOfMissingUserReturnsFalse() {
         User user = createUser(newEmail(), null, at(1));
 
-        assertThat(userDatabase().disable(tenant, UUID.randomUUID(), at(2))).isFalse();
-        assertThat(userDatabase().disable("tenant-" + UUID.randomUUID(), user.id(), at(2)))
+        assertThat(userDatabase().disable(tenant, UUID.randomUUID(), at(2)))
+                .as("disable of an unknown id must return false")
                 .isFalse();
-        assertThat(userDatabase().findById(tenant, user.id())).contains(user);
+        assertThat(userDatabase().disable("tenant-" + UUID.randomUUID(), user.id(), at(2)))
+                .as("disable must not reach a user of another tenant")
+                .isFalse();
+        assertThat(userDatabase().findById(tenant, user.id()))
+                .as("a disable that found no user must change nothing")
+                .contains(user);
     }
 
     @Test
@@ -460,8 +611,9 @@ public abstract class UserDatabaseContract {
         userDatabase().recordLogin(tenant, user.id(), at(5));
 
         User after = userDatabase().findById(tenant, user.id()).orElseThrow();
-        assertThat(after.lastLoginAt()).isEqualTo(at(5));
+        assertThat(after.lastLoginAt()).as("recordLogin must set lastLoginAt").isEqualTo(at(5));
         assertThat(after)
+                .as("recordLogin must change nothing but lastLoginAt and updatedAt")
                 .usingRecursiveComparison()
                 .ignoringFields("lastLoginAt", "updatedAt")
                 .isEqualTo(user);
@@ -473,7 +625,9 @@ public abstract class UserDatabaseContract {
 
         userDatabase().recordLogin(tenant, missing, at(5));
 
-        assertThat(userDatabase().findById(tenant, missing)).isEmpty();
+        assertThat(userDatabase().findById(tenant, missing))
+                .as("recordLogin of a missing user must not create it")
+                .isEmpty();
     }
 
     @Test
@@ -483,16 +637,23 @@ public abstract class UserDatabaseContract {
                 .upsert(new NewUser(UUID.randomUUID(), tenant, newEmail(), null, "Zoë 🚀", "owner", permissions), at(1))
                 .user();
 
-        assertThat(user.permissions()).isEqualTo(permissions);
+        assertThat(user.permissions())
+                .as("upsert must return the permissions as given, Unicode and punctuation included")
+                .isEqualTo(permissions);
         User found = userDatabase().findById(tenant, user.id()).orElseThrow();
-        assertThat(found.permissions()).isEqualTo(permissions);
-        assertThat(found.name()).isEqualTo("Zoë 🚀");
+        assertThat(found.permissions())
+                .as("permissions must round-trip through the store")
+                .isEqualTo(permissions);
+        assertThat(found.name()).as("names must round-trip, Unicode included").isEqualTo("Zoë 🚀");
 
         User emptied = userDatabase()
                 .update(user.withProfile(user.email(), null, null, "owner", Set.of()), at(2))
                 .orElseThrow();
-        assertThat(emptied.permissions()).isEmpty();
+        assertThat(emptied.permissions())
+                .as("update to no permissions must return none")
+                .isEmpty();
         assertThat(userDatabase().findById(tenant, user.id()).orElseThrow().permissions())
+                .as("an emptied permission set must round-trip as empty")
                 .isEmpty();
     }
 
@@ -505,9 +666,15 @@ public abstract class UserDatabaseContract {
 
         User found = userDatabase().findById(tenant, user.id()).orElseThrow();
 
-        assertThat(found.createdAt()).isEqualTo(created);
-        assertThat(found.updatedAt()).isEqualTo(created);
-        assertThat(found.lastLoginAt()).isEqualTo(login);
+        assertThat(found.createdAt())
+                .as("createdAt must round-trip at the store's timestamp precision")
+                .isEqualTo(created);
+        assertThat(found.updatedAt())
+                .as("updatedAt must round-trip at the store's timestamp precision")
+                .isEqualTo(created);
+        assertThat(found.lastLoginAt())
+                .as("lastLoginAt must round-trip at the store's timestamp precision")
+                .isEqualTo(login);
     }
 
     @Test
@@ -518,14 +685,19 @@ public abstract class UserDatabaseContract {
     private User createUser(@Nullable String email, @Nullable String mobile, Instant now) {
         UpsertResult result = userDatabase()
                 .upsert(new NewUser(UUID.randomUUID(), tenant, email, mobile, null, "member", Set.of()), now);
-        assertThat(result.created()).isTrue();
+        assertThat(result.created())
+                .as("fixture: upsert of a fresh email or mobile must create a user")
+                .isTrue();
         return result.user();
     }
 
     private static void assertConflict(Runnable call) {
         assertThatThrownBy(call::run)
+                .as("a change that would give another user's email or mobile to this one must be refused")
                 .isInstanceOf(AuthException.class)
-                .satisfies(e -> assertThat(((AuthException) e).errorCode()).isEqualTo(ErrorCode.CONFLICT));
+                .satisfies(e -> assertThat(((AuthException) e).errorCode())
+                        .as("error code of the refused change")
+                        .isEqualTo(ErrorCode.CONFLICT));
     }
 
     private Instant at(long seconds) {

@@ -5,6 +5,7 @@
  * <ul>
  *   <li>{@link dev.latchkey.auth.testkit.UserDatabaseContract}: {@code userDatabase()}
  *   <li>{@link dev.latchkey.auth.testkit.OTPStoreContract}: {@code otpStore()}
+ *   <li>{@link dev.latchkey.auth.testkit.RateLimitStoreContract}: {@code rateLimitStore()}
  *   <li>{@link dev.latchkey.auth.testkit.SessionStoreContract}: {@code sessionStore()}
  *   <li>{@link dev.latchkey.auth.testkit.RevocationListContract}: {@code revocationList()}
  * </ul>
@@ -13,6 +14,7 @@
  * own keys, tenants and ids, so the suites run against a shared, non-empty database without cleanup. The concurrency
  * cases (many threads consuming one code, counting wrong guesses, incrementing one counter, rotating one refresh
  * token, upserting one user) use {@link dev.latchkey.auth.testkit.ConcurrentRunner} and run several rounds each.
+ * Every assertion is described by the rule it checks, so a failure names the broken rule, not just two numbers.
  */
 @NullMarked
 package dev.latchkey.auth.testkit;

@@ -1,10 +1,8 @@
 package dev.latchkey.auth.store.memory;
 
 import dev.latchkey.auth.spi.CodeCheck;
-import dev.latchkey.auth.spi.Counter;
 import dev.latchkey.auth.spi.OTPStore;
 import dev.latchkey.auth.spi.OtpChallenge;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,36 +11,32 @@ import java.util.Optional;
  * An {@link OTPStore} in the memory of one process: correct for a single instance of the application, and the store
  * to use in tests. Every operation on a key is atomic; {@link #verify} compares, counts and consumes in one step.
  *
- * <p>Memory is bounded: at most {@code maxChallenges} challenges and {@code maxCounters} counters are held. Expired
- * entries are removed a few at a time on every write, from an expiry-ordered index, and all at once by {@link
- * #purgeExpired}. When a store is full of live entries, a write that needs a new entry fails with {@code
- * UNAVAILABLE} rather than evicting anything: dropping a counter or a challenge would reset a throttle or an attempt
- * limit, so the store fails closed.
+ * <p>Memory is bounded: at most {@code maxChallenges} challenges are held. Expired challenges are removed a few at a
+ * time on every write, from an expiry-ordered index, and all at once by {@link #purgeExpired}. When the store is full
+ * of live challenges, a save that needs a new entry fails with {@code UNAVAILABLE} rather than evicting anything:
+ * dropping a challenge would reset its attempt limit, so the store fails closed. (The throttle counters are a {@link
+ * MemoryRateLimitStore}.)
  *
  * <p>{@link #saveChallenge} takes the challenge's {@code createdAt} as the current time for purging.
  */
 public final class MemoryOTPStore implements OTPStore {
     /** Default bound on pending challenges. */
     public static final int DEFAULT_MAX_CHALLENGES = 100_000;
-    /** Default bound on live throttle counters. */
-    public static final int DEFAULT_MAX_COUNTERS = 100_000;
 
     private final ExpiringMap<OtpChallenge> challenges;
-    private final ExpiringMap<Counter> counters;
 
     /** A store with the default bounds. */
     public MemoryOTPStore() {
-        this(DEFAULT_MAX_CHALLENGES, DEFAULT_MAX_COUNTERS);
+        this(DEFAULT_MAX_CHALLENGES);
     }
 
     /**
-     * A store holding at most the given numbers of challenges and counters.
+     * A store holding at most {@code maxChallenges} challenges.
      *
-     * @throws IllegalArgumentException if a bound is below 1
+     * @throws IllegalArgumentException if the bound is below 1
      */
-    public MemoryOTPStore(int maxChallenges, int maxCounters) {
+    public MemoryOTPStore(int maxChallenges) {
         this.challenges = new ExpiringMap<>("in-memory OTP challenge store", maxChallenges, OtpChallenge::expiresAt);
-        this.counters = new ExpiringMap<>("in-memory OTP counter store", maxCounters, Counter::resetAt);
     }
 
     @Override
@@ -95,34 +89,9 @@ public final class MemoryOTPStore implements OTPStore {
     }
 
     @Override
-    public Counter increment(String key, Duration window, Instant now) {
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(now, "now");
-        if (window == null || window.isNegative() || window.isZero()) {
-            throw new IllegalArgumentException("window must be positive");
-        }
-        return counters.compute(key, now, (k, counter) -> {
-            if (counter == null || !counter.resetAt().isAfter(now)) {
-                return new Counter(1, now.plus(window));
-            }
-            return new Counter(counter.count() + 1, counter.resetAt());
-        });
-    }
-
-    @Override
-    public Counter peek(String key, Instant now) {
-        Objects.requireNonNull(now, "now");
-        Counter counter = counters.get(Objects.requireNonNull(key, "key"));
-        if (counter == null || !counter.resetAt().isAfter(now)) {
-            return new Counter(0, now);
-        }
-        return counter;
-    }
-
-    @Override
     public int purgeExpired(Instant now) {
         Objects.requireNonNull(now, "now");
-        return challenges.purgeExpired(now) + counters.purgeExpired(now);
+        return challenges.purgeExpired(now);
     }
 
     /** Always answers: the store lives in this process. */
@@ -133,9 +102,5 @@ public final class MemoryOTPStore implements OTPStore {
 
     int challengeCount() {
         return challenges.size();
-    }
-
-    int counterCount() {
-        return counters.size();
     }
 }

@@ -1,57 +1,78 @@
 package dev.latchkey.auth.store.memory;
 
+import dev.latchkey.auth.spi.AuthStores;
+import dev.latchkey.auth.spi.RevocationList;
+import java.util.Optional;
+
 /**
  * The in-memory stores together, for wiring an {@code AuthFacade} in one line:
  *
  * <pre>{@code
- * MemoryStores stores = MemoryStores.create();
  * AuthFacade auth = AuthFacade.builder()
- *         .userDatabase(stores.userDatabase())
- *         .otpStore(stores.otpStore())
- *         .sessionStore(stores.sessionStore())
- *         .revocationList(stores.revocationList())
+ *         .stores(MemoryStores.create())
  *         ...
  * }</pre>
  *
  * <p>State lives in this process only: it is lost on restart and not shared between instances of the application.
+ * The bundle includes a revocation list, so {@code authenticate} refuses access tokens of signed-out sessions.
  */
-public final class MemoryStores {
-    private final MemoryUserDatabase userDatabase;
-    private final MemoryOTPStore otpStore;
-    private final MemorySessionStore sessionStore;
-    private final MemoryRevocationList revocationList;
+public final class MemoryStores implements AuthStores {
+    private final MemoryUserDatabase users;
+    private final MemoryOTPStore otp;
+    private final MemoryRateLimitStore rateLimits;
+    private final MemorySessionStore sessions;
+    private final MemoryRevocationList revocations;
 
     private MemoryStores(
-            MemoryUserDatabase userDatabase,
-            MemoryOTPStore otpStore,
-            MemorySessionStore sessionStore,
-            MemoryRevocationList revocationList) {
-        this.userDatabase = userDatabase;
-        this.otpStore = otpStore;
-        this.sessionStore = sessionStore;
-        this.revocationList = revocationList;
+            MemoryUserDatabase users,
+            MemoryOTPStore otp,
+            MemoryRateLimitStore rateLimits,
+            MemorySessionStore sessions,
+            MemoryRevocationList revocations) {
+        this.users = users;
+        this.otp = otp;
+        this.rateLimits = rateLimits;
+        this.sessions = sessions;
+        this.revocations = revocations;
     }
 
     /** Empty stores with the default bounds. */
     public static MemoryStores create() {
         return new MemoryStores(
-                new MemoryUserDatabase(), new MemoryOTPStore(), new MemorySessionStore(), new MemoryRevocationList());
+                new MemoryUserDatabase(),
+                new MemoryOTPStore(),
+                new MemoryRateLimitStore(),
+                new MemorySessionStore(),
+                new MemoryRevocationList());
     }
 
-    public MemoryUserDatabase userDatabase() {
-        return userDatabase;
+    /** The user database; the same instance on every call. */
+    @Override
+    public MemoryUserDatabase users() {
+        return users;
     }
 
-    public MemoryOTPStore otpStore() {
-        return otpStore;
+    /** The one-time-code store; the same instance on every call. */
+    @Override
+    public MemoryOTPStore otp() {
+        return otp;
     }
 
-    public MemorySessionStore sessionStore() {
-        return sessionStore;
+    /** The throttle and failure-budget counters; the same instance on every call. */
+    @Override
+    public MemoryRateLimitStore rateLimits() {
+        return rateLimits;
     }
 
-    /** An optional deny-list for access tokens of signed-out sessions; pass it to the builder to use it. */
-    public MemoryRevocationList revocationList() {
-        return revocationList;
+    /** The refresh-session store; the same instance on every call. */
+    @Override
+    public MemorySessionStore sessions() {
+        return sessions;
+    }
+
+    /** The access-token deny-list, always present; the same instance on every call. */
+    @Override
+    public Optional<RevocationList> revocations() {
+        return Optional.of(revocations);
     }
 }

@@ -1,7 +1,8 @@
 /**
  * In-memory implementations of every Latchkey store: {@link dev.latchkey.auth.store.memory.MemoryUserDatabase},
- * {@link dev.latchkey.auth.store.memory.MemoryOTPStore}, {@link dev.latchkey.auth.store.memory.MemorySessionStore}
- * and {@link dev.latchkey.auth.store.memory.MemoryRevocationList}, or all of them at once from {@link
+ * {@link dev.latchkey.auth.store.memory.MemoryOTPStore}, {@link dev.latchkey.auth.store.memory.MemoryRateLimitStore},
+ * {@link dev.latchkey.auth.store.memory.MemorySessionStore} and {@link
+ * dev.latchkey.auth.store.memory.MemoryRevocationList}, or all of them at once from {@link
  * dev.latchkey.auth.store.memory.MemoryStores#create()}.
  *
  * <p>They are thread-safe and atomic, bounded in memory, and purge expired entries as they go. State is lost when

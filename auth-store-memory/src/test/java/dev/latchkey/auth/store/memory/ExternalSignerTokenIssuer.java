@@ -87,7 +87,8 @@ final class ExternalSignerTokenIssuer implements TokenIssuer {
         if (user.email() != null) {
             claims.claim("email", user.email());
         }
-        String signingInput = header.toBase64URL() + "." + Base64URL.encode(claims.build().toString());
+        String signingInput =
+                header.toBase64URL() + "." + Base64URL.encode(claims.build().toString());
         try {
             byte[] der = remoteSign.apply(signingInput.getBytes(StandardCharsets.US_ASCII));
             byte[] jose = ECDSA.transcodeSignatureToConcat(der, ECDSA.getSignatureByteArrayLength(JWSAlgorithm.ES256));

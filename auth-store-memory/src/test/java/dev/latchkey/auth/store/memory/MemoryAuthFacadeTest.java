@@ -1,6 +1,7 @@
 package dev.latchkey.auth.store.memory;
 
 import dev.latchkey.auth.spi.OTPStore;
+import dev.latchkey.auth.spi.RateLimitStore;
 import dev.latchkey.auth.spi.SessionStore;
 import dev.latchkey.auth.spi.UserDatabase;
 import dev.latchkey.auth.testkit.AuthFacadeContract;
@@ -11,16 +12,21 @@ class MemoryAuthFacadeTest extends AuthFacadeContract {
 
     @Override
     protected UserDatabase userDatabase() {
-        return stores.userDatabase();
+        return stores.users();
     }
 
     @Override
     protected OTPStore otpStore() {
-        return stores.otpStore();
+        return stores.otp();
+    }
+
+    @Override
+    protected RateLimitStore rateLimitStore() {
+        return stores.rateLimits();
     }
 
     @Override
     protected SessionStore sessionStore() {
-        return stores.sessionStore();
+        return stores.sessions();
     }
 }

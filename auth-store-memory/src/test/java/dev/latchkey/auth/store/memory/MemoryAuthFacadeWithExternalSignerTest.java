@@ -42,7 +42,9 @@ class MemoryAuthFacadeWithExternalSignerTest extends MemoryAuthFacadeWithRevocat
         int before = remoteSignatures.get();
         LoginResult login = login(email);
         LoginResult refreshed = auth.refresh(login.tokens().refreshToken());
-        assertThat(remoteSignatures.get() - before).as("one remote signature per access token").isEqualTo(2);
+        assertThat(remoteSignatures.get() - before)
+                .as("one remote signature per access token")
+                .isEqualTo(2);
 
         SignedJWT jwt = SignedJWT.parse(refreshed.tokens().accessToken());
         assertThat(jwt.getHeader().getKeyID()).isEqualTo("kms-key-1");

@@ -8,6 +8,6 @@ class MemoryAuthFacadeWithRevocationTest extends MemoryAuthFacadeTest {
 
     @Override
     protected Optional<RevocationList> revocationList() {
-        return Optional.of(stores.revocationList());
+        return stores.revocations();
     }
 }

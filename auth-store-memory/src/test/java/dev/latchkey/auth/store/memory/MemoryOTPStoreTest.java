@@ -8,32 +8,26 @@ import dev.latchkey.auth.ErrorCode;
 import dev.latchkey.auth.spi.CodeCheck;
 import dev.latchkey.auth.spi.OtpChallenge;
 import dev.latchkey.auth.testkit.ConcurrentRunner;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MemoryOTPStoreTest {
     private static final Instant BASE = Instant.parse("2030-01-01T00:00:00Z");
-    private static final Duration MINUTE = Duration.ofMinutes(1);
 
     @Test
-    void purgeExpiredFreesExpiredChallengesAndCountersAndKeepsLiveOnes() {
+    void purgeExpiredFreesExpiredChallengesAndKeepsLiveOnes() {
         MemoryOTPStore store = new MemoryOTPStore();
         for (int i = 0; i < 20; i++) {
             store.saveChallenge(challenge("dead-" + i, 0, 60));
-            store.increment("dead-counter-" + i, MINUTE, at(0));
         }
         store.saveChallenge(challenge("live", 0, 3600));
-        store.increment("live-counter", Duration.ofHours(1), at(0));
 
         int purged = store.purgeExpired(at(60));
 
-        assertThat(purged).isEqualTo(40);
+        assertThat(purged).isEqualTo(20);
         assertThat(store.challengeCount()).isEqualTo(1);
-        assertThat(store.counterCount()).isEqualTo(1);
         assertThat(store.verify("live", "hash-live", at(61))).isEqualTo(CodeCheck.MATCHED);
-        assertThat(store.peek("live-counter", at(61)).count()).isEqualTo(1);
     }
 
     @Test
@@ -69,7 +63,7 @@ class MemoryOTPStoreTest {
 
     @Test
     void fullChallengeStoreFailsClosedWithUnavailable() {
-        MemoryOTPStore store = new MemoryOTPStore(2, 10);
+        MemoryOTPStore store = new MemoryOTPStore(2);
         store.saveChallenge(challenge("a", 0, 300));
         store.saveChallenge(challenge("b", 0, 300));
 
@@ -85,39 +79,20 @@ class MemoryOTPStoreTest {
     }
 
     @Test
-    void fullCounterStoreFailsClosedAndKeepsCountingExistingCounters() {
-        MemoryOTPStore store = new MemoryOTPStore(10, 2);
-        store.increment("a", MINUTE, at(0));
-        store.increment("b", MINUTE, at(0));
-
-        assertThatThrownBy(() -> store.increment("c", MINUTE, at(1)))
-                .isInstanceOf(AuthException.class)
-                .satisfies(e -> assertThat(((AuthException) e).errorCode()).isEqualTo(ErrorCode.UNAVAILABLE));
-
-        assertThat(store.increment("a", MINUTE, at(2)).count()).isEqualTo(2);
-        assertThat(store.peek("a", at(3)).count()).isEqualTo(2);
-    }
-
-    @Test
-    void fullStoreMakesRoomFromExpiredEntries() {
-        MemoryOTPStore store = new MemoryOTPStore(2, 2);
+    void fullStoreMakesRoomFromExpiredChallenges() {
+        MemoryOTPStore store = new MemoryOTPStore(2);
         store.saveChallenge(challenge("a", 0, 60));
         store.saveChallenge(challenge("b", 0, 60));
-        store.increment("a", MINUTE, at(0));
-        store.increment("b", MINUTE, at(0));
 
         store.saveChallenge(challenge("c", 60, 360));
-        store.increment("c", MINUTE, at(60));
 
         assertThat(store.findChallenge("c", at(61))).isPresent();
-        assertThat(store.peek("c", at(61)).count()).isEqualTo(1);
         assertThat(store.challengeCount()).isEqualTo(1);
-        assertThat(store.counterCount()).isEqualTo(1);
     }
 
     @Test
     void boundHoldsUnderConcurrentInserts() {
-        MemoryOTPStore store = new MemoryOTPStore(10, 10);
+        MemoryOTPStore store = new MemoryOTPStore(10);
 
         List<Boolean> stored = ConcurrentRunner.runConcurrently(50, i -> {
             try {
@@ -135,7 +110,7 @@ class MemoryOTPStoreTest {
 
     @Test
     void unavailableMessageNamesTheStoreButNoKey() {
-        MemoryOTPStore store = new MemoryOTPStore(1, 1);
+        MemoryOTPStore store = new MemoryOTPStore(1);
         store.saveChallenge(challenge("secret-key-a", 0, 300));
 
         assertThatThrownBy(() -> store.saveChallenge(challenge("secret-key-b", 0, 300)))
@@ -155,8 +130,7 @@ class MemoryOTPStoreTest {
 
     @Test
     void boundsBelowOneAreRejected() {
-        assertThatThrownBy(() -> new MemoryOTPStore(0, 10)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new MemoryOTPStore(10, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new MemoryOTPStore(0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     private static OtpChallenge challenge(String key, long createdSecond, long expiresSecond) {

@@ -3,72 +3,43 @@ package dev.latchkey.auth.store.memory;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.auth.AuthFacade;
-import dev.latchkey.auth.AuthPrincipal;
-import dev.latchkey.auth.AuthSettings;
-import dev.latchkey.auth.JwtKey;
-import dev.latchkey.auth.LoginResult;
-import dev.latchkey.auth.SignOutScope;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Compiles and runs the README's quickstart, and fails if the README's copy drifts from this one. */
+/** Runs the README's quickstart, a whole program with its imports, and fails if the README's copy drifts from it. */
 class ReadmeQuickstartTest {
-    private final List<String> outbox = new ArrayList<>();
-    private final String hashSecret = "q8Zr1vT0xN4mW7kB2yH5cJ9pL3sD6fG0aE1uR4iO7nV";
+    private static final Path SOURCE = Path.of("src/test/java/dev/latchkey/auth/store/memory/Quickstart.java");
 
     @Test
     void quickstartRunsTheWholeLifeCycle() {
-        // quickstart:start
-        MemoryStores stores = MemoryStores.create();
-        AuthFacade auth = AuthFacade.builder()
-                .settings(AuthSettings.builder()
-                        .hashSecret(hashSecret.getBytes(UTF_8)) // 32+ random bytes, shared by all instances
-                        .signingKey(JwtKey.generateEs256("k1")) // or JwtKey.hs256 / fromJwk, see Configuration
-                        .build())
-                .userDatabase(stores.userDatabase())
-                .otpStore(stores.otpStore())
-                .sessionStore(stores.sessionStore())
-                .otpSender(message -> outbox.add(message.code())) // your SMS or email provider goes here
-                .build();
-
-        auth.sendOtp("acme", "ada@example.com");
-        String code = outbox.get(0); // what the user types in
-        LoginResult login = auth.verifyOtp("acme", "ada@example.com", code);
-        AuthPrincipal caller = auth.authenticate("Bearer " + login.tokens().accessToken());
-        caller.requireRole("member");
-        LoginResult next = auth.refresh(login.tokens().refreshToken());
-        auth.signOut(next.tokens().accessToken(), SignOutScope.LOCAL);
-        // quickstart:end
-
-        assertThat(caller.emailAddress()).contains("ada@example.com");
-        assertThat(next.user().id()).isEqualTo(login.user().id());
-        assertThat(auth.listSessions("acme", login.user().id())).isEmpty();
+        PrintStream original = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true, UTF_8));
+        try {
+            Quickstart.main(new String[0]);
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(printed.toString(UTF_8))
+                .isEqualToIgnoringNewLines("ada@example.com signed in and out; sessions left: 0");
     }
 
     @Test
-    void readmeShowsExactlyThisQuickstart() throws IOException {
-        Path readme = Path.of("..", "README.md");
-        String text = Files.readString(readme, UTF_8);
+    void readmeShowsExactlyTheQuickstartProgram() throws IOException {
+        String text = Files.readString(Path.of("..", "README.md"), UTF_8);
         int marker = text.indexOf("<!-- quickstart -->");
         assertThat(marker).as("README quickstart marker").isNotNegative();
         int start = text.indexOf("```java\n", marker) + "```java\n".length();
-        int end = text.indexOf("```", start);
-        String inReadme = text.substring(start, end);
+        String inReadme = text.substring(start, text.indexOf("```", start));
 
-        String source = Files.readString(
-                Path.of("src/test/java/dev/latchkey/auth/store/memory/ReadmeQuickstartTest.java"), UTF_8);
-        String inTest = source.substring(
-                source.indexOf("// quickstart:start") + "// quickstart:start".length(),
-                source.indexOf("// quickstart:end"));
-        assertThat(normalise(inReadme)).isEqualTo(normalise(inTest));
-    }
-
-    private static String normalise(String code) {
-        return code.lines().map(String::strip).filter(l -> !l.isEmpty()).reduce("", (a, b) -> a + b + "\n");
+        String program = Files.readString(SOURCE, UTF_8);
+        String withoutPackage = program.substring(program.indexOf('\n') + 1);
+        assertThat(inReadme.strip())
+                .as("the README's quickstart must be Quickstart.java without its package line")
+                .isEqualTo(withoutPackage.strip());
     }
 }

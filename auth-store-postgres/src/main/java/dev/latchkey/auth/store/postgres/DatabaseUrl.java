@@ -1,5 +1,6 @@
 package dev.latchkey.auth.store.postgres;
 
+import dev.latchkey.auth.ConfigurationException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
@@ -28,16 +29,29 @@ record DatabaseUrl(
     private static final Pattern HOST_LIST = Pattern.compile(HOST_ENTRY + "(?:," + HOST_ENTRY + ")*");
     private static final Pattern PARAMETER = Pattern.compile("[A-Za-z_][\\w.-]*=[^&]*");
 
+    /** The variable every parse error names. */
+    static final String SETTING = "DATABASE_URL";
+
+    /** The accepted forms, for every parse error. */
+    static final String EXPECTED =
+            "postgresql://user:password@host:5432/db?sslmode=require (or postgres://, or jdbc:postgresql://...),"
+                    + " with '/', '?', '#', '@' and ':' in user and password percent-encoded";
+
     @Override
     public String toString() {
         return "DatabaseUrl[jdbcUrl=" + jdbcUrl + ", user=" + user + ", password=" + (password == null ? null : "***")
                 + "]";
     }
 
-    /** Parses a DATABASE_URL; error messages never repeat the URL, since it may carry a password. */
+    /**
+     * Parses a DATABASE_URL.
+     *
+     * @throws ConfigurationException naming {@code DATABASE_URL} if the URL is missing or malformed; the message never
+     *     repeats the URL, since it may carry a password
+     */
     static DatabaseUrl parse(String url) {
         if (url == null || url.isBlank()) {
-            throw new IllegalArgumentException("DATABASE_URL is empty");
+            throw invalid("is empty");
         }
         String trimmed = url.strip();
         if (trimmed.regionMatches(true, 0, JDBC_SCHEME, 0, JDBC_SCHEME.length())) {
@@ -46,8 +60,7 @@ record DatabaseUrl(
         int schemeEnd = trimmed.indexOf("://");
         String scheme = schemeEnd < 0 ? "" : trimmed.substring(0, schemeEnd).toLowerCase(java.util.Locale.ROOT);
         if (!scheme.equals("postgresql") && !scheme.equals("postgres")) {
-            throw new IllegalArgumentException(
-                    "DATABASE_URL must start with postgresql://, postgres:// or jdbc:postgresql://");
+            throw invalid("does not start with postgresql://, postgres:// or jdbc:postgresql://");
         }
         String rest = trimmed.substring(schemeEnd + 3);
         int at = userInfoEnd(rest);
@@ -65,7 +78,7 @@ record DatabaseUrl(
         int authorityEnd = authorityEnd(rest, at + 1);
         String hosts = rest.substring(at + 1, authorityEnd);
         if (hosts.isEmpty()) {
-            throw new IllegalArgumentException("DATABASE_URL has no host");
+            throw invalid("has no host");
         }
         int queryStart = rest.indexOf('?', authorityEnd);
         String database = "";
@@ -109,9 +122,11 @@ record DatabaseUrl(
         if (lenientPlausible && !strictPlausible) {
             return lenientEnd;
         }
-        throw new IllegalArgumentException("DATABASE_URL cannot be split into credentials and host unambiguously:"
-                + " percent-encode '/', '?', '@' and ':' in the user name and password, and '@' after the host"
-                + " (e.g. '/' as %2F, '@' as %40)");
+        throw new ConfigurationException(
+                SETTING,
+                "cannot be split into credentials and host unambiguously",
+                "'/', '?', '@' and ':' percent-encoded in the user name and password, and '@' after the host"
+                        + " (e.g. '/' as %2F, '@' as %40)");
     }
 
     /** Whether the part after the authority has no {@code '@'} before its query, which is all parameters. */
@@ -181,7 +196,8 @@ record DatabaseUrl(
             // URLDecoder would turn '+' into a space; in a URL's user info and path '+' is a literal plus.
             return URLDecoder.decode(part.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("DATABASE_URL has a malformed percent-encoding");
+            // The decoder's own message quotes the input, which may be the password: neither it nor the cause is kept.
+            throw invalid("has a malformed percent-encoding");
         }
     }
 
@@ -196,5 +212,9 @@ record DatabaseUrl(
             }
         }
         return out.toString();
+    }
+
+    private static ConfigurationException invalid(String problem) {
+        return new ConfigurationException(SETTING, problem, EXPECTED);
     }
 }

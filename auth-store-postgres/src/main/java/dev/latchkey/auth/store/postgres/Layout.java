@@ -1,5 +1,6 @@
 package dev.latchkey.auth.store.postgres;
 
+import dev.latchkey.auth.ConfigurationException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -21,17 +22,25 @@ record Layout(String schema, String prefix) {
     /** Declared after the patterns, which the constructor needs during class initialisation. */
     static final Layout DEFAULT = new Layout("latchkey", "");
 
+    /** The schema's variable (and the builder's {@code schema}) as errors name it. */
+    static final String SCHEMA_SETTING = "DATABASE_SCHEMA";
+
+    /**
+     * @throws ConfigurationException naming {@code DATABASE_SCHEMA} or {@code tablePrefix} if either is unsafe
+     */
     Layout {
+        String schemaForm = "1 to 63 lower-case letters, digits and underscores, not starting with a digit or pg_";
         if (schema == null || !SCHEMA_NAME.matcher(schema).matches()) {
-            throw new IllegalArgumentException(
-                    "PostgreSQL schema name must match [a-z_][a-z0-9_]* and be at most 63 characters");
+            throw new ConfigurationException(SCHEMA_SETTING, "is not a plain lower-case schema name", schemaForm);
         }
         if (schema.startsWith("pg_") || RESERVED_SCHEMAS.contains(schema)) {
-            throw new IllegalArgumentException("PostgreSQL schema name is reserved for the system: " + schema);
+            throw new ConfigurationException(SCHEMA_SETTING, "names a schema reserved for the system", schemaForm);
         }
         if (prefix == null || !PREFIX.matcher(prefix).matches()) {
-            throw new IllegalArgumentException(
-                    "table prefix must be empty or match [a-z_][a-z0-9_]* and be at most 24 characters");
+            throw new ConfigurationException(
+                    "tablePrefix",
+                    "is not a plain lower-case prefix",
+                    "empty, or 1 to 24 lower-case letters, digits and underscores, not starting with a digit");
         }
     }
 

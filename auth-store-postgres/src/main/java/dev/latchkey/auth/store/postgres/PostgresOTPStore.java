@@ -1,20 +1,17 @@
 package dev.latchkey.auth.store.postgres;
 
 import dev.latchkey.auth.spi.CodeCheck;
-import dev.latchkey.auth.spi.Counter;
 import dev.latchkey.auth.spi.OTPStore;
 import dev.latchkey.auth.spi.OtpChallenge;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * {@link OTPStore} over the {@code otp_challenges} and {@code throttle_counters} tables, for deployments that have
- * PostgreSQL but no Redis. Thread-safe; the data source is never closed here.
+ * {@link OTPStore} over the {@code otp_challenges} table, for deployments that have PostgreSQL but no Redis (the
+ * throttle counters are a {@link PostgresRateLimitStore}). Thread-safe; the data source is never closed here.
  *
  * <p>{@link #verify} is a single statement: it locks the live challenge row ({@code SELECT ... FOR UPDATE}), then
  * either deletes it (hash equal) or counts the attempt (hash different), and reports which branch ran. Concurrent
@@ -30,8 +27,6 @@ public final class PostgresOTPStore implements OTPStore {
     private final String find;
     private final String verify;
     private final String delete;
-    private final String increment;
-    private final String peek;
     private final String purge;
 
     /**
@@ -47,7 +42,6 @@ public final class PostgresOTPStore implements OTPStore {
     PostgresOTPStore(Jdbc jdbc) {
         this.jdbc = jdbc;
         String challenges = jdbc.layout().table("otp_challenges");
-        String counters = jdbc.layout().table("throttle_counters");
         String columns = "key, code_hash, created_at, expires_at, attempts, max_attempts";
         save = "INSERT INTO " + challenges + " (" + columns + ") VALUES (?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (key) DO UPDATE SET code_hash = EXCLUDED.code_hash, created_at = EXCLUDED.created_at,"
@@ -68,16 +62,7 @@ public final class PostgresOTPStore implements OTPStore {
                 + " WHEN EXISTS (SELECT 1 FROM consumed) THEN 'MATCHED'"
                 + " WHEN EXISTS (SELECT 1 FROM counted) THEN 'MISMATCHED' ELSE 'LOCKED' END";
         delete = "DELETE FROM " + challenges + " WHERE key = ?";
-        // Parameters: key, new reset_at, now, now. A window is live while reset_at is after now.
-        increment = "INSERT INTO " + counters + " AS t (key, count, reset_at) VALUES (?, 1, ?)"
-                + " ON CONFLICT (key) DO UPDATE SET"
-                + " count = CASE WHEN t.reset_at <= ? THEN 1 ELSE t.count + 1 END,"
-                + " reset_at = CASE WHEN t.reset_at <= ? THEN EXCLUDED.reset_at ELSE t.reset_at END"
-                + " RETURNING count, reset_at";
-        peek = "SELECT count, reset_at FROM " + counters + " WHERE key = ? AND reset_at > ?";
-        purge = "WITH challenges AS (DELETE FROM " + challenges + " WHERE expires_at <= ? RETURNING 1),"
-                + " counters AS (DELETE FROM " + counters + " WHERE reset_at <= ? RETURNING 1)"
-                + " SELECT (SELECT count(*) FROM challenges) + (SELECT count(*) FROM counters)";
+        purge = "DELETE FROM " + challenges + " WHERE expires_at <= ?";
     }
 
     @Override
@@ -156,49 +141,11 @@ public final class PostgresOTPStore implements OTPStore {
     }
 
     @Override
-    public Counter increment(String key, Duration window, Instant now) {
-        Jdbc.checkText("key", key);
-        Instant nowMicros = now.truncatedTo(ChronoUnit.MICROS);
-        return jdbc.call(STORE, connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(increment)) {
-                statement.setString(1, key);
-                Jdbc.setInstant(statement, 2, nowMicros.plus(window));
-                Jdbc.setInstant(statement, 3, nowMicros);
-                Jdbc.setInstant(statement, 4, nowMicros);
-                try (ResultSet rows = statement.executeQuery()) {
-                    rows.next();
-                    return new Counter(rows.getLong("count"), Jdbc.getRequiredInstant(rows, "reset_at"));
-                }
-            }
-        });
-    }
-
-    @Override
-    public Counter peek(String key, Instant now) {
-        Jdbc.checkText("key", key);
-        return jdbc.call(STORE, connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(peek)) {
-                statement.setString(1, key);
-                Jdbc.setInstant(statement, 2, now);
-                try (ResultSet rows = statement.executeQuery()) {
-                    return rows.next()
-                            ? new Counter(rows.getLong("count"), Jdbc.getRequiredInstant(rows, "reset_at"))
-                            : new Counter(0, now);
-                }
-            }
-        });
-    }
-
-    @Override
     public int purgeExpired(Instant now) {
         return jdbc.call(STORE, connection -> {
             try (PreparedStatement statement = connection.prepareStatement(purge)) {
                 Jdbc.setInstant(statement, 1, now);
-                Jdbc.setInstant(statement, 2, now);
-                try (ResultSet rows = statement.executeQuery()) {
-                    rows.next();
-                    return rows.getInt(1);
-                }
+                return statement.executeUpdate();
             }
         });
     }

@@ -3,6 +3,9 @@ package dev.latchkey.auth.store.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import dev.latchkey.auth.ConfigurationException;
+import dev.latchkey.auth.spi.AuthStores;
+import dev.latchkey.auth.spi.RevocationList;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -12,16 +15,15 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The three PostgreSQL stores over one data source and one schema layout, built either on the host's {@link
- * DataSource} or on a HikariCP pool created from a {@code DATABASE_URL}.
+ * The PostgreSQL stores (users, one-time codes, rate-limit counters, sessions) over one data source and one schema
+ * layout, built either on the host's {@link DataSource} or on a HikariCP pool created from a {@code DATABASE_URL}.
+ * PostgreSQL offers no revocation list: {@link #revocations()} is empty (pair it with Redis for one).
  *
  * <pre>{@code
  * PostgresStores stores = PostgresStores.fromEnv(System.getenv()); // close() on shutdown
  * AuthFacade auth = AuthFacade.builder()
  *         .settings(AuthSettings.fromEnv(System.getenv()))
- *         .userDatabase(stores.users())
- *         .otpStore(stores.otp())
- *         .sessionStore(stores.sessions())
+ *         .stores(stores)
  *         .otpSender(mySmsAndEmailSender)
  *         .build();
  * }</pre>
@@ -30,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * never connects: migrations run on first use (or on {@link #migrate()}), so an application starts, and reports the
  * store as down, while the database is unreachable.
  */
-public final class PostgresStores implements AutoCloseable {
+public final class PostgresStores implements AuthStores, AutoCloseable {
 
     /** Pool size cap of the original system. */
     public static final int DEFAULT_MAX_POOL_SIZE = 20;
@@ -49,6 +51,7 @@ public final class PostgresStores implements AutoCloseable {
     private final PostgresUserDatabase users;
     private final PostgresSessionStore sessions;
     private final PostgresOTPStore otp;
+    private final PostgresRateLimitStore rateLimits;
 
     private PostgresStores(@Nullable HikariDataSource ownedPool, Jdbc jdbc) {
         this.ownedPool = ownedPool;
@@ -56,6 +59,7 @@ public final class PostgresStores implements AutoCloseable {
         this.users = new PostgresUserDatabase(jdbc);
         this.sessions = new PostgresSessionStore(jdbc);
         this.otp = new PostgresOTPStore(jdbc);
+        this.rateLimits = new PostgresRateLimitStore(jdbc);
     }
 
     /** Starts a configuration; give it a data source or a database URL. */
@@ -63,18 +67,33 @@ public final class PostgresStores implements AutoCloseable {
         return new Builder();
     }
 
-    /** Stores on a new pool for {@code databaseUrl}, with every default. */
+    /**
+     * Stores on a new pool for {@code databaseUrl}, with every default.
+     *
+     * @throws ConfigurationException naming {@code DATABASE_URL} if the URL is missing or malformed
+     */
     public static PostgresStores fromDatabaseUrl(String databaseUrl) {
         return builder().databaseUrl(databaseUrl).build();
     }
 
-    /** Stores on a new pool for the {@code DATABASE_URL} of {@code env} (pass {@code System.getenv()}). */
+    /**
+     * Stores on a new pool for the variables of {@code env} (pass {@code System.getenv()}): {@code DATABASE_URL}
+     * (required) and {@code DATABASE_SCHEMA} (default {@code latchkey}).
+     *
+     * @throws ConfigurationException naming the variable if one is missing or malformed
+     */
     public static PostgresStores fromEnv(Map<String, String> env) {
-        String url = env.get("DATABASE_URL");
+        Objects.requireNonNull(env, "env");
+        String url = env.get(DatabaseUrl.SETTING);
         if (url == null || url.isBlank()) {
-            throw new IllegalArgumentException("DATABASE_URL is not set");
+            throw new ConfigurationException(DatabaseUrl.SETTING, "is not set", DatabaseUrl.EXPECTED);
         }
-        return fromDatabaseUrl(url);
+        Builder builder = builder().databaseUrl(url);
+        String schema = env.get(Layout.SCHEMA_SETTING);
+        if (schema != null && !schema.isBlank()) {
+            builder.schema(schema.strip());
+        }
+        return builder.build();
     }
 
     static Jdbc defaultJdbc(DataSource dataSource) {
@@ -82,18 +101,33 @@ public final class PostgresStores implements AutoCloseable {
     }
 
     /** The user database; the same instance on every call. */
+    @Override
     public PostgresUserDatabase users() {
         return users;
     }
 
+    /** The one-time-code store; the same instance on every call. */
+    @Override
+    public PostgresOTPStore otp() {
+        return otp;
+    }
+
+    /** The throttle and failure-budget counters; the same instance on every call. */
+    @Override
+    public PostgresRateLimitStore rateLimits() {
+        return rateLimits;
+    }
+
     /** The refresh-session store; the same instance on every call. */
+    @Override
     public PostgresSessionStore sessions() {
         return sessions;
     }
 
-    /** The one-time-code and throttle-counter store; the same instance on every call. */
-    public PostgresOTPStore otp() {
-        return otp;
+    /** Always empty: PostgreSQL offers no revocation list (Redis and memory do). */
+    @Override
+    public Optional<RevocationList> revocations() {
+        return Optional.empty();
     }
 
     /**
@@ -180,10 +214,16 @@ public final class PostgresStores implements AutoCloseable {
 
         /**
          * Build a HikariCP pool for this URL: {@code postgresql://user:password@host:5432/db?sslmode=require}
-         * ({@code postgres://} too) or {@code jdbc:postgresql://host:5432/db?...}. Query parameters go to pgjdbc.
+         * ({@code postgres://} too) or {@code jdbc:postgresql://host:5432/db?...}. Query parameters go to pgjdbc. The URL
+         * is parsed by {@link #build()}; its errors name {@code DATABASE_URL}.
+         *
+         * @throws ConfigurationException naming {@code DATABASE_URL} if the URL is null or blank
          */
         public Builder databaseUrl(String databaseUrl) {
-            this.databaseUrl = Objects.requireNonNull(databaseUrl, "databaseUrl");
+            if (databaseUrl == null || databaseUrl.isBlank()) {
+                throw new ConfigurationException(DatabaseUrl.SETTING, "is not set", DatabaseUrl.EXPECTED);
+            }
+            this.databaseUrl = databaseUrl;
             return this;
         }
 
@@ -201,7 +241,8 @@ public final class PostgresStores implements AutoCloseable {
 
         /**
          * Schema of the tables (default {@code latchkey}); created by the migration if missing. Lower-case letters,
-         * digits and underscores only, since it is written into SQL text.
+         * digits and underscores only, since it is written into SQL text; {@link #build()} rejects anything else with a
+         * {@link ConfigurationException} naming {@code DATABASE_SCHEMA}, the variable {@link #fromEnv} reads it from.
          */
         public Builder schema(String schema) {
             this.schema = schema;
@@ -223,7 +264,7 @@ public final class PostgresStores implements AutoCloseable {
         /** Most connections the pool opens (default 20). */
         public Builder maxPoolSize(int maxPoolSize) {
             if (maxPoolSize < 1) {
-                throw new IllegalArgumentException("maxPoolSize must be at least 1");
+                throw new ConfigurationException("maxPoolSize", "is below 1", "a whole number of at least 1");
             }
             this.maxPoolSize = maxPoolSize;
             return this;
@@ -232,7 +273,7 @@ public final class PostgresStores implements AutoCloseable {
         /** Idle connections the pool keeps open (default 2, capped by the maximum). */
         public Builder minIdle(int minIdle) {
             if (minIdle < 0) {
-                throw new IllegalArgumentException("minIdle must not be negative");
+                throw new ConfigurationException("minIdle", "is negative", "a whole number of at least 0");
             }
             this.minIdle = minIdle;
             return this;
@@ -243,8 +284,8 @@ public final class PostgresStores implements AutoCloseable {
          * (default 2 s, at least 250 ms). Also bounds {@code ping()}.
          */
         public Builder connectionTimeout(Duration connectionTimeout) {
-            if (connectionTimeout.toMillis() < 250) {
-                throw new IllegalArgumentException("connectionTimeout must be at least 250 ms");
+            if (connectionTimeout == null || connectionTimeout.toMillis() < 250) {
+                throw new ConfigurationException("connectionTimeout", "is missing or too short", "at least 250 ms");
             }
             this.connectionTimeout = connectionTimeout;
             return this;
@@ -252,8 +293,8 @@ public final class PostgresStores implements AutoCloseable {
 
         /** Server-side {@code statement_timeout} of the pool's connections (default 5 s). */
         public Builder statementTimeout(Duration statementTimeout) {
-            if (statementTimeout.toMillis() < 1) {
-                throw new IllegalArgumentException("statementTimeout must be at least 1 ms");
+            if (statementTimeout == null || statementTimeout.toMillis() < 1) {
+                throw new ConfigurationException("statementTimeout", "is missing or too short", "at least 1 ms");
             }
             this.statementTimeout = statementTimeout;
             return this;
@@ -265,8 +306,8 @@ public final class PostgresStores implements AutoCloseable {
          * server cannot enforce its statement timeout on us.
          */
         public Builder socketTimeout(Duration socketTimeout) {
-            if (socketTimeout.toMillis() < 1000) {
-                throw new IllegalArgumentException("socketTimeout must be at least 1 s");
+            if (socketTimeout == null || socketTimeout.toMillis() < 1000) {
+                throw new ConfigurationException("socketTimeout", "is missing or too short", "at least 1 s");
             }
             this.socketTimeout = socketTimeout;
             return this;
@@ -275,16 +316,22 @@ public final class PostgresStores implements AutoCloseable {
         /**
          * Builds the stores. Never connects: an unreachable database shows up as {@code UNAVAILABLE} on use.
          *
-         * @throws IllegalArgumentException for a missing or malformed setting
+         * @throws ConfigurationException naming the setting, for a missing or malformed one
          */
         public PostgresStores build() {
             if ((dataSource == null) == (databaseUrl == null)) {
-                throw new IllegalArgumentException("give exactly one of dataSource and databaseUrl");
+                throw new ConfigurationException(
+                        "dataSource/databaseUrl",
+                        dataSource == null ? "neither is given" : "both are given",
+                        "exactly one of dataSource and databaseUrl");
             }
             Layout layout = new Layout(schema, tablePrefix);
             if (dataSource != null) {
                 if (username != null || password != null) {
-                    throw new IllegalArgumentException("username and password apply only to a databaseUrl");
+                    throw new ConfigurationException(
+                            "username/password",
+                            "is given with a dataSource",
+                            "credentials only with a databaseUrl; a dataSource carries its own");
                 }
                 return new PostgresStores(null, new Jdbc(dataSource, layout, autoMigrate, connectionTimeout, false));
             }

@@ -59,7 +59,9 @@ class BadInputTest {
         STORES.otp().saveChallenge(new OtpChallenge(key, text, NOW, NOW.plusSeconds(60), 0, 5));
         assertThat(STORES.otp().findChallenge(key, NOW).orElseThrow().codeHash())
                 .isEqualTo(text);
-        assertThat(STORES.otp().increment(key, Duration.ofMinutes(1), NOW).count())
+        assertThat(STORES.rateLimits()
+                        .increment(key, Duration.ofMinutes(1), NOW)
+                        .count())
                 .isEqualTo(1);
     }
 
@@ -101,7 +103,7 @@ class BadInputTest {
         assertInvalidRequest(() -> STORES.users().findByEmail(tenant, nul));
         assertInvalidRequest(() -> STORES.users().findByMobile(nul, "+441234567890"));
         assertInvalidRequest(() -> STORES.otp().verify(nul, "h", NOW));
-        assertInvalidRequest(() -> STORES.otp().increment(nul, Duration.ofMinutes(1), NOW));
+        assertInvalidRequest(() -> STORES.rateLimits().increment(nul, Duration.ofMinutes(1), NOW));
         assertInvalidRequest(() -> STORES.sessions().find(nul));
         assertInvalidRequest(() -> STORES.sessions()
                 .create(new SessionRecord(

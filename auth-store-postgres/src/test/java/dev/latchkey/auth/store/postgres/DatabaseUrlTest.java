@@ -3,6 +3,8 @@ package dev.latchkey.auth.store.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.auth.ConfigurationException;
+import dev.latchkey.auth.ErrorCode;
 import org.junit.jupiter.api.Test;
 
 class DatabaseUrlTest {
@@ -90,17 +92,17 @@ class DatabaseUrlTest {
     @Test
     void urlWithTwoPlausibleReadingsIsRejectedWithoutEchoingThePassword() {
         assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://app:5432/topsecret@db.example/prod"))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("percent-encode")
                 .hasMessageNotContaining("topsecret")
                 .hasMessageNotContaining("5432");
         assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://app:top@secret?x@db.example/prod"))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("percent-encode")
                 .hasMessageNotContaining("top")
                 .hasMessageNotContaining("secret");
         assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://app:top@secret/x@db.example/prod"))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("percent-encode")
                 .hasMessageNotContaining("top")
                 .hasMessageNotContaining("secret");
@@ -150,16 +152,38 @@ class DatabaseUrlTest {
     @Test
     void malformedUrlsAreRejectedWithoutEchoingThePassword() {
         assertThatThrownBy(() -> DatabaseUrl.parse("mysql://u:topsecret@h/db"))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageNotContaining("topsecret");
         assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://u:topsecret@/db"))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("no host")
                 .hasMessageNotContaining("topsecret");
         assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://u:top%ZZsecret@h/db"))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageNotContaining("secret");
-        assertThatThrownBy(() -> DatabaseUrl.parse("  ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> DatabaseUrl.parse("  ")).isInstanceOf(ConfigurationException.class);
+    }
+
+    @Test
+    void everyParseErrorNamesTheVariableAndTheExpectedForm() {
+        for (String url : new String[] {
+            null,
+            "",
+            "mysql://u:topsecret@h/db",
+            "postgresql://u:topsecret@/db",
+            "postgresql://u:top%ZZsecret@h/db",
+            "postgresql://app:5432/topsecret@db.example/prod"
+        }) {
+            assertThatThrownBy(() -> DatabaseUrl.parse(url))
+                    .as("%s", url == null ? "null" : "a malformed URL")
+                    .isInstanceOfSatisfying(ConfigurationException.class, e -> {
+                        assertThat(e.setting()).isEqualTo("DATABASE_URL");
+                        assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_CONFIGURATION);
+                        assertThat(e.getMessage()).startsWith("DATABASE_URL: ").contains("; expected ");
+                    })
+                    .hasMessageNotContaining("topsecret")
+                    .hasNoCause();
+        }
     }
 
     @Test

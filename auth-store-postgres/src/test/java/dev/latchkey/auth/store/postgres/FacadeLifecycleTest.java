@@ -26,6 +26,9 @@ import org.junit.jupiter.api.Test;
 
 /** The whole login life cycle through the facade with every store in PostgreSQL. */
 class FacadeLifecycleTest {
+    /** The challenge id of the last code sent, as the client that asked would keep it. */
+    private volatile String lastChallenge = "";
+
     private static final byte[] HASH_SECRET =
             "r7Tq2mVx9LpZ4wKc8NbH3yFj6sDg1aQe5uRo0iWt".getBytes(StandardCharsets.UTF_8);
     private static final byte[] SIGNING_SECRET =
@@ -47,16 +50,16 @@ class FacadeLifecycleTest {
             AuthFacade auth = facade(stores);
             String email = "ada@example.com";
 
-            auth.sendOtp(tenant, email);
-            assertCode(() -> auth.verifyOtp(tenant, email, wrong(lastCode())), ErrorCode.INVALID_CODE);
-            LoginResult first = auth.verifyOtp(tenant, email, lastCode());
+            lastChallenge = auth.sendOtp(tenant, email).challengeId();
+            assertCode(() -> auth.verifyOtp(tenant, email, lastChallenge, wrong(lastCode())), ErrorCode.INVALID_CODE);
+            LoginResult first = auth.verifyOtp(tenant, email, lastChallenge, lastCode());
 
             assertThat(first.newUser()).isTrue();
             assertThat(first.user().email()).isEqualTo(email);
             assertThat(stores.users().findByEmail(tenant, email)).isPresent();
             // The code is single use.
             String used = lastCode();
-            assertCode(() -> auth.verifyOtp(tenant, email, used), ErrorCode.INVALID_CODE);
+            assertCode(() -> auth.verifyOtp(tenant, email, lastChallenge, used), ErrorCode.INVALID_CODE);
 
             AuthPrincipal principal =
                     auth.authenticate("Bearer " + first.tokens().accessToken());
@@ -71,8 +74,8 @@ class FacadeLifecycleTest {
                     .isEqualTo(first.session().id());
 
             clock.advance(Duration.ofMinutes(2));
-            auth.sendOtp(tenant, email);
-            LoginResult secondDevice = auth.verifyOtp(tenant, email, lastCode());
+            lastChallenge = auth.sendOtp(tenant, email).challengeId();
+            LoginResult secondDevice = auth.verifyOtp(tenant, email, lastChallenge, lastCode());
             assertThat(secondDevice.newUser()).isFalse();
             assertThat(auth.listSessions(tenant, first.user().id())).hasSize(2);
 
@@ -85,14 +88,14 @@ class FacadeLifecycleTest {
 
             HealthReport health = auth.health();
             assertThat(health.status()).isEqualTo(HealthReport.Status.UP);
-            assertThat(health.components()).containsOnlyKeys("users", "otp", "sessions");
+            assertThat(health.components()).containsOnlyKeys("users", "otp", "rateLimits", "sessions");
 
             assertThat(auth.disableUser(tenant, first.user().id())).isTrue();
             assertCode(() -> auth.session(secondDevice.tokens().accessToken()), ErrorCode.INVALID_TOKEN);
             clock.advance(Duration.ofMinutes(2));
-            auth.sendOtp(tenant, email);
+            lastChallenge = auth.sendOtp(tenant, email).challengeId();
             String code = lastCode();
-            assertCode(() -> auth.verifyOtp(tenant, email, code), ErrorCode.USER_DISABLED);
+            assertCode(() -> auth.verifyOtp(tenant, email, lastChallenge, code), ErrorCode.USER_DISABLED);
         }
     }
 
@@ -107,13 +110,13 @@ class FacadeLifecycleTest {
                         .build()) {
             AuthFacade auth = facade(stores);
             String mobile = "+447911123456";
-            auth.sendOtp(tenant, mobile);
+            lastChallenge = auth.sendOtp(tenant, mobile).challengeId();
             String code = lastCode();
 
             proxy.cut();
 
             long start = System.nanoTime();
-            assertCode(() -> auth.verifyOtp(tenant, mobile, code), ErrorCode.UNAVAILABLE);
+            assertCode(() -> auth.verifyOtp(tenant, mobile, lastChallenge, code), ErrorCode.UNAVAILABLE);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
             assertCode(() -> auth.sendOtp(tenant, "+447911123457"), ErrorCode.UNAVAILABLE);
             assertThat(auth.health().status()).isEqualTo(HealthReport.Status.DOWN);
@@ -124,7 +127,7 @@ class FacadeLifecycleTest {
             Instant deadline = Instant.now().plusSeconds(10);
             while (login == null && Instant.now().isBefore(deadline)) {
                 try {
-                    login = auth.verifyOtp(tenant, mobile, code);
+                    login = auth.verifyOtp(tenant, mobile, lastChallenge, code);
                 } catch (AuthException e) {
                     // Until the pool has replaced the connections the cut broke, only UNAVAILABLE is acceptable.
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.UNAVAILABLE);
@@ -142,9 +145,7 @@ class FacadeLifecycleTest {
                 .build();
         return AuthFacade.builder()
                 .settings(settings)
-                .userDatabase(stores.users())
-                .otpStore(stores.otp())
-                .sessionStore(stores.sessions())
+                .stores(stores)
                 .otpSender(outbox::add)
                 .clock(clock)
                 .eventListener(event -> {})

@@ -41,7 +41,7 @@ class HostIsolationLevelTest {
                     .schema(SCHEMA)
                     .build();
 
-            stores.otp().increment("isolation-" + UUID.randomUUID(), Duration.ofMinutes(1), NOW);
+            stores.rateLimits().increment("isolation-" + UUID.randomUUID(), Duration.ofMinutes(1), NOW);
 
             assertThat(levelSeenByStatement[0]).isEqualTo(Connection.TRANSACTION_READ_COMMITTED);
             assertThat(physical.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_SERIALIZABLE);

@@ -3,6 +3,7 @@ package dev.latchkey.auth.store.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.auth.ConfigurationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,19 +40,23 @@ class LayoutTest {
                 "a234567890123456789012345678901234567890123456789012345678901234"
             })
     void unsafeOrReservedSchemaNamesAreRejected(String schema) {
-        assertThatThrownBy(() -> new Layout(schema, "")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Layout(schema, ""))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.setting())
+                        .isEqualTo("DATABASE_SCHEMA"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"Lk_", "lk-", "x\"y", "9lk", "lk_; --", "a2345678901234567890123456"})
     void unsafePrefixesAreRejected(String prefix) {
-        assertThatThrownBy(() -> new Layout("latchkey", prefix)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Layout("latchkey", prefix))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.setting())
+                        .isEqualTo("tablePrefix"));
     }
 
     @Test
     void nullNamesAreRejected() {
-        assertThatThrownBy(() -> new Layout(null, "")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Layout("latchkey", null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Layout(null, "")).isInstanceOf(ConfigurationException.class);
+        assertThatThrownBy(() -> new Layout("latchkey", null)).isInstanceOf(ConfigurationException.class);
     }
 
     @Test

@@ -1,12 +1,13 @@
 package dev.latchkey.auth.store.postgres;
 
 import dev.latchkey.auth.spi.OTPStore;
+import dev.latchkey.auth.spi.RateLimitStore;
 import dev.latchkey.auth.spi.SessionStore;
 import dev.latchkey.auth.spi.UserDatabase;
 import dev.latchkey.auth.testkit.AuthFacadeContract;
 import org.junit.jupiter.api.AfterAll;
 
-/** Every facade security behaviour with users, codes and sessions all in PostgreSQL. */
+/** Every facade security behaviour with users, codes, counters and sessions all in PostgreSQL. */
 class PostgresAuthFacadeContractTest extends AuthFacadeContract {
     private static final String SCHEMA = TestPostgres.uniqueSchema("facade");
     private static final PostgresStores STORES =
@@ -20,6 +21,11 @@ class PostgresAuthFacadeContractTest extends AuthFacadeContract {
     @Override
     protected OTPStore otpStore() {
         return STORES.otp();
+    }
+
+    @Override
+    protected RateLimitStore rateLimitStore() {
+        return STORES.rateLimits();
     }
 
     @Override

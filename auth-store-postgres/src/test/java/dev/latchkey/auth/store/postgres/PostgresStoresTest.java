@@ -6,14 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariConfig;
 import dev.latchkey.auth.AuthException;
+import dev.latchkey.auth.ConfigurationException;
 import dev.latchkey.auth.ErrorCode;
 import dev.latchkey.auth.spi.OtpChallenge;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -151,28 +155,71 @@ class PostgresStoresTest {
 
     @Test
     void fromEnvNeedsDatabaseUrlAndBuilderNeedsExactlyOneSource() {
-        assertThatThrownBy(() -> PostgresStores.fromEnv(Map.of()))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("DATABASE_URL");
-        assertThatThrownBy(() -> PostgresStores.builder().build()).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> PostgresStores.builder()
+        assertConfigurationError(() -> PostgresStores.fromEnv(Map.of()), "DATABASE_URL");
+        assertConfigurationError(() -> PostgresStores.fromEnv(Map.of("DATABASE_URL", " ")), "DATABASE_URL");
+        assertConfigurationError(() -> PostgresStores.fromDatabaseUrl(null), "DATABASE_URL");
+        assertConfigurationError(
+                () -> PostgresStores.fromEnv(Map.of("DATABASE_URL", "mysql://u:topsecret@h/db")), "DATABASE_URL");
+        assertConfigurationError(
+                () -> PostgresStores.fromEnv(
+                        Map.of("DATABASE_URL", "postgresql://u:pw@127.0.0.1:1/db", "DATABASE_SCHEMA", "Bad-Schema")),
+                "DATABASE_SCHEMA");
+        assertConfigurationError(() -> PostgresStores.builder().build(), "dataSource/databaseUrl");
+        assertConfigurationError(
+                () -> PostgresStores.builder()
                         .dataSource(TestPostgres.sharedDataSource())
                         .databaseUrl("postgresql://h/db")
-                        .build())
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> PostgresStores.builder()
+                        .build(),
+                "dataSource/databaseUrl");
+        assertConfigurationError(
+                () -> PostgresStores.builder()
                         .dataSource(TestPostgres.sharedDataSource())
                         .password("x")
-                        .build())
-                .isInstanceOf(IllegalArgumentException.class);
+                        .build(),
+                "username/password");
         assertThatCode(() -> PostgresStores.builder().schema("bad-name")).doesNotThrowAnyException();
-        assertThatThrownBy(() -> PostgresStores.builder()
+        assertConfigurationError(
+                () -> PostgresStores.builder()
                         .dataSource(TestPostgres.sharedDataSource())
                         .schema("bad-name")
-                        .build())
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> PostgresStores.builder().connectionTimeout(Duration.ofMillis(10)))
-                .isInstanceOf(IllegalArgumentException.class);
+                        .build(),
+                "DATABASE_SCHEMA");
+        assertConfigurationError(
+                () -> PostgresStores.builder().connectionTimeout(Duration.ofMillis(10)), "connectionTimeout");
+        assertConfigurationError(() -> PostgresStores.builder().statementTimeout(Duration.ZERO), "statementTimeout");
+        assertConfigurationError(() -> PostgresStores.builder().socketTimeout(Duration.ofMillis(10)), "socketTimeout");
+        assertConfigurationError(() -> PostgresStores.builder().maxPoolSize(0), "maxPoolSize");
+        assertConfigurationError(() -> PostgresStores.builder().minIdle(-1), "minIdle");
+    }
+
+    @Test
+    void fromEnvReadsTheSchema() {
+        // A JDBC URL is used unchanged, so the test server's credentials ride along as pgjdbc parameters.
+        StringBuilder url = new StringBuilder(TestPostgres.server().jdbcUrl());
+        url.append(url.indexOf("?") < 0 ? '?' : '&')
+                .append("user=")
+                .append(encode(TestPostgres.server().user()));
+        if (TestPostgres.server().password() != null) {
+            url.append("&password=").append(encode(TestPostgres.server().password()));
+        }
+        try (PostgresStores stores =
+                PostgresStores.fromEnv(Map.of("DATABASE_URL", url.toString(), "DATABASE_SCHEMA", schema))) {
+            stores.migrate();
+        }
+        TestPostgres.execute("SELECT 1 FROM \"" + schema + "\".throttle_counters");
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static void assertConfigurationError(ThrowingCallable call, String setting) {
+        assertThatThrownBy(call)
+                .as("a configuration error naming %s", setting)
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.setting())
+                        .isEqualTo(setting))
+                .hasMessageStartingWith(setting + ": ")
+                .hasMessageNotContaining("topsecret");
     }
 
     @Test

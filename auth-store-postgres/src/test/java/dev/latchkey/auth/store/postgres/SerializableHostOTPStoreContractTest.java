@@ -6,7 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 
 /**
  * The OTP store contract on a host data source whose connections default to SERIALIZABLE: the concurrent wrong guesses
- * and counter increments must still all be counted, not fail with serialization errors.
+ * must still all be counted, not fail with serialization errors.
  */
 class SerializableHostOTPStoreContractTest extends OTPStoreContract {
     private static final String SCHEMA = TestPostgres.uniqueSchema("otp_serializable");

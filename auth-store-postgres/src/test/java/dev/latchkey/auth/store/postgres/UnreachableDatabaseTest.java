@@ -125,7 +125,7 @@ class UnreachableDatabaseTest {
     private static boolean answers(PostgresStores stores) {
         try {
             stores.ping();
-            stores.otp().peek("any", NOW);
+            stores.rateLimits().peek("any", NOW);
             return true;
         } catch (AuthException e) {
             assertThat(e.errorCode()).isEqualTo(ErrorCode.UNAVAILABLE);

@@ -1,6 +1,7 @@
 package dev.latchkey.auth.store.redis;
 
 import dev.latchkey.auth.AuthException;
+import dev.latchkey.auth.ConfigurationException;
 import dev.latchkey.auth.User;
 import dev.latchkey.auth.spi.NewUser;
 import dev.latchkey.auth.spi.UpsertResult;
@@ -22,7 +23,8 @@ import redis.clients.jedis.params.SetParams;
 /**
  * A read-through cache in Redis in front of any {@link UserDatabase}, for lookups by id, email and mobile.
  *
- * <p>Keys, below the prefix ({@code latchkey:} by default), all with the cache TTL (60 s by default):
+ * <p>Keys, below the prefix shared with the other Redis stores (such as {@code latchkey:}), all with the cache TTL (60
+ * s by default):
  *
  * <ul>
  *   <li>{@code user:v1:{<tenantId>:<userId>}}: hash with {@code json}, the user record as JSON, and, for one TTL after
@@ -72,23 +74,24 @@ public final class CachingUserDatabase implements UserDatabase {
     private final RedisAccess redis;
     private final long ttlMillis;
 
-    /** A cache with the default TTL of 60 s and key prefix {@code latchkey:}. */
-    public CachingUserDatabase(UserDatabase delegate, UnifiedJedis client) {
-        this(delegate, client, DEFAULT_TTL, RedisAccess.DEFAULT_KEY_PREFIX);
-    }
-
     /**
+     * A cache in front of {@code delegate}. {@link RedisStores} builds one with the prefix of its other stores; build
+     * one directly only with that same prefix.
+     *
      * @param delegate the database that holds the users
      * @param client the host's client; never closed by the cache
-     * @param ttl how long an entry lives; also the longest a change made behind the cache's back stays invisible
-     * @param keyPrefix prefix of every key
+     * @param ttl how long an entry lives ({@link #DEFAULT_TTL} is 60 s); also the longest a change made behind the
+     *     cache's back stays invisible
+     * @param keyPrefix prefix of every key, the same as the other Redis stores' (such as {@code latchkey:})
+     * @throws dev.latchkey.auth.ConfigurationException naming {@code REDIS_KEY_PREFIX} or {@code userCacheTtl} if one is
+     *     unsupported
      */
     public CachingUserDatabase(UserDatabase delegate, UnifiedJedis client, Duration ttl, String keyPrefix) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.redis = new RedisAccess(client, false, keyPrefix, "Redis user cache");
-        Objects.requireNonNull(ttl, "ttl");
-        if (ttl.toMillis() < 1) {
-            throw new IllegalArgumentException("ttl must be at least one millisecond");
+        if (ttl == null || ttl.toMillis() < 1) {
+            throw new ConfigurationException(
+                    "userCacheTtl", "is missing or shorter than 1 ms", "a duration of at least 1 ms, such as 60 s");
         }
         this.ttlMillis = ttl.toMillis();
     }

@@ -1,9 +1,11 @@
 package dev.latchkey.auth.store.redis;
 
 import dev.latchkey.auth.AuthException;
+import dev.latchkey.auth.ConfigurationException;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -14,6 +16,15 @@ import redis.clients.jedis.exceptions.JedisException;
 final class RedisAccess implements AutoCloseable {
     static final String DEFAULT_KEY_PREFIX = "latchkey:";
 
+    /** The variable every prefix error names. */
+    static final String KEY_PREFIX_SETTING = "REDIS_KEY_PREFIX";
+
+    /**
+     * Printable characters only, so that keys stay readable in {@code redis-cli} and no prefix can smuggle a control
+     * character into a key; braces are allowed for hosts that pin their keys to one Cluster slot on purpose.
+     */
+    private static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9:_.{}-]{1,128}");
+
     private final UnifiedJedis client;
     private final boolean ownsClient;
     private final String keyPrefix;
@@ -22,8 +33,23 @@ final class RedisAccess implements AutoCloseable {
     RedisAccess(UnifiedJedis client, boolean ownsClient, String keyPrefix, String component) {
         this.client = Objects.requireNonNull(client, "client");
         this.ownsClient = ownsClient;
-        this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
+        this.keyPrefix = checkKeyPrefix(keyPrefix);
         this.unavailableMessage = component + " unavailable";
+    }
+
+    /**
+     * Returns the prefix if it is acceptable.
+     *
+     * @throws ConfigurationException naming {@code REDIS_KEY_PREFIX} otherwise
+     */
+    static String checkKeyPrefix(String keyPrefix) {
+        if (keyPrefix == null || !KEY_PREFIX.matcher(keyPrefix).matches()) {
+            throw new ConfigurationException(
+                    KEY_PREFIX_SETTING,
+                    keyPrefix == null || keyPrefix.isEmpty() ? "is empty" : "has unsupported characters or length",
+                    "1 to 128 letters, digits and the characters : _ . - { }, such as latchkey:");
+        }
+        return keyPrefix;
     }
 
     /** The full Redis key for a key below the prefix. */

@@ -1,34 +1,46 @@
 package dev.latchkey.auth.store.redis;
 
-import dev.latchkey.auth.AuthException;
+import dev.latchkey.auth.ConfigurationException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Objects;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 
 /**
- * Builds a pooled Jedis {@link RedisClient} (the successor of {@code JedisPooled}) from a {@code REDIS_URL} with explicit timeouts, for hosts that do not configure Jedis
- * themselves. The caller owns the client and closes it; the stores never close a client they were given.
+ * Builds a pooled Jedis {@link RedisClient} (the successor of {@code JedisPooled}) from a {@code REDIS_URL} with
+ * explicit timeouts, for hosts that do not configure Jedis themselves. The caller owns the client and closes it; the
+ * stores never close a client they were given.
  *
  * <p>Accepted form: {@code redis://[user:password@]host[:port][/db]}, or {@code rediss://} for TLS (the JVM's default
  * trust store and host-name verification apply). User and password are percent-decoded.
+ *
+ * <p>A missing or malformed URL or timeout is a {@link ConfigurationException} naming {@code REDIS_URL} (or the
+ * timeout); its message never repeats the URL, which may hold a password.
  */
 public final class RedisClients {
     /** Connect and socket timeout used when none is given. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
 
+    /** The variable every URL error names. */
+    static final String URL_SETTING = "REDIS_URL";
+
+    private static final String URL_FORM = "redis://[user:password@]host[:port][/db] or rediss://... for TLS,"
+            + " with reserved characters in user and password percent-encoded";
     private static final int DEFAULT_PORT = 6379;
     private static final int MAX_CONNECTIONS = 32;
 
     private RedisClients() {}
 
-    /** A client for the URL with the default 2 s connect and socket timeouts. */
+    /**
+     * A client for the URL with the default 2 s connect and socket timeouts.
+     *
+     * @throws ConfigurationException naming {@code REDIS_URL} if the URL is missing or malformed
+     */
     public static RedisClient fromUrl(String redisUrl) {
         return fromUrl(redisUrl, DEFAULT_TIMEOUT, DEFAULT_TIMEOUT);
     }
@@ -38,21 +50,20 @@ public final class RedisClients {
      * socketTimeout}, and a request waits at most as long for a free pooled connection, so an unreachable server turns
      * into an error within a bounded time instead of a hanging request.
      *
-     * @throws AuthException with {@code INVALID_REQUEST} if the URL is malformed (the message never repeats the URL,
-     *     which may hold a password)
+     * @throws ConfigurationException naming {@code REDIS_URL}, {@code connectTimeout} or {@code socketTimeout} if one
+     *     is missing or malformed (the message never repeats the URL, which may hold a password)
      */
     public static RedisClient fromUrl(String redisUrl, Duration connectTimeout, Duration socketTimeout) {
-        Objects.requireNonNull(redisUrl, "redisUrl");
         int connectMillis = positiveMillis(connectTimeout, "connectTimeout");
         int socketMillis = positiveMillis(socketTimeout, "socketTimeout");
         URI uri = parse(redisUrl);
         boolean tls = "rediss".equalsIgnoreCase(uri.getScheme());
         if (!tls && !"redis".equalsIgnoreCase(uri.getScheme())) {
-            throw AuthException.invalidRequest("REDIS_URL must start with redis:// or rediss://");
+            throw invalidUrl("does not start with redis:// or rediss://");
         }
         String host = uri.getHost();
         if (host == null || host.isEmpty()) {
-            throw AuthException.invalidRequest("REDIS_URL has no host");
+            throw invalidUrl("has no host");
         }
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
@@ -77,10 +88,14 @@ public final class RedisClients {
     }
 
     private static URI parse(String redisUrl) {
+        if (redisUrl == null || redisUrl.isBlank()) {
+            throw invalidUrl("is not set");
+        }
         try {
             return new URI(redisUrl.trim());
         } catch (URISyntaxException e) {
-            throw AuthException.invalidRequest("REDIS_URL is not a valid URL");
+            // The exception's message quotes the input, which may hold the password: it is not kept as the cause.
+            throw invalidUrl("is not a valid URL");
         }
     }
 
@@ -91,11 +106,11 @@ public final class RedisClients {
         try {
             int db = Integer.parseInt(rawPath.substring(1));
             if (db < 0) {
-                throw AuthException.invalidRequest("REDIS_URL database must be a non-negative number");
+                throw invalidUrl("has a negative database number");
             }
             return db;
         } catch (NumberFormatException e) {
-            throw AuthException.invalidRequest("REDIS_URL database must be a number");
+            throw invalidUrl("has a database that is not a number");
         }
     }
 
@@ -122,15 +137,19 @@ public final class RedisClients {
             return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             // The decoder's own message quotes the input, which may be the password.
-            throw AuthException.invalidRequest("REDIS_URL user or password is not properly percent-encoded");
+            throw invalidUrl("has a user or password that is not properly percent-encoded");
         }
     }
 
     private static int positiveMillis(Duration timeout, String name) {
-        Objects.requireNonNull(timeout, name);
-        if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
-            throw AuthException.invalidRequest(name + " must be positive and below 24 days");
+        if (timeout == null || timeout.toMillis() < 1 || timeout.toMillis() > Integer.MAX_VALUE) {
+            throw new ConfigurationException(
+                    name, "is missing or out of range", "a duration from 1 ms to 24 days, such as 2 s");
         }
         return (int) timeout.toMillis();
+    }
+
+    private static ConfigurationException invalidUrl(String problem) {
+        return new ConfigurationException(URL_SETTING, problem, URL_FORM);
     }
 }

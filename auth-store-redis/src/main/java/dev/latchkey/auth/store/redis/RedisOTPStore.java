@@ -1,7 +1,6 @@
 package dev.latchkey.auth.store.redis;
 
 import dev.latchkey.auth.spi.CodeCheck;
-import dev.latchkey.auth.spi.Counter;
 import dev.latchkey.auth.spi.OTPStore;
 import dev.latchkey.auth.spi.OtpChallenge;
 import java.time.Duration;
@@ -15,14 +14,9 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * {@link OTPStore} over Redis, standalone or Cluster.
  *
- * <p>Keys, below the prefix ({@code latchkey:} by default):
- *
- * <ul>
- *   <li>{@code otp:<key>}: hash {@code hash, created, expires, attempts, max}, one per pending challenge, with a TTL
- *       running until its expiry;
- *   <li>{@code counter:<key>}: hash {@code count, reset}, one per throttle counter, with a TTL running until its
- *       window ends.
- * </ul>
+ * <p>Keys, below the prefix ({@code latchkey:} by default): {@code otp:<key>}, a hash {@code hash, created, expires,
+ * attempts, max}, one per pending challenge, with a TTL running until its expiry. (The throttle counters are a
+ * {@link RedisRateLimitStore}.)
  *
  * <p>Every operation touches one key, and each one that reads before it writes is a single Lua script, so {@link
  * #verify} compares, counts and consumes in one atomic step on the server (the double-spend of a code that a
@@ -30,7 +24,7 @@ import redis.clients.jedis.UnifiedJedis;
  * sent to Redis.
  *
  * <p>Thread-safe. Close it only if it was made by {@link #fromUrl}; a store built on the host's client never closes
- * that client.
+ * that client. {@link RedisStores} builds this store together with the others, on one client and one key prefix.
  */
 public final class RedisOTPStore implements OTPStore, AutoCloseable {
     private static final LuaScript SAVE = new LuaScript("""
@@ -54,26 +48,14 @@ public final class RedisOTPStore implements OTPStore, AutoCloseable {
             return 1
             """);
 
-    /** A live window (reset after now) grows by one; otherwise a new window starts at 1. Returns {count, reset}. */
-    private static final LuaScript INCREMENT = new LuaScript("""
-            local w = redis.call('HMGET', KEYS[1], 'count', 'reset')
-            if w[1] and before(ARGV[1], w[2]) then
-              return {redis.call('HINCRBY', KEYS[1], 'count', 1), w[2]}
-            end
-            redis.call('DEL', KEYS[1])
-            redis.call('HSET', KEYS[1], 'count', 1, 'reset', ARGV[2])
-            redis.call('PEXPIRE', KEYS[1], ARGV[3])
-            return {1, ARGV[2]}
-            """);
-
     private final RedisAccess redis;
 
-    /** A store on the host's client with the default key prefix {@code latchkey:}. */
-    public RedisOTPStore(UnifiedJedis client) {
-        this(client, RedisAccess.DEFAULT_KEY_PREFIX);
-    }
-
-    /** A store on the host's client; the client stays the host's to close. */
+    /**
+     * A store on the host's client; the client stays the host's to close.
+     *
+     * @param keyPrefix prefix of every key, such as {@code latchkey:}; the same for every store of one application
+     * @throws dev.latchkey.auth.ConfigurationException naming {@code REDIS_KEY_PREFIX} if the prefix is unsupported
+     */
     public RedisOTPStore(UnifiedJedis client, String keyPrefix) {
         this(new RedisAccess(client, false, keyPrefix, "Redis OTP store"));
     }
@@ -83,17 +65,14 @@ public final class RedisOTPStore implements OTPStore, AutoCloseable {
     }
 
     /**
-     * A store with its own client for {@code REDIS_URL} (2 s connect and socket timeouts, prefix {@code latchkey:});
-     * {@link #close()} closes that client.
+     * A store with its own client for {@code REDIS_URL}; {@link #close()} closes that client.
+     *
+     * @throws dev.latchkey.auth.ConfigurationException naming the setting if the URL, a timeout or the prefix is
+     *     unsupported
      */
-    public static RedisOTPStore fromUrl(String redisUrl) {
-        return fromUrl(
-                redisUrl, RedisClients.DEFAULT_TIMEOUT, RedisClients.DEFAULT_TIMEOUT, RedisAccess.DEFAULT_KEY_PREFIX);
-    }
-
-    /** A store with its own client for {@code REDIS_URL}; {@link #close()} closes that client. */
     public static RedisOTPStore fromUrl(
             String redisUrl, Duration connectTimeout, Duration socketTimeout, String keyPrefix) {
+        RedisAccess.checkKeyPrefix(keyPrefix);
         UnifiedJedis client = RedisClients.fromUrl(redisUrl, connectTimeout, socketTimeout);
         return new RedisOTPStore(new RedisAccess(client, true, keyPrefix, "Redis OTP store"));
     }
@@ -157,36 +136,6 @@ public final class RedisOTPStore implements OTPStore, AutoCloseable {
         redis.call(client -> client.del(redisKey));
     }
 
-    @Override
-    public Counter increment(String key, Duration window, Instant now) {
-        Objects.requireNonNull(window, "window");
-        if (window.isNegative() || window.isZero()) {
-            throw new IllegalArgumentException("window must be positive");
-        }
-        Instant resetAt = now.plus(window);
-        Object reply = redis.run(
-                INCREMENT,
-                counterKey(key),
-                List.of(
-                        RedisTime.encode(now),
-                        RedisTime.encode(resetAt),
-                        Long.toString(RedisTime.ttlMillis(now, resetAt))));
-        List<?> state = (List<?>) reply;
-        return new Counter((Long) state.get(0), RedisTime.decode((String) state.get(1)));
-    }
-
-    @Override
-    public Counter peek(String key, Instant now) {
-        Objects.requireNonNull(now, "now");
-        String redisKey = counterKey(key);
-        List<String> fields = redis.call(client -> client.hmget(redisKey, "count", "reset"));
-        if (fields.get(0) == null) {
-            return new Counter(0, now);
-        }
-        Instant resetAt = RedisTime.decode(fields.get(1));
-        return now.isBefore(resetAt) ? new Counter(Long.parseLong(fields.get(0)), resetAt) : new Counter(0, now);
-    }
-
     /** {@code PING}; throws {@code UNAVAILABLE} when Redis does not answer within the client's timeout. */
     @Override
     public void ping() {
@@ -201,9 +150,5 @@ public final class RedisOTPStore implements OTPStore, AutoCloseable {
 
     private String challengeKey(String key) {
         return redis.key("otp:" + Objects.requireNonNull(key, "key"));
-    }
-
-    private String counterKey(String key) {
-        return redis.key("counter:" + Objects.requireNonNull(key, "key"));
     }
 }

@@ -24,12 +24,12 @@ import redis.clients.jedis.params.SetParams;
 public final class RedisRevocationList implements RevocationList, AutoCloseable {
     private final RedisAccess redis;
 
-    /** A list on the host's client with the default key prefix {@code latchkey:}. */
-    public RedisRevocationList(UnifiedJedis client) {
-        this(client, RedisAccess.DEFAULT_KEY_PREFIX);
-    }
-
-    /** A list on the host's client; the client stays the host's to close. */
+    /**
+     * A list on the host's client; the client stays the host's to close.
+     *
+     * @param keyPrefix prefix of every key, such as {@code latchkey:}; the same for every store of one application
+     * @throws dev.latchkey.auth.ConfigurationException naming {@code REDIS_KEY_PREFIX} if the prefix is unsupported
+     */
     public RedisRevocationList(UnifiedJedis client, String keyPrefix) {
         this(new RedisAccess(client, false, keyPrefix, "Redis revocation list"));
     }
@@ -39,17 +39,14 @@ public final class RedisRevocationList implements RevocationList, AutoCloseable 
     }
 
     /**
-     * A list with its own client for {@code REDIS_URL} (2 s connect and socket timeouts, prefix {@code latchkey:});
-     * {@link #close()} closes that client.
+     * A list with its own client for {@code REDIS_URL}; {@link #close()} closes that client.
+     *
+     * @throws dev.latchkey.auth.ConfigurationException naming the setting if the URL, a timeout or the prefix is
+     *     unsupported
      */
-    public static RedisRevocationList fromUrl(String redisUrl) {
-        return fromUrl(
-                redisUrl, RedisClients.DEFAULT_TIMEOUT, RedisClients.DEFAULT_TIMEOUT, RedisAccess.DEFAULT_KEY_PREFIX);
-    }
-
-    /** A list with its own client for {@code REDIS_URL}; {@link #close()} closes that client. */
     public static RedisRevocationList fromUrl(
             String redisUrl, Duration connectTimeout, Duration socketTimeout, String keyPrefix) {
+        RedisAccess.checkKeyPrefix(keyPrefix);
         UnifiedJedis client = RedisClients.fromUrl(redisUrl, connectTimeout, socketTimeout);
         return new RedisRevocationList(new RedisAccess(client, true, keyPrefix, "Redis revocation list"));
     }

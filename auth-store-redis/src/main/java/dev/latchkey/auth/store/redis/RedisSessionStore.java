@@ -88,12 +88,12 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
 
     private final RedisAccess redis;
 
-    /** A store on the host's client with the default key prefix {@code latchkey:}. */
-    public RedisSessionStore(UnifiedJedis client) {
-        this(client, RedisAccess.DEFAULT_KEY_PREFIX);
-    }
-
-    /** A store on the host's client; the client stays the host's to close. */
+    /**
+     * A store on the host's client; the client stays the host's to close.
+     *
+     * @param keyPrefix prefix of every key, such as {@code latchkey:}; the same for every store of one application
+     * @throws dev.latchkey.auth.ConfigurationException naming {@code REDIS_KEY_PREFIX} if the prefix is unsupported
+     */
     public RedisSessionStore(UnifiedJedis client, String keyPrefix) {
         this(new RedisAccess(client, false, keyPrefix, "Redis session store"));
     }
@@ -103,17 +103,14 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     }
 
     /**
-     * A store with its own client for {@code REDIS_URL} (2 s connect and socket timeouts, prefix {@code latchkey:});
-     * {@link #close()} closes that client.
+     * A store with its own client for {@code REDIS_URL}; {@link #close()} closes that client.
+     *
+     * @throws dev.latchkey.auth.ConfigurationException naming the setting if the URL, a timeout or the prefix is
+     *     unsupported
      */
-    public static RedisSessionStore fromUrl(String redisUrl) {
-        return fromUrl(
-                redisUrl, RedisClients.DEFAULT_TIMEOUT, RedisClients.DEFAULT_TIMEOUT, RedisAccess.DEFAULT_KEY_PREFIX);
-    }
-
-    /** A store with its own client for {@code REDIS_URL}; {@link #close()} closes that client. */
     public static RedisSessionStore fromUrl(
             String redisUrl, Duration connectTimeout, Duration socketTimeout, String keyPrefix) {
+        RedisAccess.checkKeyPrefix(keyPrefix);
         UnifiedJedis client = RedisClients.fromUrl(redisUrl, connectTimeout, socketTimeout);
         return new RedisSessionStore(new RedisAccess(client, true, keyPrefix, "Redis session store"));
     }

@@ -6,32 +6,28 @@ import dev.latchkey.auth.AuthFacade;
 import dev.latchkey.auth.AuthSettings;
 import dev.latchkey.auth.HealthReport;
 import dev.latchkey.auth.JwtKey;
-import dev.latchkey.auth.spi.OTPStore;
 import dev.latchkey.auth.spi.OtpSender;
-import dev.latchkey.auth.spi.RevocationList;
-import dev.latchkey.auth.spi.SessionStore;
 import dev.latchkey.auth.spi.UserDatabase;
 import dev.latchkey.auth.store.memory.MemoryUserDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
 
-/** The Redis setup snippet of the project README, verbatim between the markers, so it cannot rot. */
+/** The Redis setup snippet of the module README, verbatim between the markers, so it cannot rot. */
 class ReadmeSetupTest {
     @Test
     void theReadmeShowsExactlyTheSetupThisTestRuns() throws IOException {
-        String readme = Files.readString(Path.of("..", "README.md"));
+        String readme = Files.readString(Path.of("README.md"));
         // The markers also occur in these lines; the real ones, further down, are the last begin and the next end.
         String source = Files.readString(Path.of("src/test/java/dev/latchkey/auth/store/redis/ReadmeSetupTest.java"));
         int begin = source.indexOf('\n', source.lastIndexOf("// README setup, begin (")) + 1;
         String snippet = source.substring(begin, source.indexOf("// README setup, end", begin));
 
         for (String line : snippet.strip().split("\n")) {
-            assertThat(readme)
-                    .contains(line.strip().replace("fromUrl(redisUrl)", "fromUrl(System.getenv(\"REDIS_URL\"))"));
+            assertThat(readme).contains(line.strip().replace("fromEnv(env,", "fromEnv(System.getenv(),"));
         }
     }
 
@@ -48,27 +44,24 @@ class ReadmeSetupTest {
                 .build();
         OtpSender sender = message -> {};
         UserDatabase users = new MemoryUserDatabase();
-        String redisUrl = RedisTestServers.STANDALONE_URL;
+        String prefix = RedisTestServers.uniquePrefix(ReadmeSetupTest.class);
+        Map<String, String> env = Map.of("REDIS_URL", RedisTestServers.STANDALONE_URL, "REDIS_KEY_PREFIX", prefix);
 
-        // README setup, begin (System.getenv("REDIS_URL") replaced by redisUrl)
-        RedisClient redis = RedisClients.fromUrl(redisUrl); // 2 s connect and socket timeouts
-        OTPStore codes = new RedisOTPStore(redis);
-        SessionStore sessions = new RedisSessionStore(redis);
-        RevocationList revocations = new RedisRevocationList(redis);
-        UserDatabase cachedUsers = new CachingUserDatabase(users, redis); // optional: any UserDatabase, cached
-        // README setup, end
+        // README setup, begin (System.getenv() replaced by env)
+        RedisStores stores = RedisStores.fromEnv(env, users); // REDIS_URL, REDIS_KEY_PREFIX; close() on shutdown
         AuthFacade auth = AuthFacade.builder()
                 .settings(settings)
+                .stores(stores) // codes, counters, sessions, revocations; a Redis cache in front of your users
                 .otpSender(sender)
-                .userDatabase(cachedUsers)
-                .otpStore(codes)
-                .sessionStore(sessions)
-                .revocationList(revocations)
                 .build();
+        // README setup, end
 
-        try (redis) {
+        try (stores) {
             assertThat(auth.health().status()).isNotEqualTo(HealthReport.Status.DOWN);
-            assertThat(auth.health().components()).containsKeys("otp", "sessions", "revocations");
+            assertThat(auth.health().components()).containsKeys("otp", "rateLimits", "sessions", "revocations");
+            assertThat(stores.keyPrefix()).isEqualTo(prefix);
+        } finally {
+            RedisTestServers.deleteKeys(RedisTestServers.standalone(), prefix);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.latchkey.auth.store.redis;
 
 import dev.latchkey.auth.spi.OTPStore;
+import dev.latchkey.auth.spi.RateLimitStore;
 import dev.latchkey.auth.spi.RevocationList;
 import dev.latchkey.auth.spi.SessionStore;
 import dev.latchkey.auth.spi.UserDatabase;
@@ -11,23 +12,20 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * Every facade security behaviour with codes, sessions and the revocation list in standalone Redis and users in
- * memory behind the Redis user cache.
+ * Every facade security behaviour with codes, counters, sessions and the revocation list in standalone Redis and users
+ * in memory behind the Redis user cache, all from one {@link RedisStores} bundle.
  */
 class RedisAuthFacadeContractTest extends AuthFacadeContract {
     private static final String PREFIX = RedisTestServers.uniquePrefix(RedisAuthFacadeContractTest.class);
-    private static RedisOTPStore codes;
-    private static RedisSessionStore sessions;
-    private static RedisRevocationList revocations;
-    private static CachingUserDatabase users;
+    private static RedisStores stores;
 
     @BeforeAll
     static void connect() {
-        codes = new RedisOTPStore(RedisTestServers.standalone(), PREFIX);
-        sessions = new RedisSessionStore(RedisTestServers.standalone(), PREFIX);
-        revocations = new RedisRevocationList(RedisTestServers.standalone(), PREFIX);
-        users = new CachingUserDatabase(
-                new MemoryUserDatabase(), RedisTestServers.standalone(), java.time.Duration.ofSeconds(60), PREFIX);
+        stores = RedisStores.builder()
+                .client(RedisTestServers.standalone())
+                .keyPrefix(PREFIX)
+                .users(new MemoryUserDatabase())
+                .build();
     }
 
     @AfterAll
@@ -37,21 +35,26 @@ class RedisAuthFacadeContractTest extends AuthFacadeContract {
 
     @Override
     protected UserDatabase userDatabase() {
-        return users;
+        return stores.users();
     }
 
     @Override
     protected OTPStore otpStore() {
-        return codes;
+        return stores.otp();
+    }
+
+    @Override
+    protected RateLimitStore rateLimitStore() {
+        return stores.rateLimits();
     }
 
     @Override
     protected SessionStore sessionStore() {
-        return sessions;
+        return stores.sessions();
     }
 
     @Override
     protected Optional<RevocationList> revocationList() {
-        return Optional.of(revocations);
+        return stores.revocations();
     }
 }

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.auth.AuthException;
+import dev.latchkey.auth.ConfigurationException;
 import dev.latchkey.auth.ErrorCode;
 import dev.latchkey.auth.spi.CodeCheck;
+import dev.latchkey.auth.store.memory.MemoryUserDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,7 +75,9 @@ class RedisClientsTest {
 
     @Test
     void aWrongPasswordIsUnavailableWithoutRevealingThePassword() {
-        try (RedisOTPStore store = RedisOTPStore.fromUrl("redis://:wrong-secret@127.0.0.1:" + port)) {
+        try (RedisStores stores =
+                RedisStores.fromUrl("redis://:wrong-secret@127.0.0.1:" + port, new MemoryUserDatabase())) {
+            RedisOTPStore store = stores.otp();
             assertThatThrownBy(() -> store.verify(TestData.newKey(), TestData.randomToken(), at(0)))
                     .isInstanceOfSatisfying(
                             AuthException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.UNAVAILABLE))
@@ -96,37 +100,59 @@ class RedisClientsTest {
     }
 
     @Test
-    void malformedUrlsAreRejectedWithoutEchoingThem() {
+    void malformedUrlsAreConfigurationErrorsNamingRedisUrlWithoutEchoingThem() {
         for (String url : new String[] {
             "http://127.0.0.1:6379",
             "redis://",
             "redis://:%zz-secret@127.0.0.1:6379",
             "redis://127.0.0.1:6379/not-a-db",
             "redis://127.0.0.1:6379/-1",
-            "redis ://secret@host"
+            "redis ://secret@host",
+            "",
+            "   "
         }) {
             assertThatThrownBy(() -> RedisClients.fromUrl(url))
                     .as(url)
-                    .isInstanceOfSatisfying(
-                            AuthException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST))
+                    .isInstanceOfSatisfying(ConfigurationException.class, e -> {
+                        assertThat(e.setting()).isEqualTo("REDIS_URL");
+                        assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_CONFIGURATION);
+                        assertThat(e.expected()).contains("redis://");
+                    })
+                    .hasMessageStartingWith("REDIS_URL: ")
                     .hasMessageNotContaining("secret")
-                    .hasMessageNotContaining("127.0.0.1");
+                    .hasMessageNotContaining("127.0.0.1")
+                    .hasNoCause();
         }
     }
 
     @Test
-    void nonPositiveTimeoutsAreRejected() {
+    void aMissingUrlIsAConfigurationErrorNotANullPointerException() {
+        assertThatThrownBy(() -> RedisClients.fromUrl(null))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.setting())
+                        .isEqualTo("REDIS_URL"))
+                .hasMessage("REDIS_URL: is not set; expected redis://[user:password@]host[:port][/db] or rediss://..."
+                        + " for TLS, with reserved characters in user and password percent-encoded");
+    }
+
+    @Test
+    void nonPositiveTimeoutsAreConfigurationErrorsNamingTheTimeout() {
         assertThatThrownBy(() -> RedisClients.fromUrl("redis://127.0.0.1", Duration.ZERO, Duration.ofSeconds(1)))
-                .isInstanceOf(AuthException.class);
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.setting())
+                        .isEqualTo("connectTimeout"));
         assertThatThrownBy(
                         () -> RedisClients.fromUrl("redis://127.0.0.1", Duration.ofSeconds(1), Duration.ofMillis(-1)))
-                .isInstanceOf(AuthException.class);
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.setting())
+                        .isEqualTo("socketTimeout"));
+        assertThatThrownBy(() -> RedisClients.fromUrl("redis://127.0.0.1", null, Duration.ofSeconds(1)))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.setting())
+                        .isEqualTo("connectTimeout"));
     }
 
     @Test
     void aStoreClosesTheClientItCreatedButNeverTheHostsClient() {
         String url = "redis://:" + ENCODED_PASSWORD + "@127.0.0.1:" + port;
-        RedisOTPStore owning = RedisOTPStore.fromUrl(url);
+        RedisOTPStore owning =
+                RedisOTPStore.fromUrl(url, RedisClients.DEFAULT_TIMEOUT, RedisClients.DEFAULT_TIMEOUT, PREFIX);
         owning.ping();
         owning.close();
         assertThatThrownBy(owning::ping).isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.errorCode())

@@ -37,6 +37,9 @@ import redis.clients.jedis.UnifiedJedis;
  * Redis (standalone and Cluster) and users in the memory database behind the Redis user cache.
  */
 class RedisFacadeLifecycleTest {
+    /** The challenge id of the last code sent, as the client that asked would keep it. */
+    private volatile String lastChallenge = "";
+
     private static final String PREFIX = RedisTestServers.uniquePrefix(RedisFacadeLifecycleTest.class);
     private static final String EMAIL = "ann@example.com";
 
@@ -52,13 +55,13 @@ class RedisFacadeLifecycleTest {
         Fixture fixture = new Fixture(client(topology));
         AuthFacade auth = fixture.auth;
 
-        auth.sendOtp(fixture.tenant, EMAIL);
+        lastChallenge = auth.sendOtp(fixture.tenant, EMAIL).challengeId();
         String code = fixture.lastCode();
-        assertThatThrownBy(() -> auth.verifyOtp(fixture.tenant, EMAIL, wrong(code)))
+        assertThatThrownBy(() -> auth.verifyOtp(fixture.tenant, EMAIL, lastChallenge, wrong(code)))
                 .satisfies(e -> assertThat(((AuthException) e).errorCode()).isEqualTo(ErrorCode.INVALID_CODE));
-        LoginResult login = auth.verifyOtp(fixture.tenant, EMAIL, code);
+        LoginResult login = auth.verifyOtp(fixture.tenant, EMAIL, lastChallenge, code);
         assertThat(login.newUser()).isTrue();
-        assertThatThrownBy(() -> auth.verifyOtp(fixture.tenant, EMAIL, code))
+        assertThatThrownBy(() -> auth.verifyOtp(fixture.tenant, EMAIL, lastChallenge, code))
                 .satisfies(e -> assertThat(((AuthException) e).errorCode()).isEqualTo(ErrorCode.INVALID_CODE));
 
         assertThat(auth.session(login.tokens().accessToken()).user().email()).isEqualTo(EMAIL);
@@ -75,8 +78,8 @@ class RedisFacadeLifecycleTest {
         assertInvalidToken(() -> auth.refresh(login.tokens().refreshToken()));
         assertInvalidToken(() -> auth.refresh(refreshed.tokens().refreshToken()));
 
-        auth.sendOtp(fixture.tenant, EMAIL);
-        LoginResult second = auth.verifyOtp(fixture.tenant, EMAIL, fixture.lastCode());
+        lastChallenge = auth.sendOtp(fixture.tenant, EMAIL).challengeId();
+        LoginResult second = auth.verifyOtp(fixture.tenant, EMAIL, lastChallenge, fixture.lastCode());
         assertThat(second.newUser()).isFalse();
         assertThat(auth.listSessions(fixture.tenant, second.user().id())).hasSize(1);
 
@@ -96,12 +99,12 @@ class RedisFacadeLifecycleTest {
     @ValueSource(strings = {"standalone", "cluster"})
     void fiftyConcurrentVerificationsOfTheRightCodeLogInExactlyOnce(String topology) {
         Fixture fixture = new Fixture(client(topology));
-        fixture.auth.sendOtp(fixture.tenant, EMAIL);
+        lastChallenge = fixture.auth.sendOtp(fixture.tenant, EMAIL).challengeId();
         String code = fixture.lastCode();
 
         List<Object> outcomes = ConcurrentRunner.runConcurrently(50, i -> {
             try {
-                return fixture.auth.verifyOtp(fixture.tenant, EMAIL, code);
+                return fixture.auth.verifyOtp(fixture.tenant, EMAIL, lastChallenge, code);
             } catch (AuthException e) {
                 return e.errorCode();
             }
@@ -117,8 +120,8 @@ class RedisFacadeLifecycleTest {
         Fixture fixture = new Fixture(RedisTestServers.standalone());
         List<LoginResult> logins = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            fixture.auth.sendOtp(fixture.tenant, EMAIL);
-            logins.add(fixture.auth.verifyOtp(fixture.tenant, EMAIL, fixture.lastCode()));
+            lastChallenge = fixture.auth.sendOtp(fixture.tenant, EMAIL).challengeId();
+            logins.add(fixture.auth.verifyOtp(fixture.tenant, EMAIL, lastChallenge, fixture.lastCode()));
             fixture.clock.advance(Duration.ofMinutes(2));
         }
 
@@ -136,11 +139,11 @@ class RedisFacadeLifecycleTest {
     void noCodeOrRefreshTokenIsStoredInClear() {
         UnifiedJedis redis = RedisTestServers.standalone();
         Fixture fixture = new Fixture(redis);
-        fixture.auth.sendOtp(fixture.tenant, EMAIL);
-        LoginResult login = fixture.auth.verifyOtp(fixture.tenant, EMAIL, fixture.lastCode());
+        lastChallenge = fixture.auth.sendOtp(fixture.tenant, EMAIL).challengeId();
+        LoginResult login = fixture.auth.verifyOtp(fixture.tenant, EMAIL, lastChallenge, fixture.lastCode());
         fixture.clock.advance(Duration.ofMinutes(1));
         LoginResult refreshed = fixture.auth.refresh(login.tokens().refreshToken());
-        fixture.auth.sendOtp(fixture.tenant, EMAIL);
+        lastChallenge = fixture.auth.sendOtp(fixture.tenant, EMAIL).challengeId();
         fixture.auth.signOut(refreshed.tokens().accessToken(), SignOutScope.OTHERS);
 
         Map<String, List<String>> contents = RedisTestServers.dump(redis, fixture.prefix);
@@ -211,11 +214,11 @@ class RedisFacadeLifecycleTest {
                             .hashSecret(hashSecret)
                             .signingKey(JwtKey.hs256("k1", signingSecret))
                             .build())
-                    .userDatabase(new CachingUserDatabase(
-                            new MemoryUserDatabase(), redis, CachingUserDatabase.DEFAULT_TTL, prefix))
-                    .otpStore(new RedisOTPStore(redis, prefix))
-                    .sessionStore(new RedisSessionStore(redis, prefix))
-                    .revocationList(new RedisRevocationList(redis, prefix))
+                    .stores(RedisStores.builder()
+                            .client(redis)
+                            .keyPrefix(prefix)
+                            .users(new MemoryUserDatabase())
+                            .build())
                     .otpSender(sent::add)
                     .clock(clock)
                     .build();
