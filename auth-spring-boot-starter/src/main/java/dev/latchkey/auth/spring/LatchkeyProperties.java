@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
@@ -82,7 +83,7 @@ public final class LatchkeyProperties {
      * @param defaultValue its default, or {@code null}
      * @param description what it does
      */
-    record OwnProperty(String name, String type, Object defaultValue, String description) {}
+    record OwnProperty(String name, String type, @Nullable Object defaultValue, String description) {}
 
     static final List<OwnProperty> OWN = List.of(
             new OwnProperty(
