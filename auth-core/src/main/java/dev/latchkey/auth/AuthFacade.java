@@ -74,7 +74,7 @@ public final class AuthFacade {
         this.sessions = new Sessions(
                 settings,
                 FailClosed.sessions(Objects.requireNonNull(b.sessions)),
-                guardedUsers,
+                users,
                 b.revocations == null ? null : FailClosed.revocations(b.revocations),
                 tokens,
                 new RefreshTokens(hashes, random),

@@ -9,6 +9,7 @@ import dev.latchkey.auth.spi.RateLimitStore;
 import dev.latchkey.auth.spi.RevocationList;
 import dev.latchkey.auth.spi.SessionRecord;
 import dev.latchkey.auth.spi.SessionStore;
+import dev.latchkey.auth.spi.SessionWithUser;
 import dev.latchkey.auth.spi.TokenIssuer;
 import dev.latchkey.auth.spi.UpsertResult;
 import dev.latchkey.auth.spi.UserDatabase;
@@ -157,6 +158,11 @@ final class FailClosed {
             @Override
             public Optional<SessionRecord> find(String sessionId) {
                 return call(c, () -> d.find(sessionId));
+            }
+
+            @Override
+            public Optional<SessionWithUser> findWithUser(String sessionId, UserDatabase users) {
+                return call(c, () -> d.findWithUser(sessionId, users));
             }
 
             @Override

@@ -11,6 +11,7 @@ import dev.latchkey.auth.SessionView;
 import dev.latchkey.auth.SignOutScope;
 import dev.latchkey.auth.User;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,16 +32,28 @@ final class AuthEndpoints {
     private final StatsListener stats;
     private final Clock clock;
     private final Function<String, Optional<Map<String, Integer>>> pools;
+    private final ExampleConfig.HealthDetails healthDetails;
+    private final Function<InetSocketAddress, String> clientIps;
 
     /**
      * @param pools the connection pool usage behind a health component, if the example owns that pool
+     * @param healthDetails who sees the components of {@code /health} ({@code HEALTH_DETAILS})
+     * @param clientIps the client's address for the peer address of a request (the server sits behind {@link
+     *     ConnectionGate})
      */
     AuthEndpoints(
-            AuthFacade auth, StatsListener stats, Clock clock, Function<String, Optional<Map<String, Integer>>> pools) {
+            AuthFacade auth,
+            StatsListener stats,
+            Clock clock,
+            Function<String, Optional<Map<String, Integer>>> pools,
+            ExampleConfig.HealthDetails healthDetails,
+            Function<InetSocketAddress, String> clientIps) {
         this.auth = auth;
         this.stats = stats;
         this.clock = clock;
         this.pools = pools;
+        this.healthDetails = healthDetails;
+        this.clientIps = clientIps;
     }
 
     Router routes() {
@@ -52,17 +65,18 @@ final class AuthEndpoints {
                 .addBearer("POST", "/api/auth/signout", this::signOut)
                 .addBearer("GET", "/api/me", this::me)
                 .addBearer("GET", "/api/admin/stats", this::adminStats)
-                .add("GET", "/health", this::health)
+                .addBearer("GET", "/health", this::health)
                 .add("GET", "/.well-known/jwks.json", this::jwks);
     }
 
     /**
-     * The client IP for the per-IP throttle is the socket's peer address. Behind a reverse proxy that is the proxy:
+     * The client IP for the per-IP throttle is the peer address of the client's socket (as the {@link ConnectionGate}
+     * accepted it). Behind a reverse proxy that is the proxy:
      * a host deployed that way decides which forwarded header it trusts and passes that address instead.
      */
     private Reply sendOtp(HttpExchange exchange) throws IOException {
         JsonRequest body = JsonRequest.read(exchange);
-        String clientIp = exchange.getRemoteAddress().getAddress().getHostAddress();
+        String clientIp = clientIps.apply(exchange.getRemoteAddress());
         OtpDispatch dispatch = auth.sendOtp(body.requiredText("tenantId"), destination(body), clientIp);
         // From the settings, not the dispatch: the same for every destination, known or not.
         long expiresIn = auth.settings().otpTtl().toSeconds();
@@ -75,7 +89,7 @@ final class AuthEndpoints {
 
     private Reply verifyOtp(HttpExchange exchange) throws IOException {
         JsonRequest body = JsonRequest.read(exchange);
-        String clientIp = exchange.getRemoteAddress().getAddress().getHostAddress();
+        String clientIp = clientIps.apply(exchange.getRemoteAddress());
         LoginResult login = auth.verifyOtp(
                 body.requiredText("tenantId"),
                 destination(body),
@@ -135,20 +149,52 @@ final class AuthEndpoints {
         return Reply.json(200, stats.snapshot());
     }
 
+    /**
+     * The overall status for anyone (what a load balancer needs); the components, their latency and the pool usage
+     * only for an admin token or with {@code HEALTH_DETAILS=always}, since they map the infrastructure for an
+     * attacker and show when it is saturated (ASVS 5.0 V13.4: no internal details to unauthenticated callers). The
+     * core reuses a report for one second, so calling this in a loop cannot load the stores.
+     */
     private Reply health(HttpExchange exchange) {
         HealthReport report = auth.health();
-        Map<String, Object> components = new LinkedHashMap<>();
-        report.components().entrySet().stream()
-                .sorted(Map.Entry.comparingByKey())
-                .forEach(entry -> {
-                    Map<String, Object> component = component(entry.getValue());
-                    pools.apply(entry.getKey()).ifPresent(pool -> component.put("pool", pool));
-                    components.put(entry.getKey(), component);
-                });
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("status", report.status().name());
-        answer.put("components", components);
+        if (showHealthDetails(exchange)) {
+            Map<String, Object> components = new LinkedHashMap<>();
+            report.components().entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
+                    .forEach(entry -> {
+                        Map<String, Object> component = component(entry.getValue());
+                        pools.apply(entry.getKey()).ifPresent(pool -> component.put("pool", pool));
+                        components.put(entry.getKey(), component);
+                    });
+            answer.put("components", components);
+        }
         return Reply.json(report.status() == HealthReport.Status.DOWN ? 503 : 200, answer);
+    }
+
+    /**
+     * A missing token gets the public view; a token given is checked like on any route (an invalid one is a 401), and
+     * only the {@code admin} role sees details. When the store the check needs is down, the public view still
+     * answers: a health check must not fail because of what it reports.
+     */
+    private boolean showHealthDetails(HttpExchange exchange) {
+        if (healthDetails == ExampleConfig.HealthDetails.ALWAYS) {
+            return true;
+        }
+        String authorization = exchange.getRequestHeaders().getFirst(AUTHORIZATION);
+        if (authorization == null) {
+            return false;
+        }
+        try {
+            return BootstrapAdmin.ADMIN_ROLE.equals(
+                    auth.authenticate(authorization).role());
+        } catch (AuthException e) {
+            if (e.httpStatus() >= 500) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     private Reply jwks(HttpExchange exchange) {
@@ -158,7 +204,8 @@ final class AuthEndpoints {
     private static Map<String, Object> component(HealthReport.Component component) {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("status", component.status().name());
-        answer.put("latencyMs", component.latency().toNanos() / 1_000_000.0);
+        // Whole milliseconds: finer timings tell nothing an operator acts on, and help timing the backends.
+        answer.put("latencyMs", Math.round(component.latency().toNanos() / 1_000_000.0));
         component.detailText().ifPresent(detail -> answer.put("detail", detail));
         return answer;
     }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -27,6 +28,9 @@ import org.jspecify.annotations.Nullable;
  * @param host interface to listen on ({@code HOST})
  * @param port TCP port, 0 for any free one ({@code PORT})
  * @param httpThreads request worker threads ({@code HTTP_THREADS})
+ * @param maxConnections open connections at most, all clients together ({@code HTTP_MAX_CONNECTIONS})
+ * @param maxConnectionsPerClient open connections at most from one client address ({@code
+ *     HTTP_MAX_CONNECTIONS_PER_CLIENT})
  * @param shutdownGraceSeconds how long a shutdown waits for requests in flight ({@code SHUTDOWN_GRACE_SECONDS})
  * @param databaseUrl PostgreSQL for users and sessions ({@code DATABASE_URL})
  * @param databaseSchema schema of the PostgreSQL tables ({@code DATABASE_SCHEMA})
@@ -34,6 +38,7 @@ import org.jspecify.annotations.Nullable;
  * @param redisKeyPrefix prefix of every Redis key ({@code REDIS_KEY_PREFIX})
  * @param bootstrapAdminEmail normalised email that becomes {@code admin} on first login, or {@code null}
  * @param bootstrapAdminMobile E.164 mobile that becomes {@code admin} on first login, or {@code null}
+ * @param healthDetails who sees the components of {@code /health} ({@code HEALTH_DETAILS})
  * @param settings the facade's settings ({@link AuthSettings#fromEnv})
  * @param warnings what an operator should know about the chosen defaults, to log at start-up
  */
@@ -41,6 +46,8 @@ record ExampleConfig(
         String host,
         int port,
         int httpThreads,
+        int maxConnections,
+        int maxConnectionsPerClient,
         int shutdownGraceSeconds,
         Optional<String> databaseUrl,
         String databaseSchema,
@@ -48,8 +55,17 @@ record ExampleConfig(
         String redisKeyPrefix,
         @Nullable String bootstrapAdminEmail,
         @Nullable String bootstrapAdminMobile,
+        HealthDetails healthDetails,
         AuthSettings settings,
         List<String> warnings) {
+
+    /** Who sees the components, latencies and pool usage of {@code /health}; everyone sees the status. */
+    enum HealthDetails {
+        /** Callers with a token of role {@code admin}: the default. */
+        ADMIN,
+        /** Everyone: for a server reachable only from a management network. */
+        ALWAYS
+    }
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9:_.\\-{}]{1,64}");
@@ -74,6 +90,8 @@ record ExampleConfig(
         String host = value(env, "HOST").orElse("127.0.0.1");
         int port = integer(env, "PORT", 8080, 0, 65_535);
         int threads = integer(env, "HTTP_THREADS", 16, 1, 512);
+        int maxConnections = integer(env, "HTTP_MAX_CONNECTIONS", 256, 1, 4096);
+        int maxPerClient = integer(env, "HTTP_MAX_CONNECTIONS_PER_CLIENT", 8, 1, 4096);
         int grace = integer(env, "SHUTDOWN_GRACE_SECONDS", 10, 0, 300);
         Optional<String> databaseUrl = value(env, "DATABASE_URL");
         String schema = value(env, "DATABASE_SCHEMA").orElse("latchkey");
@@ -102,6 +120,14 @@ record ExampleConfig(
                         settings,
                         "a mobile number such as +14155550123 (national form only with PHONE_DEFAULT_REGION)"))
                 .orElse(null);
+        HealthDetails healthDetails =
+                switch (value(env, "HEALTH_DETAILS").orElse("admin").toLowerCase(Locale.ROOT)) {
+                    case "admin" -> HealthDetails.ADMIN;
+                    case "always" -> HealthDetails.ALWAYS;
+                    default ->
+                        throw new ConfigurationException(
+                                "HEALTH_DETAILS", "is not a known value", "admin (the default) or always");
+                };
         if (redisUrl.isPresent() && databaseUrl.isEmpty()) {
             warnings.add("REDIS_URL without DATABASE_URL: users are kept in memory and lost on restart");
         }
@@ -113,6 +139,8 @@ record ExampleConfig(
                 host,
                 port,
                 threads,
+                maxConnections,
+                maxPerClient,
                 grace,
                 databaseUrl,
                 schema,
@@ -120,6 +148,7 @@ record ExampleConfig(
                 keyPrefix,
                 adminEmail,
                 adminMobile,
+                healthDetails,
                 settings,
                 List.copyOf(warnings));
     }

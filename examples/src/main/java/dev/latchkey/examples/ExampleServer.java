@@ -7,6 +7,7 @@ import dev.latchkey.auth.spi.AuthEventListener;
 import dev.latchkey.auth.spi.OtpSender;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
@@ -36,13 +37,16 @@ public final class ExampleServer implements AutoCloseable {
     static final int MAX_REQUEST_SECONDS = 5;
 
     private final HttpServer server;
+    private final ConnectionGate gate;
     private final Admission admission;
     private final Backends backends;
     private final int graceSeconds;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ExampleServer(HttpServer server, Admission admission, Backends backends, int graceSeconds) {
+    private ExampleServer(
+            HttpServer server, ConnectionGate gate, Admission admission, Backends backends, int graceSeconds) {
         this.server = server;
+        this.gate = gate;
         this.admission = admission;
         this.backends = backends;
         this.graceSeconds = graceSeconds;
@@ -75,6 +79,8 @@ public final class ExampleServer implements AutoCloseable {
         limitSlowClients();
         Backends backends = Backends.open(config);
         Admission admission = null;
+        HttpServer server = null;
+        ConnectionGate gate = null;
         try {
             StatsListener stats = new StatsListener(clock);
             AuthFacade auth = AuthFacade.builder()
@@ -89,13 +95,21 @@ public final class ExampleServer implements AutoCloseable {
                     .eventListener(AuthEventListener.logging().andThen(stats))
                     .newUserCustomizer(new BootstrapAdmin(config.bootstrapAdminEmail(), config.bootstrapAdminMobile()))
                     .build();
-            Router router = new AuthEndpoints(auth, stats, clock, backends::poolUsage).routes();
-            HttpServer server = bind(config);
+            server = bindLoopback();
+            gate = new ConnectionGate(
+                    publicAddress(config),
+                    server.getAddress(),
+                    config.maxConnections(),
+                    config.maxConnectionsPerClient());
+            Router router = new AuthEndpoints(
+                            auth, stats, clock, backends::poolUsage, config.healthDetails(), gate::clientIp)
+                    .routes();
             admission = new Admission(config.httpThreads());
             server.createContext("/", router);
             server.setExecutor(admission);
             server.start();
-            ExampleServer started = new ExampleServer(server, admission, backends, config.shutdownGraceSeconds());
+            gate.start();
+            ExampleServer started = new ExampleServer(server, gate, admission, backends, config.shutdownGraceSeconds());
             LOG.info(
                     "Latchkey example listening on {} ({}, signing {})",
                     started.baseUri(),
@@ -103,6 +117,12 @@ public final class ExampleServer implements AutoCloseable {
                     config.settings().signingKey().algorithm());
             return started;
         } catch (RuntimeException e) {
+            if (gate != null) {
+                gate.close();
+            }
+            if (server != null) {
+                server.stop(0);
+            }
             if (admission != null) {
                 admission.shutdownNow();
             }
@@ -111,17 +131,21 @@ public final class ExampleServer implements AutoCloseable {
         }
     }
 
-    private static HttpServer bind(ExampleConfig config) {
+    private static InetSocketAddress publicAddress(ExampleConfig config) {
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         if (address.isUnresolved()) {
             throw new ConfigurationException(
                     "HOST", "cannot be resolved", "an IP address or a resolvable host name, such as 127.0.0.1");
         }
+        return address;
+    }
+
+    /** The JDK server itself, on a free loopback port: only the {@link ConnectionGate} connects to it. */
+    private static HttpServer bindLoopback() {
         try {
-            return HttpServer.create(address, 0);
+            return HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "HOST/PORT: cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot listen on a loopback port: " + e.getMessage(), e);
         }
     }
 
@@ -136,6 +160,9 @@ public final class ExampleServer implements AutoCloseable {
         setIfAbsent("sun.net.httpserver.maxReqTime", Integer.toString(MAX_REQUEST_SECONDS));
         setIfAbsent("sun.net.httpserver.maxRspTime", "30");
         setIfAbsent("sun.net.httpserver.drainAmount", "0");
+        // The headers have arrived whole before a request reaches the JDK server (ConnectionGate); fewer than 100
+        // header lines is still far more than any client of this API sends.
+        setIfAbsent("sun.net.httpserver.maxReqHeaders", "100");
     }
 
     /** Requests accepted and not yet answered, queued ones included. */
@@ -145,12 +172,12 @@ public final class ExampleServer implements AutoCloseable {
 
     /** The port actually bound: the chosen one when {@code PORT=0}. */
     public int port() {
-        return server.getAddress().getPort();
+        return gate.address().getPort();
     }
 
     /** {@code http://host:port}, for clients. */
     public URI baseUri() {
-        InetSocketAddress address = server.getAddress();
+        InetSocketAddress address = gate.address();
         String host = address.getAddress().getHostAddress();
         return URI.create("http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort());
     }
@@ -174,11 +201,13 @@ public final class ExampleServer implements AutoCloseable {
                 LOG.warn("requests still running after {} s; closing them", graceSeconds);
             }
             server.stop(0);
+            gate.close();
             admission.shutdown(graceSeconds, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             admission.shutdownNow();
         } finally {
+            gate.close();
             backends.close();
             LOG.info("Latchkey example stopped");
         }

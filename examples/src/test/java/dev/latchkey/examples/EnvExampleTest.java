@@ -15,6 +15,8 @@ class EnvExampleTest {
         "HOST",
         "PORT",
         "HTTP_THREADS",
+        "HTTP_MAX_CONNECTIONS",
+        "HTTP_MAX_CONNECTIONS_PER_CLIENT",
         "SHUTDOWN_GRACE_SECONDS",
         "DATABASE_URL",
         "DATABASE_SCHEMA",
@@ -51,7 +53,8 @@ class EnvExampleTest {
         "DEFAULT_PERMISSIONS",
         "BOOTSTRAP_ADMIN_EMAIL",
         "BOOTSTRAP_ADMIN_MOBILE",
-        "HEALTH_DEGRADED_THRESHOLD"
+        "HEALTH_DEGRADED_THRESHOLD",
+        "HEALTH_DETAILS"
     };
 
     @Test

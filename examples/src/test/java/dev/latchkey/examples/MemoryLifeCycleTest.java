@@ -115,7 +115,7 @@ class MemoryLifeCycleTest {
 
     @Test
     void healthIsUpWithEveryStore() {
-        Api api = start();
+        Api api = start("HEALTH_DETAILS", "always");
         HttpResponse<String> health = api.get("/health");
 
         assertThat(health.statusCode()).isEqualTo(200);

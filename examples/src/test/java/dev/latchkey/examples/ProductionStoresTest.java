@@ -37,7 +37,8 @@ class ProductionStoresTest {
                         "DATABASE_SCHEMA", "latchkey_examples_test",
                         "REDIS_URL", REDIS_URL,
                         "REDIS_KEY_PREFIX", "latchkey-examples-test:",
-                        "BOOTSTRAP_ADMIN_EMAIL", "boss@example.com"),
+                        "BOOTSTRAP_ADMIN_EMAIL", "boss@example.com",
+                        "HEALTH_DETAILS", "always"),
                 inbox,
                 clock);
         api = new Api(server.baseUri());

@@ -26,7 +26,8 @@ class StoreOutageTest {
 
     @Test
     void unreachableRedisIs503AndNoCodeIsSent() {
-        server = ExampleServer.start(TestServers.env("REDIS_URL", "redis://127.0.0.1:" + closedPort()), inbox);
+        server = ExampleServer.start(
+                TestServers.env("REDIS_URL", "redis://127.0.0.1:" + closedPort(), "HEALTH_DETAILS", "always"), inbox);
         Api api = new Api(server.baseUri());
 
         assertGenericOutage(api.sendOtp("acme", "email", "ada@example.com"));
@@ -46,7 +47,12 @@ class StoreOutageTest {
     @Test
     void unreachablePostgresIs503() {
         server = ExampleServer.start(
-                TestServers.env("DATABASE_URL", "postgresql://postgres@127.0.0.1:" + closedPort() + "/test"), inbox);
+                TestServers.env(
+                        "DATABASE_URL",
+                        "postgresql://postgres@127.0.0.1:" + closedPort() + "/test",
+                        "HEALTH_DETAILS",
+                        "always"),
+                inbox);
         Api api = new Api(server.baseUri());
 
         assertGenericOutage(api.sendOtp("acme", "email", "ada@example.com"));

@@ -21,6 +21,23 @@ public interface SessionStore extends Store {
     Optional<SessionRecord> find(String sessionId);
 
     /**
+     * The session with this id together with its user, for the checks that need both ({@code session()} and
+     * {@code refresh}). The default asks {@link #find} and then {@code users.findById}: two round trips. A store that
+     * keeps users next to its sessions (PostgreSQL, when {@code users} is its own bundle's) answers in one.
+     *
+     * @param users the facade's user database, where the default looks the user up
+     */
+    default Optional<SessionWithUser> findWithUser(String sessionId, UserDatabase users) {
+        Optional<SessionRecord> session = find(sessionId);
+        if (session.isEmpty()) {
+            return Optional.empty();
+        }
+        SessionRecord record = session.get();
+        return Optional.of(new SessionWithUser(
+                record, users.findById(record.tenantId(), record.userId()).orElse(null)));
+    }
+
+    /**
      * Atomically rotates the family if, and only if, it exists, its current token hash equals {@code
      * expectedTokenHash} and {@code now} is before its expiry. On success the previous hash becomes {@code
      * expectedTokenHash}, the current one {@code newTokenHash}, the generation grows by one, {@code lastRotatedAt}

@@ -13,7 +13,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.WeakHashMap;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -26,6 +29,7 @@ import org.jspecify.annotations.Nullable;
 final class Jdbc {
 
     private static final int READ_COMMITTED = Connection.TRANSACTION_READ_COMMITTED;
+    private static final String SERIALIZATION_FAILURE = "40001";
 
     private final DataSource dataSource;
     private final Layout layout;
@@ -34,6 +38,8 @@ final class Jdbc {
     private final int pingTimeoutSeconds;
     private final boolean isolationPinned;
     private volatile boolean schemaReady;
+    /** The host's isolation level of each physical connection seen, weakly held so closed connections go. */
+    private final Map<Connection, Integer> hostIsolation = Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
      * @param isolationPinned whether every connection of {@code dataSource} is known to be at READ COMMITTED (the pool
@@ -50,6 +56,11 @@ final class Jdbc {
 
     Layout layout() {
         return layout;
+    }
+
+    /** Whether {@code other} reaches the same tables: the same data source and layout. */
+    boolean sameTablesAs(Jdbc other) {
+        return other == this || (other.dataSource == dataSource && other.layout.equals(layout));
     }
 
     /** A unit of work on one connection. */
@@ -102,25 +113,60 @@ final class Jdbc {
             if (hostWantsManualCommit) {
                 connection.setAutoCommit(true);
             }
-            // The single-statement primitives rely on READ COMMITTED re-checking a row another transaction just
-            // updated; under REPEATABLE READ or SERIALIZABLE that row fails with 40001 instead, so a burst of wrong
-            // guesses would turn into UNAVAILABLE and go uncounted. A host data source may default to either.
-            int hostIsolation = isolationPinned ? READ_COMMITTED : connection.getTransactionIsolation();
-            if (hostIsolation != READ_COMMITTED) {
-                connection.setTransactionIsolation(READ_COMMITTED);
-            }
             try {
-                return work.run(connection);
-            } finally {
-                if (hostIsolation != READ_COMMITTED) {
-                    connection.setTransactionIsolation(hostIsolation);
+                // The single-statement primitives rely on READ COMMITTED re-checking a row another transaction just
+                // updated; under REPEATABLE READ or SERIALIZABLE that row fails with 40001 instead, so a burst of
+                // wrong guesses would turn into UNAVAILABLE and go uncounted. A host data source may default to
+                // either. Asking the server costs a round trip (pgjdbc sends SHOW TRANSACTION ISOLATION LEVEL), so the
+                // level is asked once per physical connection and remembered. Should the host change a pooled
+                // connection's level behind our back, the difference can only show as a serialization failure
+                // (40001; a single statement otherwise sees the same snapshot at every level): then the level is
+                // asked again and the work rerun at READ COMMITTED, so nothing ever runs at another level for good.
+                try {
+                    return atReadCommitted(connection, work, false);
+                } catch (SQLException e) {
+                    if (isolationPinned || !SERIALIZATION_FAILURE.equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    return atReadCommitted(connection, work, true);
                 }
+            } finally {
                 if (hostWantsManualCommit) {
                     connection.setAutoCommit(false);
                 }
             }
         } catch (SQLException e) {
             throw translate(store, e);
+        }
+    }
+
+    private <T> T atReadCommitted(Connection connection, Work<T> work, boolean askAgain) throws SQLException {
+        if (isolationPinned) {
+            return work.run(connection);
+        }
+        Connection physical = physical(connection);
+        Integer known = askAgain ? null : hostIsolation.get(physical);
+        int host = known != null ? known : connection.getTransactionIsolation();
+        if (known == null) {
+            hostIsolation.put(physical, host);
+        }
+        if (host == READ_COMMITTED) {
+            return work.run(connection);
+        }
+        connection.setTransactionIsolation(READ_COMMITTED);
+        try {
+            return work.run(connection);
+        } finally {
+            connection.setTransactionIsolation(host);
+        }
+    }
+
+    /** The driver's connection under a pool's wrapper, the key its isolation level is remembered by. */
+    private static Connection physical(Connection connection) {
+        try {
+            return connection.unwrap(Connection.class);
+        } catch (SQLException e) {
+            return connection;
         }
     }
 

@@ -2,8 +2,11 @@ package dev.latchkey.auth.store.postgres;
 
 import dev.latchkey.auth.AuthException;
 import dev.latchkey.auth.ErrorCode;
+import dev.latchkey.auth.User;
 import dev.latchkey.auth.spi.SessionRecord;
 import dev.latchkey.auth.spi.SessionStore;
+import dev.latchkey.auth.spi.SessionWithUser;
+import dev.latchkey.auth.spi.UserDatabase;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,6 +31,7 @@ public final class PostgresSessionStore implements SessionStore {
     private final Jdbc jdbc;
     private final String insert;
     private final String select;
+    private final String selectWithUser;
     private final String rotate;
     private final String revoke;
     private final String revokeAll;
@@ -53,6 +57,15 @@ public final class PostgresSessionStore implements SessionStore {
         String live = "idle_expires_at > ? AND absolute_expires_at > ?";
         insert = "INSERT INTO " + sessions + " (" + columns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         select = "SELECT " + columns + " FROM " + sessions + " WHERE id = ?";
+        // The user's columns first, under their own names; the session's after them, prefixed with s_.
+        String prefixed = "s.id AS s_id, s.tenant_id AS s_tenant_id, s.user_id AS s_user_id,"
+                + " s.token_hash AS s_token_hash, s.previous_token_hash AS s_previous_token_hash,"
+                + " s.generation AS s_generation, s.created_at AS s_created_at,"
+                + " s.last_rotated_at AS s_last_rotated_at, s.idle_expires_at AS s_idle_expires_at,"
+                + " s.absolute_expires_at AS s_absolute_expires_at";
+        selectWithUser = "SELECT " + prefixed + ", u.id IS NOT NULL AS has_user, " + PostgresUserDatabase.COLUMNS
+                + " FROM " + sessions + " s LEFT JOIN " + jdbc.layout().table("users")
+                + " u ON u.tenant_id = s.tenant_id AND u.id = s.user_id WHERE s.id = ?";
         rotate = "UPDATE " + sessions + " SET previous_token_hash = token_hash, token_hash = ?,"
                 + " generation = generation + 1, last_rotated_at = ?, idle_expires_at = ?"
                 + " WHERE id = ? AND token_hash = ? AND " + live;
@@ -100,6 +113,31 @@ public final class PostgresSessionStore implements SessionStore {
                 statement.setString(1, sessionId);
                 try (ResultSet rows = statement.executeQuery()) {
                     return rows.next() ? Optional.of(read(rows)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * One round trip ({@code sessions LEFT JOIN users}) when {@code users} is this bundle's own PostgreSQL user
+     * database (same data source and schema); otherwise the default's two lookups.
+     */
+    @Override
+    public Optional<SessionWithUser> findWithUser(String sessionId, UserDatabase users) {
+        if (!(users instanceof PostgresUserDatabase own) || !jdbc.sameTablesAs(own.jdbc())) {
+            return SessionStore.super.findWithUser(sessionId, users);
+        }
+        Jdbc.checkText("session id", sessionId);
+        return jdbc.call(STORE, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(selectWithUser)) {
+                statement.setString(1, sessionId);
+                try (ResultSet rows = statement.executeQuery()) {
+                    if (!rows.next()) {
+                        return Optional.empty();
+                    }
+                    SessionRecord session = read(rows, "s_");
+                    User user = rows.getBoolean("has_user") ? PostgresUserDatabase.readUser(rows) : null;
+                    return Optional.of(new SessionWithUser(session, user));
                 }
             }
         });
@@ -189,16 +227,20 @@ public final class PostgresSessionStore implements SessionStore {
     }
 
     private static SessionRecord read(ResultSet rows) throws SQLException {
+        return read(rows, "");
+    }
+
+    private static SessionRecord read(ResultSet rows, String prefix) throws SQLException {
         return new SessionRecord(
-                rows.getString("id"),
-                rows.getString("tenant_id"),
-                rows.getObject("user_id", UUID.class),
-                rows.getString("token_hash"),
-                rows.getString("previous_token_hash"),
-                rows.getLong("generation"),
-                Jdbc.getRequiredInstant(rows, "created_at"),
-                Jdbc.getRequiredInstant(rows, "last_rotated_at"),
-                Jdbc.getRequiredInstant(rows, "idle_expires_at"),
-                Jdbc.getRequiredInstant(rows, "absolute_expires_at"));
+                rows.getString(prefix + "id"),
+                rows.getString(prefix + "tenant_id"),
+                rows.getObject(prefix + "user_id", UUID.class),
+                rows.getString(prefix + "token_hash"),
+                rows.getString(prefix + "previous_token_hash"),
+                rows.getLong(prefix + "generation"),
+                Jdbc.getRequiredInstant(rows, prefix + "created_at"),
+                Jdbc.getRequiredInstant(rows, prefix + "last_rotated_at"),
+                Jdbc.getRequiredInstant(rows, prefix + "idle_expires_at"),
+                Jdbc.getRequiredInstant(rows, prefix + "absolute_expires_at"));
     }
 }

@@ -37,6 +37,11 @@ public final class PostgresUserDatabase implements UserDatabase {
     private static final int UPSERT_ATTEMPTS = 3;
 
     private final Jdbc jdbc;
+    /** The user columns, on alias {@code u}, as {@link #readUser} reads them. */
+    static final String COLUMNS = "u.id, u.tenant_id, u.email, u.mobile, u.name, u.role,"
+            + " ARRAY(SELECT jsonb_array_elements_text(u.permissions)) AS permissions,"
+            + " u.is_active, u.last_login, u.created_at, u.updated_at";
+
     private final String columns;
     private final String upsertByEmail;
     private final String upsertByMobile;
@@ -62,9 +67,7 @@ public final class PostgresUserDatabase implements UserDatabase {
     PostgresUserDatabase(Jdbc jdbc) {
         this.jdbc = jdbc;
         String users = jdbc.layout().table("users");
-        columns = "u.id, u.tenant_id, u.email, u.mobile, u.name, u.role,"
-                + " ARRAY(SELECT jsonb_array_elements_text(u.permissions)) AS permissions,"
-                + " u.is_active, u.last_login, u.created_at, u.updated_at";
+        columns = COLUMNS;
         upsertByEmail = upsertSql(users, "email", "mobile");
         upsertByMobile = upsertSql(users, "mobile", "email");
         existingByEmail = existingSql(users, "email", "mobile");
@@ -105,6 +108,10 @@ public final class PostgresUserDatabase implements UserDatabase {
         return "SELECT false AS created, EXISTS (SELECT 1 FROM " + users + " o WHERE o.tenant_id = u.tenant_id"
                 + " AND o." + otherColumn + " = ? AND o.id <> u.id) AS other_taken, " + columns + " FROM " + users
                 + " u WHERE u.tenant_id = ? AND u." + keyColumn + " = ?";
+    }
+
+    Jdbc jdbc() {
+        return jdbc;
     }
 
     @Override
@@ -297,7 +304,7 @@ public final class PostgresUserDatabase implements UserDatabase {
         }
     }
 
-    private static User readUser(ResultSet rows) throws SQLException {
+    static User readUser(ResultSet rows) throws SQLException {
         Array permissions = rows.getArray("permissions");
         return new User(
                 rows.getObject("id", UUID.class),

@@ -6,13 +6,18 @@ import dev.latchkey.auth.User;
 import dev.latchkey.auth.spi.NewUser;
 import dev.latchkey.auth.spi.UpsertResult;
 import dev.latchkey.auth.spi.UserDatabase;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,11 +32,18 @@ import redis.clients.jedis.params.SetParams;
  * s by default):
  *
  * <ul>
- *   <li>{@code user:v1:{<tenantId>:<userId>}}: hash with {@code json}, the user record as JSON, and, for one TTL after
- *       a change, {@code fence};
- *   <li>{@code user-email:v1:<tenantLength>:<tenantId>:<email>} and {@code
- *       user-mobile:v1:<tenantLength>:<tenantId>:<mobile>}: the id of the user last seen with that email or mobile.
+ *   <li>{@code user:v2:{<userId>}:<h(tenantId)>}: hash with {@code json}, the user record as JSON, and, for one TTL
+ *       after a change, {@code fence};
+ *   <li>{@code user-email:v2:<h(tenantId, email)>} and {@code user-mobile:v2:<h(tenantId, mobile)>}: the id of the
+ *       user last seen with that email or mobile.
  * </ul>
+ *
+ * <p>{@code h} is HMAC-SHA256, keyed with a key derived from the secret given to the constructor, in unpadded
+ * base64url. No email address or phone number appears in a key name, so none shows in {@code SCAN}, {@code MONITOR},
+ * slow logs or snapshots; an unkeyed hash would not do, since the few billion phone numbers can be hashed in minutes.
+ * Nothing a client sends reaches a key in readable form either, so an email such as {@code {evil}@example.com} cannot
+ * choose a Redis Cluster slot: the only hash tag is the user id, which the core generates. Each key is used alone (the fence
+ * and the record share their one key), so spreading the keys over slots costs no guarantee below.
  *
  * <p>Only the record is authoritative; an email or mobile entry just points to it, and a hit counts only if the
  * record it points to still has that email or mobile, so a changed email can never resolve to its former owner.
@@ -70,9 +82,18 @@ public final class CachingUserDatabase implements UserDatabase {
             return 1
             """);
 
+    /** The shortest key secret accepted: 256 bits, like the core's {@code OTP_HASH_SECRET}. */
+    static final int MIN_SECRET_BYTES = 32;
+
+    private static final String HMAC = "HmacSHA256";
+
+    /** Domain separation: the key secret may be the host's {@code OTP_HASH_SECRET}, which the core also derives from. */
+    private static final String KEY_PURPOSE = "latchkey redis user-cache key names v2";
+
     private final UserDatabase delegate;
     private final RedisAccess redis;
     private final long ttlMillis;
+    private final SecretKeySpec nameKey;
 
     /**
      * A cache in front of {@code delegate}. {@link RedisStores} builds one with the prefix of its other stores; build
@@ -83,10 +104,14 @@ public final class CachingUserDatabase implements UserDatabase {
      * @param ttl how long an entry lives ({@link #DEFAULT_TTL} is 60 s); also the longest a change made behind the
      *     cache's back stays invisible
      * @param keyPrefix prefix of every key, the same as the other Redis stores' (such as {@code latchkey:})
-     * @throws dev.latchkey.auth.ConfigurationException naming {@code REDIS_KEY_PREFIX} or {@code userCacheTtl} if one is
-     *     unsupported
+     * @param keySecret at least 32 random bytes, the same on every instance sharing the cache (the host's {@code
+     *     OTP_HASH_SECRET} will do: a separate key is derived from it); key names are keyed hashes of the tenant and
+     *     the email or mobile, so changing it only makes the entries already cached unreachable until they expire
+     * @throws dev.latchkey.auth.ConfigurationException naming {@code REDIS_KEY_PREFIX}, {@code userCacheTtl} or {@code
+     *     userCacheKeySecret} if one is unsupported
      */
-    public CachingUserDatabase(UserDatabase delegate, UnifiedJedis client, Duration ttl, String keyPrefix) {
+    public CachingUserDatabase(
+            UserDatabase delegate, UnifiedJedis client, Duration ttl, String keyPrefix, byte[] keySecret) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.redis = new RedisAccess(client, false, keyPrefix, "Redis user cache");
         if (ttl == null || ttl.toMillis() < 1) {
@@ -94,6 +119,23 @@ public final class CachingUserDatabase implements UserDatabase {
                     "userCacheTtl", "is missing or shorter than 1 ms", "a duration of at least 1 ms, such as 60 s");
         }
         this.ttlMillis = ttl.toMillis();
+        checkKeySecret(keySecret, "userCacheKeySecret");
+        this.nameKey = new SecretKeySpec(hmac(new SecretKeySpec(keySecret, HMAC), KEY_PURPOSE), HMAC);
+    }
+
+    /**
+     * Returns {@code secret} if it has at least {@value #MIN_SECRET_BYTES} bytes.
+     *
+     * @throws ConfigurationException naming {@code setting} otherwise
+     */
+    static byte[] checkKeySecret(byte @Nullable [] secret, String setting) {
+        if (secret == null || secret.length < MIN_SECRET_BYTES) {
+            throw new ConfigurationException(
+                    setting,
+                    secret == null ? "is not given" : "is shorter than " + MIN_SECRET_BYTES + " bytes",
+                    "at least 32 random bytes, the same on every instance, such as OTP_HASH_SECRET");
+        }
+        return secret;
     }
 
     @Override
@@ -230,16 +272,35 @@ public final class CachingUserDatabase implements UserDatabase {
         }
     }
 
+    /** The record and its fence: tagged by the core-generated user id, so a tenant id's braces cannot pick the slot. */
     private String recordKey(String tenantId, UUID id) {
-        return redis.key("user:v1:{" + Objects.requireNonNull(tenantId, "tenantId") + ":"
-                + Objects.requireNonNull(id, "id") + "}");
+        return redis.key("user:v2:{" + Objects.requireNonNull(id, "id") + "}:" + name("tenant", tenantId, ""));
     }
 
     private String emailKey(String tenantId, String email) {
-        return redis.key("user-email:v1:" + tenantId.length() + ":" + tenantId + ":" + email);
+        return redis.key("user-email:v2:" + name("email", tenantId, email));
     }
 
     private String mobileKey(String tenantId, String mobile) {
-        return redis.key("user-mobile:v1:" + tenantId.length() + ":" + tenantId + ":" + mobile);
+        return redis.key("user-mobile:v2:" + name("mobile", tenantId, mobile));
+    }
+
+    /** A keyed hash of the fields, length-prefixed so that no two different inputs share one message. */
+    private String name(String kind, String tenantId, String value) {
+        Objects.requireNonNull(tenantId, "tenantId");
+        String message = kind + ":" + tenantId.length() + ":" + tenantId + ":" + value;
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(nameKey, message));
+    }
+
+    private static byte[] hmac(SecretKeySpec key, String message) {
+        try {
+            // A Mac is not thread-safe and getInstance is cheap next to a network round trip, so one per call.
+            Mac mac = Mac.getInstance(HMAC);
+            mac.init(key);
+            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException missing) {
+            // Every Java SE implementation must provide HmacSHA256.
+            throw new IllegalStateException(missing);
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.latchkey.auth.ConfigurationException;
 import dev.latchkey.auth.spi.AuthStores;
 import dev.latchkey.auth.spi.RevocationList;
 import dev.latchkey.auth.spi.UserDatabase;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -18,7 +19,8 @@ import redis.clients.jedis.UnifiedJedis;
  *
  * <pre>{@code
  * PostgresStores postgres = PostgresStores.fromEnv(System.getenv());
- * RedisStores redis = RedisStores.fromEnv(System.getenv(), postgres.users()); // REDIS_URL, REDIS_KEY_PREFIX
+ * // REDIS_URL, REDIS_KEY_PREFIX, and OTP_HASH_SECRET for the user cache's key names
+ * RedisStores redis = RedisStores.fromEnv(System.getenv(), postgres.users());
  * AuthFacade auth = AuthFacade.builder()
  *         .stores(redis) // users cached in Redis, kept in PostgreSQL
  *         ...
@@ -33,6 +35,9 @@ import redis.clients.jedis.UnifiedJedis;
 public final class RedisStores implements AuthStores, AutoCloseable {
     /** The key prefix used when none is given. */
     public static final String DEFAULT_KEY_PREFIX = RedisAccess.DEFAULT_KEY_PREFIX;
+
+    /** The variable {@link #fromEnv} takes the user cache's key secret from: the core's hashing secret. */
+    private static final String HASH_SECRET_SETTING = "OTP_HASH_SECRET";
 
     private final @Nullable UnifiedJedis ownedClient;
     private final String keyPrefix;
@@ -59,18 +64,25 @@ public final class RedisStores implements AuthStores, AutoCloseable {
 
     /**
      * Stores on a new client for {@code redisUrl} (2 s connect and socket timeouts), below {@value
-     * #DEFAULT_KEY_PREFIX}, with {@code users} behind the Redis user cache; {@link #close()} closes the client.
+     * #DEFAULT_KEY_PREFIX}, with {@code users} behind the Redis user cache, whose key names are keyed hashes under
+     * {@code userCacheKeySecret} (see {@link Builder#userCacheKeySecret}); {@link #close()} closes the client.
      *
-     * @throws ConfigurationException naming {@code REDIS_URL} if the URL is missing or malformed
+     * @throws ConfigurationException naming {@code REDIS_URL} or {@code userCacheKeySecret} if one is missing or
+     *     malformed
      */
-    public static RedisStores fromUrl(String redisUrl, UserDatabase users) {
-        return builder().redisUrl(redisUrl).users(users).build();
+    public static RedisStores fromUrl(String redisUrl, UserDatabase users, byte[] userCacheKeySecret) {
+        return builder()
+                .redisUrl(redisUrl)
+                .users(users)
+                .userCacheKeySecret(userCacheKeySecret)
+                .build();
     }
 
     /**
      * Stores on a new client for the variables of {@code env} (pass {@code System.getenv()}): {@code REDIS_URL}
-     * (required) and {@code REDIS_KEY_PREFIX} (default {@value #DEFAULT_KEY_PREFIX}), with {@code users} behind the
-     * Redis user cache; {@link #close()} closes the client.
+     * (required), {@code REDIS_KEY_PREFIX} (default {@value #DEFAULT_KEY_PREFIX}) and {@code OTP_HASH_SECRET}
+     * (required, the core's own setting: the user cache derives the key of its key names from it), with {@code users}
+     * behind the Redis user cache; {@link #close()} closes the client.
      *
      * @throws ConfigurationException naming the variable if one is missing or malformed
      */
@@ -81,6 +93,12 @@ public final class RedisStores implements AuthStores, AutoCloseable {
         if (prefix != null && !prefix.isBlank()) {
             builder.keyPrefix(prefix.strip());
         }
+        String secret = env.get(HASH_SECRET_SETTING);
+        if (secret != null && !secret.isEmpty()) {
+            // The same bytes as the core reads from this variable (its UTF-8 encoding).
+            builder.userCacheKeySecret(secret.getBytes(StandardCharsets.UTF_8));
+        }
+        builder.keySecretSetting = HASH_SECRET_SETTING;
         return builder.build();
     }
 
@@ -140,6 +158,9 @@ public final class RedisStores implements AuthStores, AutoCloseable {
         private @Nullable UserDatabase users;
         private boolean cacheUsers = true;
         private Duration userCacheTtl = CachingUserDatabase.DEFAULT_TTL;
+        private byte @Nullable [] userCacheKeySecret;
+        /** What a key secret error names: the variable when {@link #fromEnv} read it. */
+        private String keySecretSetting = "userCacheKeySecret";
 
         private Builder() {}
 
@@ -199,6 +220,17 @@ public final class RedisStores implements AuthStores, AutoCloseable {
         }
 
         /**
+         * The secret the user cache keys its key names with (required while the cache is on): at least 32 random
+         * bytes, the same on every instance; the host's {@code OTP_HASH_SECRET} will do, as a separate key is derived
+         * from it. Key names then hold keyed hashes, never an email address or phone number. Copied.
+         */
+        public Builder userCacheKeySecret(byte[] userCacheKeySecret) {
+            this.userCacheKeySecret = Objects.requireNonNull(userCacheKeySecret, "userCacheKeySecret")
+                    .clone();
+            return this;
+        }
+
+        /**
          * Builds the stores. Every setting is checked before a client is created; nothing connects yet.
          *
          * @throws ConfigurationException naming the setting, for a missing or malformed one
@@ -226,8 +258,24 @@ public final class RedisStores implements AuthStores, AutoCloseable {
             UnifiedJedis jedis = given != null
                     ? given
                     : RedisClients.fromUrl(Objects.requireNonNull(redisUrl), connectTimeout, socketTimeout);
-            UserDatabase front = cacheUsers ? new CachingUserDatabase(users, jedis, userCacheTtl, keyPrefix) : users;
-            return new RedisStores(jedis, ownsClient, keyPrefix, front);
+            if (!cacheUsers) {
+                return new RedisStores(jedis, ownsClient, keyPrefix, users);
+            }
+            try {
+                // Checked after the URL so that a missing REDIS_URL is reported first; creating a client never
+                // connects, and a client created here is closed again.
+                byte[] secret = CachingUserDatabase.checkKeySecret(userCacheKeySecret, keySecretSetting);
+                return new RedisStores(
+                        jedis,
+                        ownsClient,
+                        keyPrefix,
+                        new CachingUserDatabase(users, jedis, userCacheTtl, keyPrefix, secret));
+            } catch (ConfigurationException badSecret) {
+                if (ownsClient) {
+                    jedis.close();
+                }
+                throw badSecret;
+            }
         }
     }
 }

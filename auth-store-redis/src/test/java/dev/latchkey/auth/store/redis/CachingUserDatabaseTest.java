@@ -1,6 +1,7 @@
 package dev.latchkey.auth.store.redis;
 
 import static dev.latchkey.auth.store.redis.TestData.at;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +14,7 @@ import dev.latchkey.auth.spi.UserDatabase;
 import dev.latchkey.auth.store.memory.MemoryUserDatabase;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -20,18 +22,24 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 class CachingUserDatabaseTest {
     private static final String PREFIX = RedisTestServers.uniquePrefix(CachingUserDatabaseTest.class);
     private static final Duration TTL = Duration.ofSeconds(60);
 
     private final UnifiedJedis redis = RedisTestServers.standalone();
+    /** One prefix per test, so that a SCAN sees this test's keys only. */
+    private final String prefix = PREFIX + UUID.randomUUID() + ":";
+
     private final CountingDatabase database = new CountingDatabase(new MemoryUserDatabase());
-    private final CachingUserDatabase cache = new CachingUserDatabase(database, redis, TTL, PREFIX);
+    private final CachingUserDatabase cache =
+            new CachingUserDatabase(database, redis, TTL, prefix, TestData.KEY_SECRET);
     private final String tenant = "tenant-" + UUID.randomUUID();
 
     @AfterAll
@@ -131,21 +139,79 @@ class CachingUserDatabaseTest {
         User user = newUser("fay@example.com", "+447700900456");
         cache.findById(tenant, user.id());
 
-        for (String key : RedisTestServers.keys(redis, PREFIX)) {
-            if (key.contains(tenant) || key.contains(user.id().toString())) {
-                assertThat(redis.pttl(key)).as(key).isBetween(1L, TTL.toMillis());
-            }
+        List<String> keys = RedisTestServers.keys(redis, prefix);
+        assertThat(keys).hasSize(3);
+        for (String key : keys) {
+            assertThat(redis.pttl(key)).as(key).isBetween(1L, TTL.toMillis());
         }
-        assertThat(RedisTestServers.keys(redis, PREFIX + "user:v1:{" + tenant + ":" + user.id()))
+        assertThat(RedisTestServers.keys(redis, prefix + "user:v2:{" + user.id() + "}:"))
                 .hasSize(1);
     }
 
     @Test
     void anUnreadableEntryIsTreatedAsAMiss() {
         User user = newUser("gus@example.com", null);
-        redis.hset(PREFIX + "user:v1:{" + tenant + ":" + user.id() + "}", "json", "{not json");
+        cache.findById(tenant, user.id());
+        String record = RedisTestServers.keys(redis, prefix + "user:v2:").get(0);
+        redis.hset(record, "json", "{not json");
 
         assertThat(cache.findById(tenant, user.id())).contains(user);
+    }
+
+    @Test
+    void keyNamesHoldNeitherTheEmailAddressNorThePhoneNumberNorTheTenant() {
+        User byEmail = newUser("ines.private@example.com", null);
+        User byMobile = newUser(null, "+447700900789");
+        cache.findByEmail(tenant, "ines.private@example.com");
+        cache.findByMobile(tenant, "+447700900789");
+
+        List<String> keys = RedisTestServers.keys(redis, prefix);
+
+        assertThat(keys)
+                .as("a record and a pointer per user")
+                .hasSize(4)
+                .anyMatch(key -> key.startsWith(prefix + "user-email:v2:"))
+                .anyMatch(key -> key.startsWith(prefix + "user-mobile:v2:"));
+        assertThat(keys).allSatisfy(key -> assertThat(key.substring(prefix.length()))
+                .doesNotContain("ines", "private", "example", "447700900789", "7700900789", tenant));
+        assertThat(cache.findByEmail(tenant, "ines.private@example.com")).contains(byEmail);
+        assertThat(cache.findByMobile(tenant, "+447700900789")).contains(byMobile);
+        assertThat(database.reads.get()).as("both found in the cache").isEqualTo(2);
+    }
+
+    @Test
+    void anEmailWithAHashTagInItsLocalPartCannotChooseTheClusterSlotOfItsKey() {
+        for (int i = 0; i < 8; i++) {
+            newUser("{evil}" + i + "@example.com", null);
+            cache.findByEmail(tenant, "{evil}" + i + "@example.com");
+        }
+
+        List<String> emailKeys = RedisTestServers.keys(redis, prefix + "user-email:v2:");
+
+        assertThat(emailKeys).hasSize(8).allSatisfy(key -> {
+            assertThat(key).doesNotContain("{", "}");
+            assertThat(JedisClusterCRC16.getSlot(key))
+                    .as("the slot of the whole key name, no hash tag")
+                    .isEqualTo(JedisClusterCRC16.getCRC16(key) & 16383);
+        });
+        assertThat(emailKeys.stream().map(JedisClusterCRC16::getSlot).distinct())
+                .as("spread over slots, not all in the slot of {evil}, %d", JedisClusterCRC16.getSlot("evil"))
+                .hasSizeGreaterThan(1);
+        assertThat(RedisTestServers.keys(redis, prefix + "user:v2:")).hasSize(8).allSatisfy(key -> assertThat(key)
+                .matches(Pattern.quote(prefix) + "user:v2:\\{[0-9a-f-]{36}}:[A-Za-z0-9_-]{43}"));
+    }
+
+    @Test
+    void anotherKeySecretGivesOtherKeyNames() {
+        User user = newUser("jo@example.com", null);
+        CachingUserDatabase other = new CachingUserDatabase(
+                database, redis, TTL, prefix, "another-secret-of-at-least-32-bytes".getBytes(UTF_8));
+        cache.findByEmail(tenant, "jo@example.com");
+        other.findByEmail(tenant, "jo@example.com");
+
+        assertThat(RedisTestServers.keys(redis, prefix + "user-email:v2:")).hasSize(2);
+        assertThat(database.reads.get()).as("neither finds the other's entry").isEqualTo(2);
+        assertThat(other.findByEmail(tenant, "jo@example.com")).contains(user);
     }
 
     @Test
@@ -153,7 +219,8 @@ class CachingUserDatabaseTest {
         int closedPort = RedisTestServers.freePort();
         try (RedisClient unreachable = RedisClients.fromUrl(
                 "redis://127.0.0.1:" + closedPort, Duration.ofMillis(200), Duration.ofMillis(200))) {
-            CachingUserDatabase degraded = new CachingUserDatabase(database, unreachable, TTL, PREFIX);
+            CachingUserDatabase degraded =
+                    new CachingUserDatabase(database, unreachable, TTL, PREFIX, TestData.KEY_SECRET);
             User user = newUser("hal@example.com", null);
 
             assertThat(degraded.findById(tenant, user.id())).contains(user);

@@ -14,7 +14,11 @@ class ClusterCachingUserDatabaseContractTest extends UserDatabaseContract {
     @BeforeAll
     static void connect() {
         database = new CachingUserDatabase(
-                new MemoryUserDatabase(), RedisTestServers.cluster(), CachingUserDatabase.DEFAULT_TTL, PREFIX);
+                new MemoryUserDatabase(),
+                RedisTestServers.cluster(),
+                CachingUserDatabase.DEFAULT_TTL,
+                PREFIX,
+                TestData.KEY_SECRET);
     }
 
     @AfterAll

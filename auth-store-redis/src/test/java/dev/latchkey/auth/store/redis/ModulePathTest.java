@@ -46,6 +46,7 @@ class ModulePathTest {
                             .redisUrl(args[0])
                             .keyPrefix(args[1])
                             .users(new MemoryUserDatabase())
+                            .userCacheKeySecret(new byte[32])
                             .build()) {
                         stores.otp().saveChallenge(new OtpChallenge("k", "hash", now, now.plusSeconds(300), 0, 5));
                         System.out.println("verify=" + stores.otp().verify("k", "hash", now.plusSeconds(1))

@@ -150,8 +150,8 @@ class OutageTest {
                         at(0))
                 .user();
         try (RedisClient client = RedisClients.fromUrl(url(), TIMEOUT, TIMEOUT)) {
-            CachingUserDatabase cache =
-                    new CachingUserDatabase(database, client, CachingUserDatabase.DEFAULT_TTL, prefix);
+            CachingUserDatabase cache = new CachingUserDatabase(
+                    database, client, CachingUserDatabase.DEFAULT_TTL, prefix, TestData.KEY_SECRET);
             assertThat(cache.findById(tenant, user.id())).contains(user);
 
             RedisTestServers.stopServer(port);

@@ -45,10 +45,17 @@ class ReadmeSetupTest {
         OtpSender sender = message -> {};
         UserDatabase users = new MemoryUserDatabase();
         String prefix = RedisTestServers.uniquePrefix(ReadmeSetupTest.class);
-        Map<String, String> env = Map.of("REDIS_URL", RedisTestServers.STANDALONE_URL, "REDIS_KEY_PREFIX", prefix);
+        Map<String, String> env = Map.of(
+                "REDIS_URL",
+                RedisTestServers.STANDALONE_URL,
+                "REDIS_KEY_PREFIX",
+                prefix,
+                "OTP_HASH_SECRET",
+                TestData.KEY_SECRET_TEXT);
 
         // README setup, begin (System.getenv() replaced by env)
-        RedisStores stores = RedisStores.fromEnv(env, users); // REDIS_URL, REDIS_KEY_PREFIX; close() on shutdown
+        RedisStores stores =
+                RedisStores.fromEnv(env, users); // REDIS_URL, REDIS_KEY_PREFIX, OTP_HASH_SECRET; close() on shutdown
         AuthFacade auth = AuthFacade.builder()
                 .settings(settings)
                 .stores(stores) // codes, counters, sessions, revocations; a Redis cache in front of your users

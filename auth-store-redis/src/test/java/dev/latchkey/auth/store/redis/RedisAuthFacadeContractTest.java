@@ -25,6 +25,7 @@ class RedisAuthFacadeContractTest extends AuthFacadeContract {
                 .client(RedisTestServers.standalone())
                 .keyPrefix(PREFIX)
                 .users(new MemoryUserDatabase())
+                .userCacheKeySecret(TestData.KEY_SECRET)
                 .build();
     }
 

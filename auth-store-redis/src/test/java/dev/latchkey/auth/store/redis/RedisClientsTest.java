@@ -75,8 +75,8 @@ class RedisClientsTest {
 
     @Test
     void aWrongPasswordIsUnavailableWithoutRevealingThePassword() {
-        try (RedisStores stores =
-                RedisStores.fromUrl("redis://:wrong-secret@127.0.0.1:" + port, new MemoryUserDatabase())) {
+        try (RedisStores stores = RedisStores.fromUrl(
+                "redis://:wrong-secret@127.0.0.1:" + port, new MemoryUserDatabase(), TestData.KEY_SECRET)) {
             RedisOTPStore store = stores.otp();
             assertThatThrownBy(() -> store.verify(TestData.newKey(), TestData.randomToken(), at(0)))
                     .isInstanceOfSatisfying(

@@ -152,7 +152,7 @@ class RedisFacadeLifecycleTest {
         assertThat(contents.keySet())
                 .anyMatch(key -> key.contains(":otp:"))
                 .anyMatch(key -> key.contains(":session:{"))
-                .anyMatch(key -> key.contains(":user:v1:{"));
+                .anyMatch(key -> key.contains(":user:v2:{"));
         Set<String> words = new HashSet<>();
         contents.forEach((key, values) -> {
             words.addAll(List.of(key.split("[^A-Za-z0-9]+")));
@@ -218,6 +218,7 @@ class RedisFacadeLifecycleTest {
                             .client(redis)
                             .keyPrefix(prefix)
                             .users(new MemoryUserDatabase())
+                            .userCacheKeySecret(TestData.KEY_SECRET)
                             .build())
                     .otpSender(sent::add)
                     .clock(clock)

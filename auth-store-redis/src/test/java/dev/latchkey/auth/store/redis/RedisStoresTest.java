@@ -36,6 +36,7 @@ class RedisStoresTest {
                 .client(redis)
                 .keyPrefix(prefix)
                 .users(new MemoryUserDatabase())
+                .userCacheKeySecret(TestData.KEY_SECRET)
                 .build();
         String tenant = "tenant-" + UUID.randomUUID();
         User user = stores.users()
@@ -53,14 +54,14 @@ class RedisStoresTest {
         List<String> keys = RedisTestServers.keys(redis, prefix);
         assertThat(keys)
                 .as("one prefix for every store")
-                .anyMatch(key -> key.startsWith(prefix + "user:v1:"))
+                .anyMatch(key -> key.startsWith(prefix + "user:v2:{" + user.id() + "}:"))
                 .anyMatch(key -> key.startsWith(prefix + "otp:"))
                 .anyMatch(key -> key.startsWith(prefix + "counter:"))
                 .anyMatch(key -> key.startsWith(prefix + "session:"))
                 .anyMatch(key -> key.startsWith(prefix + "revoked:"));
-        assertThat(redis.exists(RedisStores.DEFAULT_KEY_PREFIX + "user:v1:{" + tenant + ":" + user.id() + "}"))
+        assertThat(RedisTestServers.keys(redis, RedisStores.DEFAULT_KEY_PREFIX + "user:v2:{" + user.id() + "}"))
                 .as("the user cache must not fall back to the default prefix")
-                .isFalse();
+                .isEmpty();
         assertThat(stores.keyPrefix()).isEqualTo(prefix);
     }
 
@@ -68,7 +69,11 @@ class RedisStoresTest {
     void theUserCacheCanBeSwitchedOff() {
         UserDatabase users = new MemoryUserDatabase();
 
-        RedisStores cached = RedisStores.builder().client(redis).users(users).build();
+        RedisStores cached = RedisStores.builder()
+                .client(redis)
+                .users(users)
+                .userCacheKeySecret(TestData.KEY_SECRET)
+                .build();
         RedisStores direct = RedisStores.builder()
                 .client(redis)
                 .users(users)
@@ -83,10 +88,22 @@ class RedisStoresTest {
     @Test
     void fromEnvReadsTheUrlAndThePrefixAndDefaultsThePrefix() {
         try (RedisStores configured = RedisStores.fromEnv(
-                        Map.of("REDIS_URL", RedisTestServers.STANDALONE_URL, "REDIS_KEY_PREFIX", prefix),
+                        Map.of(
+                                "REDIS_URL",
+                                RedisTestServers.STANDALONE_URL,
+                                "REDIS_KEY_PREFIX",
+                                prefix,
+                                "OTP_HASH_SECRET",
+                                TestData.KEY_SECRET_TEXT),
                         new MemoryUserDatabase());
                 RedisStores defaulted = RedisStores.fromEnv(
-                        Map.of("REDIS_URL", RedisTestServers.STANDALONE_URL, "REDIS_KEY_PREFIX", " "),
+                        Map.of(
+                                "REDIS_URL",
+                                RedisTestServers.STANDALONE_URL,
+                                "REDIS_KEY_PREFIX",
+                                " ",
+                                "OTP_HASH_SECRET",
+                                TestData.KEY_SECRET_TEXT),
                         new MemoryUserDatabase())) {
             configured.rateLimits().increment(TestData.newKey(), Duration.ofMinutes(1), at(0));
 
@@ -98,7 +115,8 @@ class RedisStoresTest {
 
     @Test
     void closeClosesTheClientTheBundleCreatedButNeverTheHostsClient() {
-        RedisStores owning = RedisStores.fromUrl(RedisTestServers.STANDALONE_URL, new MemoryUserDatabase());
+        RedisStores owning =
+                RedisStores.fromUrl(RedisTestServers.STANDALONE_URL, new MemoryUserDatabase(), TestData.KEY_SECRET);
         owning.otp().ping();
         owning.close();
         assertThatThrownBy(() -> owning.sessions().ping())
@@ -109,6 +127,7 @@ class RedisStoresTest {
                 .client(redis)
                 .keyPrefix(prefix)
                 .users(new MemoryUserDatabase())
+                .cacheUsers(false)
                 .build();
         hosted.close();
         hosted.otp().ping();
@@ -121,12 +140,29 @@ class RedisStoresTest {
         String url = RedisTestServers.STANDALONE_URL;
 
         assertConfigurationError(() -> RedisStores.fromEnv(Map.of(), users), "REDIS_URL");
-        assertConfigurationError(() -> RedisStores.fromUrl(null, users), "REDIS_URL");
+        assertConfigurationError(() -> RedisStores.fromUrl(null, users, TestData.KEY_SECRET), "REDIS_URL");
         assertConfigurationError(
-                () -> RedisStores.fromUrl("redis://:secret@127.0.0.1:6379/db-zero", users), "REDIS_URL");
+                () -> RedisStores.fromUrl("redis://:secret@127.0.0.1:6379/db-zero", users, TestData.KEY_SECRET),
+                "REDIS_URL");
         assertConfigurationError(
                 () -> RedisStores.fromEnv(Map.of("REDIS_URL", url, "REDIS_KEY_PREFIX", "has spaces"), users),
                 "REDIS_KEY_PREFIX");
+        assertConfigurationError(() -> RedisStores.fromEnv(Map.of("REDIS_URL", url), users), "OTP_HASH_SECRET");
+        assertConfigurationError(
+                () -> RedisStores.fromEnv(Map.of("REDIS_URL", url, "OTP_HASH_SECRET", "short"), users),
+                "OTP_HASH_SECRET");
+        assertConfigurationError(
+                () -> RedisStores.builder().client(redis).users(users).build(), "userCacheKeySecret");
+        assertConfigurationError(
+                () -> RedisStores.builder()
+                        .client(redis)
+                        .users(users)
+                        .userCacheKeySecret(new byte[31])
+                        .build(),
+                "userCacheKeySecret");
+        assertConfigurationError(
+                () -> new CachingUserDatabase(users, redis, CachingUserDatabase.DEFAULT_TTL, prefix, new byte[16]),
+                "userCacheKeySecret");
         assertConfigurationError(
                 () -> RedisStores.builder()
                         .client(redis)
@@ -135,7 +171,9 @@ class RedisStoresTest {
                         .build(),
                 "REDIS_KEY_PREFIX");
         assertConfigurationError(() -> new RedisOTPStore(redis, "x".repeat(129)), "REDIS_KEY_PREFIX");
-        assertConfigurationError(() -> new CachingUserDatabase(users, redis, Duration.ZERO, prefix), "userCacheTtl");
+        assertConfigurationError(
+                () -> new CachingUserDatabase(users, redis, Duration.ZERO, prefix, TestData.KEY_SECRET),
+                "userCacheTtl");
         assertConfigurationError(() -> RedisStores.builder().client(redis).build(), "users");
         assertConfigurationError(() -> RedisStores.builder().users(users).build(), "client/redisUrl");
         assertConfigurationError(

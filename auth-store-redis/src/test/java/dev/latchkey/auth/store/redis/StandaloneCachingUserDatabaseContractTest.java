@@ -14,7 +14,11 @@ class StandaloneCachingUserDatabaseContractTest extends UserDatabaseContract {
     @BeforeAll
     static void connect() {
         database = new CachingUserDatabase(
-                new MemoryUserDatabase(), RedisTestServers.standalone(), CachingUserDatabase.DEFAULT_TTL, PREFIX);
+                new MemoryUserDatabase(),
+                RedisTestServers.standalone(),
+                CachingUserDatabase.DEFAULT_TTL,
+                PREFIX,
+                TestData.KEY_SECRET);
     }
 
     @AfterAll

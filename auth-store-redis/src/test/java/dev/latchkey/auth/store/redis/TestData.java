@@ -13,6 +13,11 @@ final class TestData {
     static final Instant BASE = Instant.parse("2030-01-01T00:00:00Z");
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** A user-cache key secret of the minimum length, as text (for OTP_HASH_SECRET) and as bytes. */
+    static final String KEY_SECRET_TEXT = "test-user-cache-key-secret-32-bytes!";
+
+    static final byte[] KEY_SECRET = KEY_SECRET_TEXT.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
     private TestData() {}
 
     static Instant at(long seconds) {

@@ -1,0 +1,95 @@
+package dev.latchkey.benchmarks;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * The whole benchmark: the JMH token benchmarks with a summary of ratios, then the {@link LoadHarness} (its arguments
+ * pass through). {@code jmh=false} skips JMH, {@code load=false} the harness.
+ */
+public final class RunAll {
+    private RunAll() {}
+
+    public static void main(String[] args) throws Exception {
+        List<String> harnessArgs = new ArrayList<>();
+        boolean jmh = true;
+        boolean load = true;
+        for (String arg : args) {
+            if (arg.equals("jmh=false")) {
+                jmh = false;
+            } else if (arg.equals("load=false")) {
+                load = false;
+            } else {
+                harnessArgs.add(arg);
+            }
+        }
+        if (jmh) {
+            Options options = new OptionsBuilder()
+                    .include(TokenBenchmarks.class.getName())
+                    .build();
+            System.out.print(summary(new Runner(options).run()));
+        }
+        if (load) {
+            LoadHarness.main(harnessArgs.toArray(new String[0]));
+        }
+    }
+
+    /** µs per operation by algorithm and benchmark, and each library's ratio to the fastest library and the floor. */
+    static String summary(Collection<RunResult> results) {
+        Map<String, Map<String, Double>> byAlgorithm = new LinkedHashMap<>();
+        for (RunResult r : results) {
+            String algorithm = r.getParams().getParam("algorithm");
+            String method = r.getParams()
+                    .getBenchmark()
+                    .substring(r.getParams().getBenchmark().lastIndexOf('.') + 1);
+            byAlgorithm
+                    .computeIfAbsent(algorithm, a -> new LinkedHashMap<>())
+                    .put(method, r.getPrimaryResult().getScore());
+        }
+        StringBuilder out =
+                new StringBuilder("\nToken benchmarks, µs/op (× = ratio to the fastest library; floor = JCA)\n");
+        out.append("| algorithm | operation | latchkey | latchkey cached | nimbus | auth0 | jjwt | jose4j | JCA floor"
+                + " | latchkey × fastest | latchkey × floor |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Map.Entry<String, Map<String, Double>> e : byAlgorithm.entrySet()) {
+            for (String op : List.of("Sign", "Verify")) {
+                Map<String, Double> m = e.getValue();
+                double latchkey = m.getOrDefault("latchkey" + op + (op.equals("Verify") ? "Cold" : ""), Double.NaN);
+                double fastest = Double.MAX_VALUE;
+                for (String lib : List.of("nimbus", "auth0", "jjwt", "jose4j")) {
+                    Double v = m.get(lib + op);
+                    if (v != null && v > 0.0005 && v < fastest) {
+                        fastest = v;
+                    }
+                }
+                out.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2f | %.2f |%n",
+                        e.getKey(),
+                        op.toLowerCase(Locale.ROOT),
+                        cell(latchkey),
+                        op.equals("Verify") ? cell(m.getOrDefault("latchkeyVerifyCached", Double.NaN)) : "-",
+                        cell(m.getOrDefault("nimbus" + op, Double.NaN)),
+                        cell(m.getOrDefault("auth0" + op, Double.NaN)),
+                        cell(m.getOrDefault("jjwt" + op, Double.NaN)),
+                        cell(m.getOrDefault("jose4j" + op, Double.NaN)),
+                        cell(m.getOrDefault("jca" + op, Double.NaN)),
+                        latchkey / fastest,
+                        latchkey / m.getOrDefault("jca" + op, Double.NaN)));
+            }
+        }
+        return out.toString();
+    }
+
+    /** A library without the algorithm returns at once; anything under half a nanosecond is shown as n/a. */
+    private static String cell(double micros) {
+        return Double.isNaN(micros) || micros < 0.0005 ? "n/a" : String.format(Locale.ROOT, "%.2f", micros);
+    }
+}

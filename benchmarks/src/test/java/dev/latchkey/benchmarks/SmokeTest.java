@@ -1,0 +1,48 @@
+package dev.latchkey.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * CI's smoke run: every harness scenario for about a second, and every token benchmark once. It checks that numbers
+ * come out, never what they are.
+ */
+class SmokeTest {
+
+    @Test
+    void harnessMeasuresEveryScenarioOnEveryBackendAndCountsRoundTrips() throws Exception {
+        List<Backend> backends = List.of(Backend.MEMORY, Backend.POSTGRES, Backend.POSTGRES_REDIS);
+        LoadHarness.Report report = new LoadHarness(Duration.ofMillis(500), new int[] {1, 16}, backends, 5).run();
+        System.out.print(LoadHarness.format(report));
+
+        assertThat(report.rows()).filteredOn(r -> r.operations() > 0).hasSize(4 + 3 * 2 * 4);
+        assertThat(report.rows()).filteredOn(r -> r.operations() > 0).allSatisfy(r -> assertThat(r.perSecond())
+                .isPositive());
+        assertThat(report.rows())
+                .filteredOn(r -> r.backend().equals("pg") && r.operation().equals("login"))
+                .allSatisfy(r -> assertThat(r.pgRoundTrips()).isPositive());
+        assertThat(report.rows())
+                .filteredOn(r -> r.backend().equals("pg+redis") && r.operation().equals("login"))
+                .allSatisfy(r -> assertThat(r.redisRoundTrips()).isPositive());
+        assertThat(report.propagation()).hasSize(2);
+    }
+
+    @Test
+    void everyTokenBenchmarkRunsForEveryAlgorithm() throws Exception {
+        for (String algorithm : List.of("HS256", "ES256", "EdDSA", "RS256")) {
+            TokenBenchmarks b = new TokenBenchmarks();
+            b.algorithm = algorithm;
+            b.setUp();
+            assertThat(b.latchkeySign()).isNotBlank();
+            assertThat(b.latchkeyVerifyCached()).isNotNull();
+            assertThat(b.jjwtSign()).isNotBlank();
+            assertThat(b.jose4jSign()).isNotBlank();
+            assertThat(b.jcaSign()).isNotEmpty();
+            b.nimbusSign();
+            b.auth0Sign();
+        }
+    }
+}
