@@ -98,7 +98,7 @@ public final class MeteredStores implements AuthStores {
             long start = System.nanoTime();
             String outcome = LatchkeyMetrics.ERROR;
             try {
-                Object result = method.invoke(store, args);
+                Object result = method.invoke(store, unwrapped(args));
                 outcome = LatchkeyMetrics.SUCCESS;
                 return result;
             } catch (InvocationTargetException e) {
@@ -112,6 +112,26 @@ public final class MeteredStores implements AuthStores {
                         .register(registry)
                         .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             }
+        }
+
+        /**
+         * Stores passed as arguments (such as the user database to {@code SessionStore.findWithUser}) reach the store
+         * unwrapped, so that a store still recognises its own bundle's stores and keeps its one-round-trip paths.
+         */
+        private static @Nullable Object @Nullable [] unwrapped(@Nullable Object @Nullable [] args) {
+            if (args == null) {
+                return null;
+            }
+            Object[] plain = args.clone();
+            for (int i = 0; i < plain.length; i++) {
+                Object arg = plain[i];
+                if (arg != null
+                        && Proxy.isProxyClass(arg.getClass())
+                        && Proxy.getInvocationHandler(arg) instanceof TimingHandler timing) {
+                    plain[i] = timing.store();
+                }
+            }
+            return plain;
         }
 
         /** Identity for equality, the store's own text otherwise; never timed. */

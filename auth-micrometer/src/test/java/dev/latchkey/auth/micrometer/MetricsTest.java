@@ -12,6 +12,7 @@ import dev.latchkey.auth.OtpDispatch;
 import dev.latchkey.auth.SignOutScope;
 import dev.latchkey.auth.User;
 import dev.latchkey.auth.spi.AuthEventListener;
+import dev.latchkey.auth.spi.AuthStores;
 import dev.latchkey.auth.spi.OtpMessage;
 import dev.latchkey.auth.store.memory.MemoryStores;
 import io.micrometer.core.instrument.Meter;
@@ -153,6 +154,37 @@ class MetricsTest {
         assertThat(timerCount(MeteredStores.STORE_CALLS, "store", "users", "method", "update", "outcome", "error"))
                 .isEqualTo(1);
         assertThat(ada.user().email()).isEqualTo(EMAIL);
+    }
+
+    @Test
+    void storesPassedToAStoreArriveUnwrappedSoItRecognisesItsOwnBundle() {
+        AuthStores metered = MeteredStores.wrap(MemoryStores.create(), registry);
+        AuthFacade overMetered = AuthFacade.builder()
+                .settings(auth.settings())
+                .stores(metered)
+                .otpSender(sent::add)
+                .clock(clock)
+                .build();
+        OtpDispatch dispatch = overMetered.sendOtp(TENANT, EMAIL);
+        LoginResult login = overMetered.verifyOtp(
+                TENANT, EMAIL, dispatch.challengeId(), sent.get(sent.size() - 1).code());
+        double lookupsBefore = usersFindById();
+
+        assertThat(metered.sessions().findWithUser(login.session().id(), metered.users()))
+                .isPresent();
+
+        assertThat(timerCount(
+                        MeteredStores.STORE_CALLS, "store", "sessions", "method", "findWithUser", "outcome", "success"))
+                .isEqualTo(1);
+        assertThat(usersFindById())
+                .as("the session store looked the user up in the plain user database, not through the timed proxy")
+                .isEqualTo(lookupsBefore);
+    }
+
+    private double usersFindById() {
+        return registry.find(MeteredStores.STORE_CALLS).tags("store", "users", "method", "findById").timers().stream()
+                .mapToDouble(timer -> timer.count())
+                .sum();
     }
 
     @Test
