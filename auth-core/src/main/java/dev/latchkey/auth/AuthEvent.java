@@ -17,7 +17,10 @@ public sealed interface AuthEvent {
     /** The tenant it happened in. */
     String tenantId();
 
-    /** A code was generated and handed to the {@code OtpSender} (or, in invite-only mode, silently not sent). */
+    /**
+     * A code was generated and handed to the {@code OtpSender}, or silently not sent ({@code delivered} false): in
+     * invite-only mode to an unknown address, or while the requesting client may not verify for the address.
+     */
     record CodeSent(
             Instant at,
             String tenantId,

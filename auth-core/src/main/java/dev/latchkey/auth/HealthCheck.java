@@ -1,29 +1,73 @@
 package dev.latchkey.auth;
 
 import dev.latchkey.auth.spi.Store;
+import dev.latchkey.auth.spi.StoreUnavailableException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Probes every store and aggregates the answers into a {@link HealthReport}. A report is reused for {@link #REUSE}, so
  * however often a health endpoint is called, the stores see at most one probe each per second.
+ *
+ * <p>The probes run in parallel and the whole check is bounded by one deadline, so a backend that hangs costs one
+ * timeout, not one per store; a probe that misses it is DOWN with "timeout". A DOWN component names its cause class
+ * ({@link StoreUnavailableException.Reason}), and each change of a component's state is logged once, not per request.
  */
 final class HealthCheck {
     static final Duration REUSE = Duration.ofSeconds(1);
+    static final Duration DEADLINE = Duration.ofMillis(2500);
+
+    private static final Logger LOG = LoggerFactory.getLogger(HealthCheck.class);
+    private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final Map<String, Store> stores;
     private final Duration degradedThreshold;
+    private final Duration deadline;
+    /**
+     * Daemon threads, so a hung probe never keeps the host's JVM alive. At most one probe per store is in flight (see
+     * {@link #inFlight}), so a store that never answers holds one thread, not one per check.
+     */
+    private final ExecutorService executor = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "latchkey-health-" + THREADS.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private final Map<String, Future<Outcome>> inFlight = new ConcurrentHashMap<>();
+    /** The last state logged per component, so a state is logged when it changes only. */
+    private final Map<String, String> logged = new ConcurrentHashMap<>();
+
     private volatile @Nullable Probed last;
 
     private record Probed(HealthReport report, long atNanos) {}
 
+    /** A component's health and, when DOWN from a failure, that failure (for the log only, never the report). */
+    private record Outcome(
+            HealthReport.Component component, @Nullable Throwable failure) {}
+
     /** @param stores the stores by component name, in report order; the raw stores, so a probe sees real failures */
     HealthCheck(Map<String, Store> stores, Duration degradedThreshold) {
+        this(stores, degradedThreshold, DEADLINE);
+    }
+
+    HealthCheck(Map<String, Store> stores, Duration degradedThreshold, Duration deadline) {
         this.stores = Collections.unmodifiableMap(new LinkedHashMap<>(stores));
         this.degradedThreshold = degradedThreshold;
+        this.deadline = deadline;
     }
 
     HealthReport check() {
@@ -44,11 +88,25 @@ final class HealthCheck {
     }
 
     private HealthReport probeAll() {
+        long start = System.nanoTime();
+        long end = start + deadline.toNanos();
+        Map<String, Future<Outcome>> probes = new LinkedHashMap<>();
+        for (Map.Entry<String, Store> store : stores.entrySet()) {
+            probes.put(
+                    store.getKey(),
+                    inFlight.compute(
+                            store.getKey(),
+                            (name, running) -> running == null || running.isDone()
+                                    ? executor.submit(() -> probe(store.getValue()))
+                                    : running));
+        }
         Map<String, HealthReport.Component> components = new LinkedHashMap<>();
         HealthReport.Status overall = HealthReport.Status.UP;
-        for (Map.Entry<String, Store> store : stores.entrySet()) {
-            HealthReport.Component component = probe(store.getValue());
-            components.put(store.getKey(), component);
+        for (Map.Entry<String, Future<Outcome>> probe : probes.entrySet()) {
+            Outcome outcome = await(probe.getValue(), start, end);
+            HealthReport.Component component = outcome.component();
+            components.put(probe.getKey(), component);
+            logChange(probe.getKey(), outcome);
             if (component.status().compareTo(overall) > 0) {
                 overall = component.status();
             }
@@ -56,18 +114,76 @@ final class HealthCheck {
         return new HealthReport(overall, components);
     }
 
-    private HealthReport.Component probe(Store store) {
+    /**
+     * A probe still running at the deadline is left to finish (a store's own timeouts end it); the next check reuses
+     * it rather than starting another, so a hung backend cannot pile up threads.
+     */
+    private static Outcome await(Future<Outcome> probe, long start, long end) {
+        try {
+            return probe.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return new Outcome(
+                    new HealthReport.Component(
+                            HealthReport.Status.DOWN,
+                            Duration.ofNanos(System.nanoTime() - start),
+                            StoreUnavailableException.Reason.TIMEOUT.description()),
+                    null);
+        } catch (ExecutionException e) {
+            // probe() catches every RuntimeException, so only an Error gets here: report it, never hide it.
+            return down(Objects.requireNonNullElse(e.getCause(), e), Duration.ofNanos(System.nanoTime() - start));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return down(e, Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    private Outcome probe(Store store) {
         long start = System.nanoTime();
         try {
             store.ping();
         } catch (RuntimeException e) {
-            Duration latency = Duration.ofNanos(System.nanoTime() - start);
-            return new HealthReport.Component(HealthReport.Status.DOWN, latency, "unreachable or failing");
+            return down(e, Duration.ofNanos(System.nanoTime() - start));
         }
         Duration latency = Duration.ofNanos(System.nanoTime() - start);
         if (latency.compareTo(degradedThreshold) > 0) {
-            return new HealthReport.Component(HealthReport.Status.DEGRADED, latency, "slower than threshold");
+            return new Outcome(
+                    new HealthReport.Component(HealthReport.Status.DEGRADED, latency, "slower than threshold"), null);
         }
-        return new HealthReport.Component(HealthReport.Status.UP, latency, null);
+        return new Outcome(new HealthReport.Component(HealthReport.Status.UP, latency, null), null);
+    }
+
+    private static Outcome down(Throwable failure, Duration latency) {
+        String reason = StoreUnavailableException.reasonOf(failure).description();
+        return new Outcome(new HealthReport.Component(HealthReport.Status.DOWN, latency, reason), failure);
+    }
+
+    private void logChange(String name, Outcome outcome) {
+        HealthReport.Component component = outcome.component();
+        String state =
+                component.status() + component.detailText().map(d -> ": " + d).orElse("");
+        String before = logged.put(name, state);
+        if (state.equals(before) || (before == null && component.status() == HealthReport.Status.UP)) {
+            return;
+        }
+        if (component.status() == HealthReport.Status.UP) {
+            LOG.info("store {} is UP again (was {})", name, before);
+        } else {
+            // The driver's own words (such as: database "x" does not exist) are what an operator needs; drivers keep
+            // passwords out of them, and the report itself shows only the cause class.
+            Throwable failure = outcome.failure();
+            LOG.warn("store {} is {}{}", name, state, failure == null ? "" : " (" + rootMessage(failure) + ")");
+        }
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        for (int depth = 0; depth < 20; depth++) {
+            Throwable cause = root.getCause();
+            if (cause == null || cause == root) {
+                break;
+            }
+            root = cause;
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }

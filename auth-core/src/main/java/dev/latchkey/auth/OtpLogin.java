@@ -102,8 +102,15 @@ final class OtpLogin {
 
         // Invite-only: an unknown destination gets a challenge too (of a code nobody receives), so the store work is
         // the same and only the host's sender, which should queue rather than block, is skipped (ASVS 5.0 V6.3.8).
-        boolean deliver = settings.signupMode() == SignupMode.OPEN
+        boolean known = settings.signupMode() == SignupMode.OPEN
                 || accounts.find(tenant, dest).isPresent();
+        // A client whose verify budget for this address is spent could not use the code, so sending it would only
+        // waste an SMS or email and confuse the owner. It is answered exactly like a delivered code, as above, so the
+        // answer says no more about the address than before. The address backstop does not stop delivery: past it
+        // the owner's fresh code still works at the first attempt.
+        boolean clientCanVerify = rateLimits.peek("vc:" + client, now).count()
+                < settings.otpFailureLimitPerClient().max();
+        boolean deliver = known && clientCanVerify;
         Instant expiresAt = now.plus(settings.otpTtl());
         String challengeId = newChallengeId();
         String challengeKey = challengeKey(tenant, dest, challengeId);

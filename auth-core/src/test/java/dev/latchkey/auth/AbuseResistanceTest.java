@@ -27,6 +27,7 @@ class AbuseResistanceTest {
     private final MovingClock clock = new MovingClock(TestKeys.T0);
     private final List<OtpMessage> sent = new CopyOnWriteArrayList<>();
     private final TestStores stores = new TestStores();
+    private final List<AuthEvent> events = new CopyOnWriteArrayList<>();
 
     @Test
     void sendLimitsCannotBeBypassedByChangingTheTenantId() {
@@ -193,6 +194,71 @@ class AbuseResistanceTest {
                 .isEqualTo(PHONE);
     }
 
+    @Test
+    void nothingIsDeliveredWhileTheClientsVerifyBudgetIsSpentAndTheAnswerLooksTheSame() {
+        // The scenario: no cooldown and a high send cap, so only the verify budget stands in the way.
+        AuthFacade auth = facade(settings()
+                .resendCooldown(Duration.ZERO)
+                .sendLimitPerDestination(new AuthSettings.Limit(50, Duration.ofHours(1)))
+                .sendLimitPerAddress(new AuthSettings.Limit(50, Duration.ofHours(1))));
+        OtpDispatch delivered = auth.sendOtp("acme", PHONE, ATTACKER_IP);
+        String deliveredCode = lastCode();
+        for (int guess = 0; guess < 5; guess++) {
+            assertThat(code(() ->
+                            auth.verifyOtp("acme", PHONE, delivered.challengeId(), wrong(deliveredCode), ATTACKER_IP)))
+                    .isEqualTo(ErrorCode.INVALID_CODE);
+        }
+        for (int round = 0; round < 3; round++) {
+            guessWrongFiveTimes(auth, ATTACKER_IP); // 20 wrong codes in all; the last ten are refused unread
+        }
+        int deliveredSoFar = sent.size();
+        events.clear();
+
+        for (int i = 0; i < 5; i++) {
+            OtpDispatch withheld = auth.sendOtp("acme", PHONE, ATTACKER_IP);
+            assertThat(withheld.destination()).isEqualTo(delivered.destination());
+            assertThat(withheld.challengeId()).hasSameSizeAs(delivered.challengeId());
+            assertThat(withheld.challengeId()).isNotEqualTo(delivered.challengeId());
+            assertThat(withheld.expiresAt()).isEqualTo(delivered.expiresAt());
+            assertThat(withheld.resendAvailableAt()).isEqualTo(delivered.resendAvailableAt());
+        }
+        assertThat(sent).as("codes delivered while the budget is spent").hasSize(deliveredSoFar);
+        assertThat(events)
+                .filteredOn(AuthEvent.CodeSent.class::isInstance)
+                .hasSize(5)
+                .allSatisfy(event ->
+                        assertThat(((AuthEvent.CodeSent) event).delivered()).isFalse());
+
+        // Another client still gets its code, and so does this one once its window is over.
+        auth.sendOtp("acme", PHONE, VICTIM_IP);
+        assertThat(sent).hasSize(deliveredSoFar + 1);
+        clock.advance(Duration.ofMinutes(16));
+        OtpDispatch again = auth.sendOtp("acme", PHONE, ATTACKER_IP);
+        assertThat(sent).hasSize(deliveredSoFar + 2);
+        assertThat(auth.verifyOtp("acme", PHONE, again.challengeId(), lastCode(), ATTACKER_IP)
+                        .user()
+                        .mobile())
+                .isEqualTo(PHONE);
+    }
+
+    @Test
+    void pastTheAddressBackstopCodesAreStillDeliveredBecauseTheOwnersFreshCodeWorks() {
+        AuthFacade auth = facade(settings()
+                .resendCooldown(Duration.ZERO)
+                .otpFailureLimit(new AuthSettings.Limit(10, Duration.ofHours(24)))
+                .sendLimitPerAddress(new AuthSettings.Limit(50, Duration.ofHours(1))));
+        for (int client = 0; client < 3; client++) {
+            guessWrongFiveTimes(auth, "192.0." + client + ".1");
+        }
+        int before = sent.size();
+        OtpDispatch owners = auth.sendOtp("acme", PHONE, VICTIM_IP);
+        assertThat(sent).hasSize(before + 1);
+        assertThat(auth.verifyOtp("acme", PHONE, owners.challengeId(), lastCode(), VICTIM_IP)
+                        .user()
+                        .mobile())
+                .isEqualTo(PHONE);
+    }
+
     private void guessWrongFiveTimes(AuthFacade auth, String ip) {
         OtpDispatch dispatch = auth.sendOtp("acme", PHONE, ip);
         String right = lastCode();
@@ -216,7 +282,7 @@ class AbuseResistanceTest {
                 .stores(stores)
                 .otpSender(sent::add)
                 .clock(clock)
-                .eventListener(event -> {});
+                .eventListener(events::add);
     }
 
     private String lastCode() {

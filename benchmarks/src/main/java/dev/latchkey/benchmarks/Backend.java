@@ -134,6 +134,7 @@ enum Backend {
                         .redisUrl(at.redisUrl())
                         .keyPrefix(at.keyPrefix())
                         .users(pg.users())
+                        .userCacheKeySecret(settings.hashSecret())
                         .build();
                 closeables.add(0, redis);
                 return new Instance(settings, redis, closeables);

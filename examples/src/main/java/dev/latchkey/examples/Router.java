@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,9 @@ final class Router implements HttpHandler {
      */
     private record Route(Endpoint endpoint, boolean bearer) {}
 
+    /** How much of an oversized body is read and discarded so that the client sees the 413 (see discardRest). */
+    static final int DISCARD_LIMIT = 1 << 20;
+
     private final Map<String, Map<String, Route>> routes = new HashMap<>();
 
     Router add(String method, String path, Endpoint endpoint) {
@@ -57,6 +61,7 @@ final class Router implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) {
+        long started = System.nanoTime();
         try (exchange) {
             EndTracking body = new EndTracking(exchange.getRequestBody());
             exchange.setStreams(body, null);
@@ -64,6 +69,9 @@ final class Router implements HttpHandler {
                 body.read();
             }
             Reply reply = answer(exchange);
+            if (!body.reachedEnd && reply.status() == 413) {
+                discardRest(exchange, body, started);
+            }
             if (!body.reachedEnd) {
                 // A body left unread is not drained (ExampleServer.limitSlowClients): the JDK server closes the
                 // connection after the answer, and says so, so that the client does not send its next request on it.
@@ -164,6 +172,32 @@ final class Router implements HttpHandler {
         exchange.sendResponseHeaders(reply.status(), bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
+        }
+    }
+
+    /**
+     * Reads and throws away the rest of an oversized body, up to {@link #DISCARD_LIMIT} more bytes and only within
+     * the request time, so the client, still sending, sees the 413: closing a socket with unread data makes TCP send a
+     * reset, which clients such as Node's fetch report as "terminated" instead of the answer. The bounds keep the slow
+     * body problem closed: a slow sender still meets the server's request timer, and a larger body is cut off.
+     */
+    private static void discardRest(HttpExchange exchange, EndTracking body, long started) throws IOException {
+        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (declared != null) {
+            try {
+                if (Long.parseLong(declared.trim()) > JsonRequest.MAX_BODY_BYTES + (long) DISCARD_LIMIT) {
+                    return; // more than we would read: no use starting
+                }
+            } catch (NumberFormatException e) {
+                return; // the JDK server has refused malformed lengths already
+            }
+        }
+        long deadline = started + TimeUnit.SECONDS.toNanos(ExampleServer.MAX_REQUEST_SECONDS);
+        byte[] sink = new byte[8192];
+        long discarded = 0;
+        while (!body.reachedEnd && discarded < DISCARD_LIMIT && System.nanoTime() - deadline < 0) {
+            int n = body.read(sink, 0, (int) Math.min(sink.length, DISCARD_LIMIT - discarded));
+            discarded += Math.max(n, 0);
         }
     }
 

@@ -24,7 +24,9 @@
  * <p>A store signals an unreachable or failing backend by throwing any {@link java.lang.RuntimeException}; the core
  * turns it into {@link dev.latchkey.auth.ErrorCode#UNAVAILABLE} and never into a success. A store throws {@link
  * dev.latchkey.auth.AuthException} itself only for domain outcomes the contract names (such as {@link
- * dev.latchkey.auth.ErrorCode#CONFLICT}).
+ * dev.latchkey.auth.ErrorCode#CONFLICT}). A store that can tell why it is unavailable (rejected credentials, a missing
+ * database, a refused connection, a timeout) throws {@link dev.latchkey.auth.spi.StoreUnavailableException}, whose
+ * reason the health report shows.
  */
 @NullMarked
 package dev.latchkey.auth.spi;

@@ -2,10 +2,13 @@ package dev.latchkey.auth.store.postgres;
 
 import dev.latchkey.auth.AuthException;
 import dev.latchkey.auth.ErrorCode;
+import dev.latchkey.auth.spi.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
@@ -181,8 +184,39 @@ final class Jdbc {
             // server, is at fault, so retrying would not help.
             return AuthException.invalidRequest(store + ": a value cannot be stored (SQLState " + state + ")");
         }
-        return AuthException.unavailable(
-                "PostgreSQL " + store + " unavailable" + (state.isEmpty() ? "" : " (SQLState " + state + ")"), e);
+        return new StoreUnavailableException(
+                reason(e),
+                "PostgreSQL " + store + " unavailable" + (state.isEmpty() ? "" : " (SQLState " + state + ")"),
+                e);
+    }
+
+    /**
+     * The cause class, for health reports and logs: SQLStates first (the pool's own timeout carries the state of the
+     * last connection failure, so a wrong database name is not mistaken for a slow server), then the socket errors in
+     * the chain, then the driver's and the pool's timeouts.
+     */
+    static StoreUnavailableException.Reason reason(SQLException e) {
+        boolean timedOut = false;
+        int depth = 0;
+        for (@Nullable Throwable t = e; t != null && depth < 20; t = t.getCause(), depth++) {
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState() == null ? "" : sql.getSQLState();
+                if (state.startsWith("28")) {
+                    return StoreUnavailableException.Reason.AUTHENTICATION_FAILED; // 28000, 28P01
+                }
+                if (state.equals("3D000")) {
+                    return StoreUnavailableException.Reason.DATABASE_MISSING;
+                }
+                timedOut |= state.equals("57014")
+                        || sql instanceof SQLTimeoutException
+                        || sql instanceof SQLTransientConnectionException;
+            }
+        }
+        StoreUnavailableException.Reason fromChain = StoreUnavailableException.reasonOf(e);
+        if (fromChain == StoreUnavailableException.Reason.OTHER && timedOut) {
+            return StoreUnavailableException.Reason.TIMEOUT;
+        }
+        return fromChain;
     }
 
     /**

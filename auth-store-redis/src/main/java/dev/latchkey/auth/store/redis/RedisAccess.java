@@ -2,11 +2,14 @@ package dev.latchkey.auth.store.redis;
 
 import dev.latchkey.auth.AuthException;
 import dev.latchkey.auth.ConfigurationException;
+import dev.latchkey.auth.spi.StoreUnavailableException;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -83,7 +86,30 @@ final class RedisAccess implements AutoCloseable {
     }
 
     AuthException unavailable(RuntimeException cause) {
-        return AuthException.unavailable(unavailableMessage, cause);
+        return new StoreUnavailableException(reason(cause), unavailableMessage, cause);
+    }
+
+    /**
+     * The cause class, for health reports and logs: the server's own refusals by their error text (Jedis has no
+     * distinct types for them), then the socket errors Jedis wraps in {@code JedisConnectionException}.
+     */
+    static StoreUnavailableException.Reason reason(RuntimeException failure) {
+        if (failure instanceof JedisAccessControlException) {
+            return StoreUnavailableException.Reason.AUTHENTICATION_FAILED;
+        }
+        int depth = 0;
+        for (@Nullable Throwable t = failure; t != null && depth < 20; t = t.getCause(), depth++) {
+            String message = Objects.requireNonNullElse(t.getMessage(), "");
+            if (message.startsWith("WRONGPASS")
+                    || message.startsWith("NOAUTH")
+                    || message.contains("invalid password")) {
+                return StoreUnavailableException.Reason.AUTHENTICATION_FAILED;
+            }
+            if (message.contains("DB index is out of range")) {
+                return StoreUnavailableException.Reason.DATABASE_MISSING;
+            }
+        }
+        return StoreUnavailableException.reasonOf(failure);
     }
 
     /** Closes the client only when it was created for this object; the host's client is the host's to close. */
