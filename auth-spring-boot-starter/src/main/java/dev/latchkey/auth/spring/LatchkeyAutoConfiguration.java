@@ -65,8 +65,11 @@ public class LatchkeyAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     AuthStores latchkeyStores(
-            ObjectProvider<DataSource> dataSource, ObjectProvider<UnifiedJedis> redis, Environment environment) {
-        return StoreSelection.choose(dataSource.getIfUnique(), redis.getIfUnique(), environment);
+            ObjectProvider<DataSource> dataSource,
+            ObjectProvider<UnifiedJedis> redis,
+            AuthSettings settings,
+            Environment environment) {
+        return StoreSelection.choose(dataSource.getIfUnique(), redis.getIfUnique(), settings, environment);
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package dev.latchkey.auth.spring;
 
+import dev.latchkey.auth.AuthSettings;
 import dev.latchkey.auth.spi.AuthStores;
 import dev.latchkey.auth.spi.UserDatabase;
 import dev.latchkey.auth.store.memory.MemoryStores;
@@ -22,7 +23,11 @@ final class StoreSelection {
 
     private StoreSelection() {}
 
-    static AuthStores choose(@Nullable DataSource dataSource, @Nullable UnifiedJedis redis, Environment environment) {
+    static AuthStores choose(
+            @Nullable DataSource dataSource,
+            @Nullable UnifiedJedis redis,
+            AuthSettings settings,
+            Environment environment) {
         @Nullable PostgresStores postgres = dataSource == null ? null : postgres(dataSource, environment);
         String redisUrl = environment.getProperty(LatchkeyProperties.REDIS_URL);
         boolean hasRedis = redis != null || (redisUrl != null && !redisUrl.isBlank());
@@ -44,7 +49,8 @@ final class StoreSelection {
             LOG.warn("Latchkey stores: codes, counters and sessions in Redis, but users in memory because the"
                     + " application has no DataSource: users are lost on restart and not shared between instances");
         }
-        RedisStores.Builder builder = RedisStores.builder().users(users);
+        // The user cache keys its key names with a key derived from the hashing secret: no address in Redis keys.
+        RedisStores.Builder builder = RedisStores.builder().users(users).userCacheKeySecret(settings.hashSecret());
         if (redis != null) {
             builder.client(redis);
         } else {
