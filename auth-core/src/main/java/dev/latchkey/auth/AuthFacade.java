@@ -6,6 +6,7 @@ import dev.latchkey.auth.spi.ExternalIdentity;
 import dev.latchkey.auth.spi.ExternalIdentityStore;
 import dev.latchkey.auth.spi.NewUser;
 import dev.latchkey.auth.spi.OTPStore;
+import dev.latchkey.auth.spi.OperationObserver;
 import dev.latchkey.auth.spi.OtpSender;
 import dev.latchkey.auth.spi.RateLimitStore;
 import dev.latchkey.auth.spi.RevocationList;
@@ -24,10 +25,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Passwordless login by one-time code, JWT access + refresh token pairs, sessions and route protection, over the
@@ -46,6 +50,8 @@ import org.jspecify.annotations.Nullable;
  * {@link ErrorCode#UNAVAILABLE}, never a success.
  */
 public final class AuthFacade {
+    private static final Logger LOG = LoggerFactory.getLogger(AuthFacade.class);
+
     private final AuthSettings settings;
     private final TokenIssuer tokens;
     private final OtpLogin otpLogin;
@@ -53,11 +59,14 @@ public final class AuthFacade {
     private final UserAccounts accounts;
     private final HealthCheck health;
     private final @Nullable ExternalLogins externalLogins;
+    /** {@code null} when the host gave none: then {@link #observed} reads no clock. */
+    private final @Nullable OperationObserver observer;
 
     private AuthFacade(Builder b) {
         AuthSettings settings = Objects.requireNonNull(b.settings);
         UserDatabase users = Objects.requireNonNull(b.users);
         this.settings = settings;
+        this.observer = b.observer;
         SecureRandom random = new SecureRandom();
         Audit audit = new Audit(b.listener);
         KeyedHashes hashes = new KeyedHashes(settings.hashSecret());
@@ -144,7 +153,7 @@ public final class AuthFacade {
      *     when a throttle refuses, {@code UNAVAILABLE} when a store or the sender fails
      */
     public OtpDispatch sendOtp(String tenantId, String destination, @Nullable String clientIp) {
-        return otpLogin.send(tenantId, destination, clientIp);
+        return observed("send_otp", () -> otpLogin.send(tenantId, destination, clientIp));
     }
 
     /** Same as {@link #verifyOtp(String, String, String, String, String)} without a client IP. */
@@ -166,7 +175,7 @@ public final class AuthFacade {
      */
     public LoginResult verifyOtp(
             String tenantId, String destination, String challengeId, String code, @Nullable String clientIp) {
-        return otpLogin.verify(tenantId, destination, challengeId, code, clientIp);
+        return observed("verify_otp", () -> otpLogin.verify(tenantId, destination, challengeId, code, clientIp));
     }
 
     /**
@@ -179,7 +188,7 @@ public final class AuthFacade {
      *     UNAVAILABLE}
      */
     public LoginResult refresh(String refreshToken) {
-        return sessions.refresh(refreshToken);
+        return observed("refresh", () -> sessions.refresh(refreshToken));
     }
 
     /**
@@ -189,7 +198,7 @@ public final class AuthFacade {
      * @throws AuthException {@code INVALID_TOKEN}, {@code UNAVAILABLE}
      */
     public SessionView session(String accessToken) {
-        return sessions.check(accessToken);
+        return observed("session", () -> sessions.check(accessToken));
     }
 
     /**
@@ -200,7 +209,7 @@ public final class AuthFacade {
      * @throws AuthException {@code INVALID_TOKEN} for a missing, malformed, expired or revoked token
      */
     public AuthPrincipal authenticate(String authorizationHeader) {
-        return sessions.authenticate(BearerHeader.token(authorizationHeader));
+        return observed("authenticate", () -> sessions.authenticate(BearerHeader.token(authorizationHeader)));
     }
 
     /**
@@ -218,7 +227,7 @@ public final class AuthFacade {
      * themselves.
      */
     public AuthPrincipal verifyAccessToken(String accessToken) {
-        return sessions.verify(accessToken);
+        return observed("verify_access_token", () -> sessions.verify(accessToken));
     }
 
     /**
@@ -230,12 +239,14 @@ public final class AuthFacade {
      * @throws AuthException {@code INVALID_TOKEN}, {@code UNAVAILABLE}
      */
     public int signOut(String accessToken, SignOutScope scope) {
-        return sessions.signOut(accessToken, Objects.requireNonNull(scope, "scope"));
+        return observed("sign_out", () -> sessions.signOut(accessToken, Objects.requireNonNull(scope, "scope")));
     }
 
     /** The user's live sessions, oldest first. */
     public List<SessionInfo> listSessions(String tenantId, UUID userId) {
-        return sessions.list(Inputs.tenant(tenantId), Objects.requireNonNull(userId, "userId"));
+        return observed(
+                "list_sessions",
+                () -> sessions.list(Inputs.tenant(tenantId), Objects.requireNonNull(userId, "userId")));
     }
 
     /**
@@ -245,12 +256,12 @@ public final class AuthFacade {
      * @return {@code false} if the tenant has no such user
      */
     public boolean disableUser(String tenantId, UUID userId) {
-        return accounts.disable(tenantId, userId);
+        return observed("disable_user", () -> accounts.disable(tenantId, userId));
     }
 
     /** The user with this id in the tenant. */
     public Optional<User> findUser(String tenantId, UUID userId) {
-        return accounts.findById(tenantId, userId);
+        return observed("find_user", () -> accounts.findById(tenantId, userId));
     }
 
     /**
@@ -262,7 +273,7 @@ public final class AuthFacade {
      *     user of the tenant, {@code UNAVAILABLE}
      */
     public Optional<User> updateUser(User user) {
-        return accounts.update(user);
+        return observed("update_user", () -> accounts.update(user));
     }
 
     /**
@@ -278,12 +289,14 @@ public final class AuthFacade {
      * @throws IllegalStateException if the facade was built without an {@link ExternalIdentityStore}
      */
     public LoginResult signInWithExternalIdentity(ExternalSignIn signIn) {
-        return requireExternalLogins().signIn(signIn);
+        ExternalLogins logins = requireExternalLogins();
+        return observed("external_sign_in", () -> logins.signIn(signIn));
     }
 
     /** The external identities linked to the user, oldest first. */
     public List<ExternalIdentity> listExternalIdentities(String tenantId, UUID userId) {
-        return requireExternalLogins().list(tenantId, userId);
+        ExternalLogins logins = requireExternalLogins();
+        return observed("list_external_identities", () -> logins.list(tenantId, userId));
     }
 
     /**
@@ -292,7 +305,8 @@ public final class AuthFacade {
      * @return {@code false} if the user has no such identity
      */
     public boolean unlinkExternalIdentity(String tenantId, UUID userId, String issuer, String subject) {
-        return requireExternalLogins().unlink(tenantId, userId, issuer, subject);
+        ExternalLogins logins = requireExternalLogins();
+        return observed("unlink_external_identity", () -> logins.unlink(tenantId, userId, issuer, subject));
     }
 
     /** Whether this facade has an {@link ExternalIdentityStore}, and so supports external sign-in. */
@@ -319,7 +333,35 @@ public final class AuthFacade {
      * one second, so a busy health endpoint cannot load the stores.
      */
     public HealthReport health() {
-        return health.check();
+        return observed("health", () -> health.check());
+    }
+
+    /** Runs one public operation, timing it for the host's {@link OperationObserver} when there is one. */
+    private <T> T observed(String operation, Supplier<T> call) {
+        OperationObserver observing = observer;
+        if (observing == null) {
+            return call.get();
+        }
+        long start = System.nanoTime();
+        T result;
+        try {
+            result = call.get();
+        } catch (RuntimeException | Error e) {
+            report(observing, operation, System.nanoTime() - start, e);
+            throw e;
+        }
+        report(observing, operation, System.nanoTime() - start, null);
+        return result;
+    }
+
+    /** Like audit events, observation never changes an operation's outcome. */
+    private static void report(
+            OperationObserver observing, String operation, long elapsedNanos, @Nullable Throwable failure) {
+        try {
+            observing.operationFinished(operation, elapsedNanos, failure);
+        } catch (RuntimeException e) {
+            LOG.warn("operation observer failed for {}", operation, e);
+        }
     }
 
     /**
@@ -340,6 +382,7 @@ public final class AuthFacade {
         private Clock clock = Clock.systemUTC();
         private AuthEventListener listener = AuthEventListener.logging();
         private UnaryOperator<NewUser> newUserCustomizer = UnaryOperator.identity();
+        private @Nullable OperationObserver observer;
 
         private Builder() {}
 
@@ -449,6 +492,15 @@ public final class AuthFacade {
          */
         public Builder newUserCustomizer(UnaryOperator<NewUser> value) {
             this.newUserCustomizer = Objects.requireNonNull(value, "newUserCustomizer");
+            return this;
+        }
+
+        /**
+         * Optional: told the duration and outcome of every public operation, for metrics. Default none, and then no
+         * operation reads a clock for it.
+         */
+        public Builder operationObserver(OperationObserver value) {
+            this.observer = Objects.requireNonNull(value, "operationObserver");
             return this;
         }
 

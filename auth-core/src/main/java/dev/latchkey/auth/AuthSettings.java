@@ -149,6 +149,42 @@ public final class AuthSettings {
     }
 
     /**
+     * The environment variables {@link #fromEnv} reads, in the order of the README's configuration table, with their
+     * defaults and accepted forms: a read-only view of the one description that also drives validation, for
+     * integrations that offer the same settings under other names (such as Spring properties) without a second copy.
+     */
+    public static List<Variable> variables() {
+        return SettingsCatalog.ALL.stream()
+                .map(setting -> new Variable(
+                        setting.variable(),
+                        setting.secret(),
+                        // Required and without a default: the host must give it.
+                        setting.required() && setting.defaultValue() == null,
+                        // The README's table is Markdown; this view is plain text.
+                        setting.defaultText().replace("**", "").replace("`", ""),
+                        setting.expected()))
+                .toList();
+    }
+
+    /**
+     * One environment variable of {@link #fromEnv}, as described in the README's configuration table.
+     *
+     * @param name the variable, for example {@code JWT_EXPIRES_IN}
+     * @param secret whether its value is secret (never logged, never quoted in errors)
+     * @param required whether it has no default and must be given ({@code JWT_SECRET} is not, as {@code
+     *     JWT_PRIVATE_JWK} may replace it)
+     * @param defaultText the default as {@code fromEnv} spells it, or what unset means, for example {@code 15m}
+     * @param expected the accepted form, for example {@code a duration from 1m to 24h, such as 15m}
+     */
+    public record Variable(String name, boolean secret, boolean required, String defaultText, String expected) {
+        public Variable {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(defaultText, "defaultText");
+            Objects.requireNonNull(expected, "expected");
+        }
+    }
+
+    /**
      * A count allowed per window, for example 5 per hour. The settings that hold one check that it allows at least
      * one in a positive window.
      *

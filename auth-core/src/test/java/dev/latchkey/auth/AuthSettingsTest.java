@@ -28,6 +28,26 @@ class AuthSettingsTest {
     }
 
     @Test
+    void variablesDescribeEverySettingFromEnvReadsAsPlainText() {
+        assertThat(AuthSettings.variables())
+                .extracting(AuthSettings.Variable::name)
+                .containsExactlyElementsOf(
+                        SettingsCatalog.ALL.stream().map(Setting::variable).toList());
+        AuthSettings.Variable expiresIn = AuthSettings.variables().stream()
+                .filter(v -> v.name().equals("JWT_EXPIRES_IN"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(expiresIn.defaultText()).isEqualTo("15m");
+        assertThat(expiresIn.expected()).contains("1m").contains("24h");
+        assertThat(expiresIn.secret()).isFalse();
+        AuthSettings.Variable hashSecret = AuthSettings.variables().get(0);
+        assertThat(hashSecret.name()).isEqualTo("OTP_HASH_SECRET");
+        assertThat(hashSecret.secret()).isTrue();
+        assertThat(hashSecret.required()).isTrue();
+        assertThat(hashSecret.defaultText()).isEqualTo("required");
+    }
+
+    @Test
     void defaultsAreTheSecureOnes() {
         AuthSettings s = AuthSettings.fromEnv(env());
         assertThat(s.accessTokenTtl()).isEqualTo(Duration.ofMinutes(15));

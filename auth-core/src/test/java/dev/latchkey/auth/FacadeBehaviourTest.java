@@ -80,6 +80,44 @@ class FacadeBehaviourTest {
         }
     }
 
+    // ---------------------------------------------------------------- operation observer
+
+    /** What an {@link dev.latchkey.auth.spi.OperationObserver} was told about one operation. */
+    private record Observed(String operation, long elapsedNanos, Throwable failure) {}
+
+    @Test
+    void operationObserverIsToldEachOperationItsDurationAndItsFailure() {
+        List<Observed> observed = new CopyOnWriteArrayList<>();
+        AuthFacade observedAuth = builder(settings())
+                .operationObserver((operation, nanos, failure) -> observed.add(new Observed(operation, nanos, failure)))
+                .build();
+        send(observedAuth, EMAIL);
+        LoginResult login = verify(observedAuth, EMAIL, lastCode());
+        assertInvalidToken(() -> observedAuth.authenticate("Bearer not-a-token"));
+        observedAuth.authenticate("Bearer " + login.tokens().accessToken());
+
+        assertThat(observed)
+                .extracting(Observed::operation)
+                .containsExactly("send_otp", "verify_otp", "authenticate", "authenticate");
+        assertThat(observed).allSatisfy(o -> assertThat(o.elapsedNanos()).isPositive());
+        assertThat(observed.get(1).failure()).isNull();
+        assertThat(observed.get(2).failure()).isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.errorCode())
+                .isEqualTo(ErrorCode.INVALID_TOKEN));
+        assertThat(observed.get(3).failure()).isNull();
+    }
+
+    @Test
+    void aFailingOperationObserverNeverChangesTheOutcome() {
+        AuthFacade observedAuth = builder(settings())
+                .operationObserver((operation, nanos, failure) -> {
+                    throw new IllegalStateException("metrics backend down");
+                })
+                .build();
+        send(observedAuth, EMAIL);
+        assertThat(verify(observedAuth, EMAIL, lastCode()).user().email()).isEqualTo(EMAIL);
+        assertInvalidToken(() -> observedAuth.authenticate("Bearer not-a-token"));
+    }
+
     @Test
     void authenticateAcceptsOnlyBearerHeaders() {
         String token = login(EMAIL).tokens().accessToken();

@@ -197,6 +197,11 @@ public final class CachingUserDatabase implements UserDatabase {
         bestEffort("evict", () -> redis.call(client -> client.hdel(key, "json")));
     }
 
+    /** The database behind the cache. */
+    UserDatabase delegate() {
+        return delegate;
+    }
+
     /** Checks the database only: the cache being down slows lookups but does not stop them. */
     @Override
     public void ping() {

@@ -2,6 +2,7 @@ package dev.latchkey.auth.store.redis;
 
 import dev.latchkey.auth.ConfigurationException;
 import dev.latchkey.auth.spi.AuthStores;
+import dev.latchkey.auth.spi.ExternalIdentityStore;
 import dev.latchkey.auth.spi.RevocationList;
 import dev.latchkey.auth.spi.UserDatabase;
 import java.nio.charset.StandardCharsets;
@@ -133,6 +134,16 @@ public final class RedisStores implements AuthStores, AutoCloseable {
     @Override
     public Optional<RevocationList> revocations() {
         return Optional.of(revocations);
+    }
+
+    /**
+     * The user database's links of external identities, when it keeps them (the memory and PostgreSQL databases do);
+     * links are not cached in Redis.
+     */
+    @Override
+    public Optional<ExternalIdentityStore> externalIdentities() {
+        UserDatabase database = users instanceof CachingUserDatabase cache ? cache.delegate() : users;
+        return database instanceof ExternalIdentityStore links ? Optional.of(links) : Optional.empty();
     }
 
     /** The prefix every key of these stores starts with. */

@@ -34,7 +34,7 @@ class RedisFailureReasonTest {
     }
 
     private static Reason reasonOfPing(String url) {
-        try (RedisStores stores = RedisStores.fromUrl(url, new MemoryUserDatabase())) {
+        try (RedisStores stores = RedisStores.fromUrl(url, new MemoryUserDatabase(), new byte[32])) {
             Throwable failure = catchThrowable(() -> stores.otp().ping());
             assertThat(failure).isInstanceOf(StoreUnavailableException.class);
             return ((StoreUnavailableException) failure).reason();
