@@ -3,7 +3,7 @@ package dev.latchkey.auth;
 import java.util.Objects;
 
 /**
- * The outcome of a successful {@code verifyOtp} or {@code refresh}.
+ * The outcome of a successful {@code verifyOtp}, {@code signInWithExternalIdentity} or {@code refresh}.
  *
  * @param user the user as stored after the login
  * @param tokens the new access and refresh tokens
