@@ -3,11 +3,7 @@ package dev.latchkey.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.auth.spi.OtpMessage;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,7 +20,7 @@ class AbuseResistanceTest {
     private static final String VICTIM_IP = "198.51.100.7";
     private static final String ATTACKER_IP = "203.0.113.9";
 
-    private final MovingClock clock = new MovingClock(TestKeys.T0);
+    private final MovableClock clock = new MovableClock(TestKeys.T0);
     private final List<OtpMessage> sent = new CopyOnWriteArrayList<>();
     private final TestStores stores = new TestStores();
     private final List<AuthEvent> events = new CopyOnWriteArrayList<>();
@@ -142,7 +138,7 @@ class AbuseResistanceTest {
         clock.advance(Duration.ofSeconds(61));
         OtpDispatch third = auth.sendOtp("acme", PHONE, ATTACKER_IP);
         AuthException refused =
-                catchAuth(() -> auth.verifyOtp("acme", PHONE, third.challengeId(), lastCode(), ATTACKER_IP));
+                Attempts.catchAuth(() -> auth.verifyOtp("acme", PHONE, third.challengeId(), lastCode(), ATTACKER_IP));
         assertThat(refused.errorCode()).isEqualTo(ErrorCode.TOO_MANY_ATTEMPTS);
         assertThat(refused.retryAfter())
                 .hasValueSatisfying(wait -> assertThat(wait).isBetween(Duration.ofMinutes(10), Duration.ofMinutes(15)));
@@ -168,7 +164,7 @@ class AbuseResistanceTest {
         String fresh = "192.0.99.1";
         OtpDispatch attackers = auth.sendOtp("acme", PHONE, fresh);
         String right = lastCode();
-        assertThat(code(() -> auth.verifyOtp("acme", PHONE, attackers.challengeId(), wrong(right), fresh)))
+        assertThat(code(() -> auth.verifyOtp("acme", PHONE, attackers.challengeId(), Attempts.wrong(right), fresh)))
                 .isEqualTo(ErrorCode.INVALID_CODE);
         assertThat(code(() -> auth.verifyOtp("acme", PHONE, attackers.challengeId(), right, fresh)))
                 .as("a code already guessed at is dead once the address's backstop is reached")
@@ -185,7 +181,7 @@ class AbuseResistanceTest {
         clock.advance(Duration.ofMinutes(2));
         OtpDispatch after = auth.sendOtp("acme", PHONE, VICTIM_IP);
         String afterCode = lastCode();
-        assertThat(code(() -> auth.verifyOtp("acme", PHONE, after.challengeId(), wrong(afterCode), VICTIM_IP)))
+        assertThat(code(() -> auth.verifyOtp("acme", PHONE, after.challengeId(), Attempts.wrong(afterCode), VICTIM_IP)))
                 .isEqualTo(ErrorCode.INVALID_CODE);
         assertThat(auth.verifyOtp("acme", PHONE, after.challengeId(), afterCode, VICTIM_IP)
                         .user()
@@ -204,8 +200,8 @@ class AbuseResistanceTest {
         OtpDispatch delivered = auth.sendOtp("acme", PHONE, ATTACKER_IP);
         String deliveredCode = lastCode();
         for (int guess = 0; guess < 5; guess++) {
-            assertThat(code(() ->
-                            auth.verifyOtp("acme", PHONE, delivered.challengeId(), wrong(deliveredCode), ATTACKER_IP)))
+            assertThat(code(() -> auth.verifyOtp(
+                            "acme", PHONE, delivered.challengeId(), Attempts.wrong(deliveredCode), ATTACKER_IP)))
                     .isEqualTo(ErrorCode.INVALID_CODE);
         }
         for (int round = 0; round < 3; round++) {
@@ -263,7 +259,7 @@ class AbuseResistanceTest {
         OtpDispatch dispatch = auth.sendOtp("acme", PHONE, ip);
         String right = lastCode();
         for (int i = 0; i < 5; i++) {
-            assertThat(code(() -> auth.verifyOtp("acme", PHONE, dispatch.challengeId(), wrong(right), ip)))
+            assertThat(code(() -> auth.verifyOtp("acme", PHONE, dispatch.challengeId(), Attempts.wrong(right), ip)))
                     .isIn(ErrorCode.INVALID_CODE, ErrorCode.TOO_MANY_ATTEMPTS);
         }
     }
@@ -290,11 +286,6 @@ class AbuseResistanceTest {
         return sent.get(sent.size() - 1).code();
     }
 
-    private static String wrong(String code) {
-        char last = code.charAt(code.length() - 1);
-        return code.substring(0, code.length() - 1) + (last == '9' ? '0' : (char) (last + 1));
-    }
-
     private static boolean succeeds(ThrowingCallable call) {
         try {
             call.call();
@@ -307,45 +298,6 @@ class AbuseResistanceTest {
     }
 
     private static ErrorCode code(ThrowingCallable call) {
-        return catchAuth(call).errorCode();
-    }
-
-    private static AuthException catchAuth(ThrowingCallable call) {
-        try {
-            call.call();
-        } catch (AuthException e) {
-            return e;
-        } catch (Throwable t) {
-            throw new AssertionError("expected an AuthException, got " + t, t);
-        }
-        throw new AssertionError("expected an AuthException, but the call succeeded");
-    }
-
-    /** A clock the test moves; nothing sleeps. */
-    private static final class MovingClock extends Clock {
-        private volatile Instant now;
-
-        MovingClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
+        return Attempts.catchAuth(call).errorCode();
     }
 }

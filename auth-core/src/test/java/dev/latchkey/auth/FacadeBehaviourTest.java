@@ -13,11 +13,8 @@ import dev.latchkey.auth.spi.SessionStore;
 import dev.latchkey.auth.spi.TokenIssuer;
 import dev.latchkey.auth.spi.UserDatabase;
 import java.lang.reflect.Proxy;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +62,7 @@ class FacadeBehaviourTest {
                 () -> overBrokenStores.verifyOtp(TENANT, EMAIL, "AAAAAAAAAAAAAAAAAAAA/+", "123456"),
                 () -> overBrokenStores.listSessions("bad tenant", java.util.UUID.randomUUID()));
         for (ThrowingCallable call : calls) {
-            assertThat(catchAuth(call).errorCode())
+            assertThat(Attempts.catchAuth(call).errorCode())
                     .as("malformed input is INVALID_REQUEST before any store is called")
                     .isEqualTo(ErrorCode.INVALID_REQUEST);
         }
@@ -172,22 +169,23 @@ class FacadeBehaviourTest {
         send(auth, EMAIL);
         String second = lastCode();
         clock.advance(Duration.ofMinutes(5));
-        assertThat(catchAuth(() -> verify(auth, EMAIL, second)).errorCode()).isEqualTo(ErrorCode.INVALID_CODE);
+        assertThat(Attempts.catchAuth(() -> verify(auth, EMAIL, second)).errorCode())
+                .isEqualTo(ErrorCode.INVALID_CODE);
     }
 
     @Test
     void wrongExpiredUsedAndNeverSentCodesFailIdentically() {
         send(auth, EMAIL);
         String code = lastCode();
-        AuthException wrong = catchAuth(() -> verify(auth, EMAIL, wrong(code)));
+        AuthException wrong = Attempts.catchAuth(() -> verify(auth, EMAIL, Attempts.wrong(code)));
         verify(auth, EMAIL, code);
-        AuthException used = catchAuth(() -> verify(auth, EMAIL, code));
+        AuthException used = Attempts.catchAuth(() -> verify(auth, EMAIL, code));
         clock.advance(Duration.ofSeconds(61));
         send(auth, EMAIL);
         String second = lastCode();
         clock.advance(Duration.ofMinutes(6));
-        AuthException expired = catchAuth(() -> verify(auth, EMAIL, second));
-        AuthException neverSent = catchAuth(() -> verify(auth, "never." + EMAIL, code));
+        AuthException expired = Attempts.catchAuth(() -> verify(auth, EMAIL, second));
+        AuthException neverSent = Attempts.catchAuth(() -> verify(auth, "never." + EMAIL, code));
 
         for (AuthException e : List.of(used, expired, neverSent)) {
             assertThat(e.errorCode()).isEqualTo(wrong.errorCode()).isEqualTo(ErrorCode.INVALID_CODE);
@@ -271,9 +269,11 @@ class FacadeBehaviourTest {
         assertThat(principal.hasPermission("posts:write")).isTrue();
         assertThat(principal.requirePermission("posts:write").requireRole("editor", "admin"))
                 .isSameAs(principal);
-        assertThat(catchAuth(() -> principal.requirePermission("posts:delete")).errorCode())
+        assertThat(Attempts.catchAuth(() -> principal.requirePermission("posts:delete"))
+                        .errorCode())
                 .isEqualTo(ErrorCode.FORBIDDEN);
-        assertThat(catchAuth(() -> principal.requireRole("admin")).httpStatus()).isEqualTo(403);
+        assertThat(Attempts.catchAuth(() -> principal.requireRole("admin")).httpStatus())
+                .isEqualTo(403);
     }
 
     @Test
@@ -350,7 +350,7 @@ class FacadeBehaviourTest {
                 () -> overBrokenStores.disableUser(TENANT, login.user().id()),
                 () -> overBrokenStores.updateUser(login.user()));
         for (ThrowingCallable call : calls) {
-            AuthException e = catchAuth(call);
+            AuthException e = Attempts.catchAuth(call);
             assertThat(e.errorCode()).as("a store failure is UNAVAILABLE").isEqualTo(ErrorCode.UNAVAILABLE);
             assertThat(e).isExactlyInstanceOf(AuthException.class);
             assertThat(e.getMessage()).doesNotContain("connection refused");
@@ -385,7 +385,8 @@ class FacadeBehaviourTest {
                     throw new IllegalStateException("provider down");
                 })
                 .build();
-        assertThat(catchAuth(() -> send(noDelivery, EMAIL)).errorCode()).isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(Attempts.catchAuth(() -> send(noDelivery, EMAIL)).errorCode())
+                .isEqualTo(ErrorCode.UNAVAILABLE);
     }
 
     @Test
@@ -415,7 +416,8 @@ class FacadeBehaviourTest {
         send(withKms, EMAIL);
         String code = lastCode();
         kmsUp.set(false);
-        assertThat(catchAuth(() -> verify(withKms, EMAIL, code)).errorCode()).isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(Attempts.catchAuth(() -> verify(withKms, EMAIL, code)).errorCode())
+                .isEqualTo(ErrorCode.UNAVAILABLE);
         assertThat(stores.sessionCount()).as("no session without its tokens").isZero();
 
         kmsUp.set(true);
@@ -515,24 +517,8 @@ class FacadeBehaviourTest {
         return sent.get(sent.size() - 1).code();
     }
 
-    private static String wrong(String code) {
-        char last = code.charAt(code.length() - 1);
-        return code.substring(0, code.length() - 1) + (last == '9' ? '0' : (char) (last + 1));
-    }
-
-    private static AuthException catchAuth(ThrowingCallable call) {
-        try {
-            call.call();
-        } catch (AuthException e) {
-            return e;
-        } catch (Throwable t) {
-            throw new AssertionError("expected an AuthException, got " + t, t);
-        }
-        throw new AssertionError("expected an AuthException, but the call succeeded");
-    }
-
     private static void assertInvalidToken(ThrowingCallable call) {
-        assertThat(catchAuth(call).errorCode()).isEqualTo(ErrorCode.INVALID_TOKEN);
+        assertThat(Attempts.catchAuth(call).errorCode()).isEqualTo(ErrorCode.INVALID_TOKEN);
     }
 
     /** A store whose every method fails as an unreachable backend would. */
@@ -543,33 +529,5 @@ class FacadeBehaviourTest {
             }
             throw new IllegalStateException("connection refused");
         }));
-    }
-
-    /** A clock the test moves; nothing sleeps. */
-    private static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
