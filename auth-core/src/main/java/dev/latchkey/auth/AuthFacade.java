@@ -11,18 +11,13 @@ import dev.latchkey.auth.spi.OtpSender;
 import dev.latchkey.auth.spi.RateLimitStore;
 import dev.latchkey.auth.spi.RevocationList;
 import dev.latchkey.auth.spi.SessionStore;
-import dev.latchkey.auth.spi.Store;
 import dev.latchkey.auth.spi.TokenIssuer;
 import dev.latchkey.auth.spi.UserDatabase;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -63,69 +58,15 @@ public final class AuthFacade {
     private final @Nullable OperationObserver observer;
 
     private AuthFacade(Builder b) {
-        AuthSettings settings = Objects.requireNonNull(b.settings);
-        UserDatabase users = Objects.requireNonNull(b.users);
-        this.settings = settings;
+        Capabilities wired = new Capabilities(b);
+        this.settings = wired.settings;
         this.observer = b.observer;
-        SecureRandom random = new SecureRandom();
-        Audit audit = new Audit(b.listener);
-        KeyedHashes hashes = new KeyedHashes(settings.hashSecret());
-        Inputs inputs = new Inputs(
-                settings.allowedPhoneRegions(), settings.defaultPhoneRegion().orElse(null));
-        this.tokens = FailClosed.tokens(b.tokenIssuer != null ? b.tokenIssuer : new AccessTokens(settings, random));
-        UserDatabase guardedUsers = FailClosed.users(users);
-        this.sessions = new Sessions(
-                settings,
-                FailClosed.sessions(Objects.requireNonNull(b.sessions)),
-                users,
-                b.revocations == null ? null : FailClosed.revocations(b.revocations),
-                tokens,
-                new RefreshTokens(hashes, random),
-                audit,
-                b.clock);
-        this.accounts = new UserAccounts(settings, guardedUsers, sessions, inputs, b.newUserCustomizer, audit, b.clock);
-        this.otpLogin = new OtpLogin(
-                settings,
-                inputs,
-                hashes,
-                FailClosed.otp(Objects.requireNonNull(b.otp)),
-                FailClosed.rateLimits(Objects.requireNonNull(b.rateLimits)),
-                Objects.requireNonNull(b.sender),
-                accounts,
-                sessions,
-                b.tenantResolver != null ? b.tenantResolver : allowedBySettings(settings),
-                audit,
-                b.clock,
-                random);
-        this.externalLogins = b.externalIdentities == null
-                ? null
-                : new ExternalLogins(
-                        settings,
-                        FailClosed.externalIdentities(b.externalIdentities),
-                        accounts,
-                        sessions,
-                        audit,
-                        b.clock);
-        Map<String, Store> probed = new LinkedHashMap<>();
-        probed.put("users", users);
-        probed.put("otp", b.otp);
-        probed.put("rateLimits", b.rateLimits);
-        probed.put("sessions", b.sessions);
-        if (b.revocations != null) {
-            probed.put("revocations", b.revocations);
-        }
-        // A user database that keeps the links too is probed once, as "users".
-        if (b.externalIdentities != null && b.externalIdentities != (Object) users) {
-            probed.put("externalIdentities", b.externalIdentities);
-        }
-        this.health = new HealthCheck(probed, settings.healthDegradedThreshold());
-    }
-
-    private static Predicate<String> allowedBySettings(AuthSettings settings) {
-        Set<String> allowed = settings.allowedTenants().stream()
-                .map(tenant -> tenant.toLowerCase(Locale.ROOT))
-                .collect(Collectors.toUnmodifiableSet());
-        return allowed.isEmpty() ? tenant -> true : allowed::contains;
+        this.tokens = wired.tokens;
+        this.sessions = wired.sessions;
+        this.accounts = wired.accounts;
+        this.otpLogin = wired.otpLogin;
+        this.externalLogins = wired.externalLogins;
+        this.health = wired.health;
     }
 
     /** A builder; see {@link Builder} for what is required. */
@@ -144,9 +85,10 @@ public final class AuthFacade {
     }
 
     /**
-     * Issues a one-time code for a mobile number or an email address and hands it to the {@link OtpSender}. A new
-     * code replaces the destination's previous one. The answer is the same whether or not the destination belongs
-     * to a user; in {@link SignupMode#INVITE_ONLY} mode nothing is sent to unknown destinations.
+     * Issues a one-time code for a mobile number or an email address and hands it to the {@link OtpSender}. Every
+     * code has its own challenge, whose id only this caller receives, so codes others request neither replace nor lock
+     * it. The answer is the same whether or not the destination belongs to a user; in {@link SignupMode#INVITE_ONLY}
+     * mode nothing is sent to unknown destinations.
      *
      * @param clientIp the caller's IP as the host determined it, for the per-IP throttle; may be {@code null}
      * @throws AuthException {@code INVALID_REQUEST} for a malformed input, {@code RATE_LIMITED} (with retry-after)
@@ -369,20 +311,42 @@ public final class AuthFacade {
      * code sender. {@link #build()} fails with an {@link IllegalStateException} naming anything missing.
      */
     public static final class Builder {
-        private @Nullable AuthSettings settings;
-        private @Nullable UserDatabase users;
-        private @Nullable OTPStore otp;
-        private @Nullable RateLimitStore rateLimits;
-        private @Nullable SessionStore sessions;
-        private @Nullable OtpSender sender;
-        private @Nullable RevocationList revocations;
-        private @Nullable ExternalIdentityStore externalIdentities;
-        private @Nullable TokenIssuer tokenIssuer;
-        private @Nullable Predicate<String> tenantResolver;
-        private Clock clock = Clock.systemUTC();
-        private AuthEventListener listener = AuthEventListener.logging();
-        private UnaryOperator<NewUser> newUserCustomizer = UnaryOperator.identity();
-        private @Nullable OperationObserver observer;
+        @Nullable
+        AuthSettings settings;
+
+        @Nullable
+        UserDatabase users;
+
+        @Nullable
+        OTPStore otp;
+
+        @Nullable
+        RateLimitStore rateLimits;
+
+        @Nullable
+        SessionStore sessions;
+
+        @Nullable
+        OtpSender sender;
+
+        @Nullable
+        RevocationList revocations;
+
+        @Nullable
+        ExternalIdentityStore externalIdentities;
+
+        @Nullable
+        TokenIssuer tokenIssuer;
+
+        @Nullable
+        Predicate<String> tenantResolver;
+
+        Clock clock = Clock.systemUTC();
+        AuthEventListener listener = AuthEventListener.logging();
+        UnaryOperator<NewUser> newUserCustomizer = UnaryOperator.identity();
+
+        @Nullable
+        OperationObserver observer;
 
         private Builder() {}
 

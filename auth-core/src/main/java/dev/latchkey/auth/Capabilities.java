@@ -1,0 +1,94 @@
+package dev.latchkey.auth;
+
+import dev.latchkey.auth.spi.Store;
+import dev.latchkey.auth.spi.TokenIssuer;
+import dev.latchkey.auth.spi.UserDatabase;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The capability classes of one facade, wired once from its builder: every store wrapped by {@link FailClosed}, the
+ * shared hashing keys, audit and clock. Keeps {@link AuthFacade} to one method per operation.
+ */
+final class Capabilities {
+    final AuthSettings settings;
+    final TokenIssuer tokens;
+    final Sessions sessions;
+    final UserAccounts accounts;
+    final OtpLogin otpLogin;
+    final @Nullable ExternalLogins externalLogins;
+    final HealthCheck health;
+
+    Capabilities(AuthFacade.Builder b) {
+
+        AuthSettings settings = Objects.requireNonNull(b.settings);
+        UserDatabase users = Objects.requireNonNull(b.users);
+        this.settings = settings;
+        SecureRandom random = new SecureRandom();
+        Audit audit = new Audit(b.listener);
+        KeyedHashes hashes = new KeyedHashes(settings.hashSecret());
+        Inputs inputs = new Inputs(
+                settings.allowedPhoneRegions(), settings.defaultPhoneRegion().orElse(null));
+        this.tokens = FailClosed.tokens(b.tokenIssuer != null ? b.tokenIssuer : new AccessTokens(settings, random));
+        UserDatabase guardedUsers = FailClosed.users(users);
+        this.sessions = new Sessions(
+                settings,
+                FailClosed.sessions(Objects.requireNonNull(b.sessions)),
+                users,
+                b.revocations == null ? null : FailClosed.revocations(b.revocations),
+                tokens,
+                new RefreshTokens(hashes, random),
+                audit,
+                b.clock);
+        this.accounts = new UserAccounts(settings, guardedUsers, sessions, inputs, b.newUserCustomizer, audit, b.clock);
+        this.otpLogin = new OtpLogin(
+                settings,
+                inputs,
+                hashes,
+                FailClosed.otp(Objects.requireNonNull(b.otp)),
+                FailClosed.rateLimits(Objects.requireNonNull(b.rateLimits)),
+                Objects.requireNonNull(b.sender),
+                accounts,
+                sessions,
+                b.tenantResolver != null ? b.tenantResolver : allowedBySettings(settings),
+                audit,
+                b.clock,
+                random);
+        this.externalLogins = b.externalIdentities == null
+                ? null
+                : new ExternalLogins(
+                        settings,
+                        FailClosed.externalIdentities(b.externalIdentities),
+                        accounts,
+                        sessions,
+                        audit,
+                        b.clock);
+        Map<String, Store> probed = new LinkedHashMap<>();
+        probed.put("users", users);
+        probed.put("otp", b.otp);
+        probed.put("rateLimits", b.rateLimits);
+        probed.put("sessions", b.sessions);
+        if (b.revocations != null) {
+            probed.put("revocations", b.revocations);
+        }
+        // A user database that keeps the links too is probed once, as "users".
+        if (b.externalIdentities != null && b.externalIdentities != (Object) users) {
+            probed.put("externalIdentities", b.externalIdentities);
+        }
+        this.health = new HealthCheck(probed, settings.healthDegradedThreshold());
+    }
+
+    private static Predicate<String> allowedBySettings(AuthSettings settings) {
+        Set<String> allowed = settings.allowedTenants().stream()
+                .map(tenant -> tenant.toLowerCase(Locale.ROOT))
+                .collect(Collectors.toUnmodifiableSet());
+        return allowed.isEmpty() ? tenant -> true : allowed::contains;
+    }
+}
