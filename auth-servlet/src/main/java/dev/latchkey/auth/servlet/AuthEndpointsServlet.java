@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -108,11 +109,11 @@ public final class AuthEndpointsServlet extends HttpServlet {
                         body.requiredText("challengeId"),
                         body.requiredText("code"),
                         request.getRemoteAddr());
-                json(response, 200, tokenResponse(login));
+                json(response, 200, tokenResponse(login, clock.instant()));
             }
             case "/api/auth/refresh" -> {
                 JsonBody body = JsonBody.read(request);
-                json(response, 200, tokenResponse(auth.refresh(body.requiredText("refreshToken"))));
+                json(response, 200, tokenResponse(auth.refresh(body.requiredText("refreshToken")), clock.instant()));
             }
             case "/api/auth/session" -> session(request, response);
             case "/api/auth/signout" -> signOut(request, response);
@@ -193,12 +194,17 @@ public final class AuthEndpointsServlet extends HttpServlet {
         };
     }
 
-    private Map<String, Object> tokenResponse(LoginResult login) {
+    /**
+     * The JSON answer of a login, as {@code verify-otp} and {@code refresh} give it: {@code accessToken}, {@code
+     * refreshToken}, {@code tokenType}, {@code expiresIn} (seconds from {@code now}) and the {@code user}. For hosts
+     * that end a login elsewhere, such as the exchange of an external sign-in's code.
+     */
+    public static Map<String, Object> tokenResponse(LoginResult login, Instant now) {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("accessToken", login.tokens().accessToken());
         answer.put("refreshToken", login.tokens().refreshToken());
         answer.put("tokenType", login.tokens().tokenType());
-        answer.put("expiresIn", login.tokens().expiresInSeconds(clock.instant()));
+        answer.put("expiresIn", login.tokens().expiresInSeconds(now));
         answer.put("user", user(login.user()));
         return answer;
     }

@@ -71,6 +71,16 @@ public final class ErrorResponses {
         writeJson(response, body);
     }
 
+    /**
+     * Answers {@code status} with {@code body} as JSON and {@code Cache-Control: no-store}, as the auth endpoints
+     * answer; for hosts that serve further endpoints beside them. {@code body} should be maps, lists and plain values.
+     */
+    public static void writeJson(HttpServletResponse response, int status, Object body) throws IOException {
+        response.setStatus(status);
+        noStore(response);
+        writeJson(response, body);
+    }
+
     /** Token answers must not be cached (RFC 6749 §5.1); nothing Latchkey answers is worth caching. */
     static void noStore(HttpServletResponse response) {
         response.setHeader("Cache-Control", "no-store");

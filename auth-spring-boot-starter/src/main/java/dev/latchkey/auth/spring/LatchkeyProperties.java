@@ -17,8 +17,8 @@ import org.springframework.core.env.Environment;
  * environment variable ({@code JWT_EXPIRES_IN} is {@code latchkey.jwt-expires-in}), read with Spring's relaxed
  * binding (so {@code LATCHKEY_JWTEXPIRESIN} in the environment works too) and handed to {@code fromEnv} unchanged:
  * names, defaults and validation are core's, listed once in {@link AuthSettings#variables()}. A few properties belong
- * to the starter itself: {@value #ENDPOINTS_ENABLED}, {@value #DATABASE_SCHEMA}, {@value #REDIS_URL} and {@value
- * #REDIS_KEY_PREFIX}.
+ * to the starter itself: {@value #ENDPOINTS_ENABLED}, {@value #DATABASE_SCHEMA}, {@value #REDIS_URL}, {@value
+ * #REDIS_KEY_PREFIX}, and with {@code auth-oauth} the {@code latchkey.oauth.*} sign-in providers.
  */
 public final class LatchkeyProperties {
     /** The prefix of every property. */
@@ -102,5 +102,32 @@ public final class LatchkeyProperties {
                     null,
                     "Redis URL for codes, counters, sessions and the revocation list, when the application has no"
                             + " UnifiedJedis bean."),
-            new OwnProperty(REDIS_KEY_PREFIX, "java.lang.String", null, "Prefix of every Redis key Latchkey writes."));
+            new OwnProperty(REDIS_KEY_PREFIX, "java.lang.String", null, "Prefix of every Redis key Latchkey writes."),
+            oauth(
+                    "public-base-url",
+                    null,
+                    "Public origin of the application, such as https://app.example.com: each sign-in provider's"
+                            + " redirect URI is <this>/api/auth/oauth/<id>/callback. Required with a provider."),
+            oauth("return-paths", "/", "Comma-separated paths an external sign-in may return to."),
+            oauth("google.client-id", null, "Google client id: turns sign-in with Google on."),
+            oauth("google.client-secret", null, "Google client secret. Secret: keep it out of committed files."),
+            oauth("google.issuer", null, "Issuer of another Google-like provider (tests)."),
+            oauth("google.hosted-domains", null, "Comma-separated Google Workspace domains allowed to sign in."),
+            oauth("microsoft.client-id", null, "Microsoft client id: turns sign-in with Microsoft on."),
+            oauth("microsoft.client-secret", null, "Microsoft client secret. Secret: keep it out of committed files."),
+            oauth("microsoft.tenant", "common", "Microsoft tenant: an id or domain, organizations, common, consumers."),
+            oauth("microsoft.allowed-tenant-ids", null, "Comma-separated Microsoft tenant ids allowed to sign in."),
+            oauth("linkedin.client-id", null, "LinkedIn client id: turns sign-in with LinkedIn on."),
+            oauth("linkedin.client-secret", null, "LinkedIn client secret. Secret: keep it out of committed files."),
+            oauth("linkedin.issuer", null, "Issuer whose discovery document replaces LinkedIn's (tests)."),
+            oauth("oidc.client-id", null, "Client id at any OpenID Connect provider: turns it on."),
+            oauth("oidc.client-secret", null, "OpenID Connect client secret. Secret: keep it out of committed files."),
+            oauth("oidc.issuer", null, "OpenID Connect issuer URL. Required with oidc.client-id."),
+            oauth("oidc.provider-id", "oidc", "Id of the OpenID Connect provider in its paths: 1-32 of a-z, 0-9, -."),
+            oauth("oidc.display-name", "single sign-on", "Label of the OpenID Connect provider's button."));
+
+    /** A {@code latchkey.oauth.*} property: used when {@code dev.latchkey:auth-oauth} is on the class path. */
+    private static OwnProperty oauth(String name, @Nullable String defaultValue, String description) {
+        return new OwnProperty(PREFIX + ".oauth." + name, "java.lang.String", defaultValue, description);
+    }
 }

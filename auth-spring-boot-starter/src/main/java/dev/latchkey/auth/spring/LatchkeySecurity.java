@@ -48,13 +48,13 @@ public final class LatchkeySecurity {
     private LatchkeySecurity() {}
 
     /**
-     * The paths of the auth endpoints (which need no token, or check their own) and of the Actuator health endpoint:
-     * what the default chain permits to everyone.
+     * The paths of the auth endpoints (which need no token, or check their own), of the external sign-in endpoints
+     * ({@code /api/auth/oauth/**}) and of the Actuator health endpoint: what the default chain permits to everyone.
      */
     public static String[] publicPaths() {
         return Stream.concat(
                         AuthEndpointsServlet.PUBLIC_PATHS.stream(),
-                        Stream.of("/actuator/health", "/actuator/health/**", "/error"))
+                        Stream.of("/api/auth/oauth/**", "/actuator/health", "/actuator/health/**", "/error"))
                 .toArray(String[]::new);
     }
 
