@@ -3,6 +3,7 @@ package dev.latchkey.auth.store.memory;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.auth.store.memory.quickstart.Quickstart;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -10,9 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** Runs the README's quickstart, a whole program with its imports, and fails if the README's copy drifts from it. */
+/**
+ * Runs the README's quickstart (in a package of its own, so its imports are the ones a host writes), a whole program with its imports, and fails if the README's copy drifts from it. */
 class ReadmeQuickstartTest {
-    private static final Path SOURCE = Path.of("src/test/java/dev/latchkey/auth/store/memory/Quickstart.java");
+    private static final Path SOURCE =
+            Path.of("src/test/java/dev/latchkey/auth/store/memory/quickstart/Quickstart.java");
 
     @Test
     void quickstartRunsTheWholeLifeCycle() {

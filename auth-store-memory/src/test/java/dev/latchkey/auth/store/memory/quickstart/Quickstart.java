@@ -1,4 +1,4 @@
-package dev.latchkey.auth.store.memory;
+package dev.latchkey.auth.store.memory.quickstart;
 
 import dev.latchkey.auth.AuthFacade;
 import dev.latchkey.auth.AuthPrincipal;
@@ -7,6 +7,7 @@ import dev.latchkey.auth.JwtKey;
 import dev.latchkey.auth.LoginResult;
 import dev.latchkey.auth.OtpDispatch;
 import dev.latchkey.auth.SignOutScope;
+import dev.latchkey.auth.store.memory.MemoryStores;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
