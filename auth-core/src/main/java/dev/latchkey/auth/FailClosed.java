@@ -270,9 +270,16 @@ final class FailClosed {
                 return call(c, () -> d.issue(user, sessionId, now));
             }
 
+            // The route guard's hot path: no capturing lambda per verification.
             @Override
             public AuthPrincipal verify(String accessToken, Instant now) {
-                return call(c, () -> d.verify(accessToken, now));
+                try {
+                    return d.verify(accessToken, now);
+                } catch (AuthException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw AuthException.unavailable(c + " unavailable", e);
+                }
             }
 
             @Override

@@ -3,6 +3,7 @@ package dev.latchkey.examples;
 import com.sun.net.httpserver.HttpServer;
 import dev.latchkey.auth.AuthFacade;
 import dev.latchkey.auth.ConfigurationException;
+import dev.latchkey.auth.oauth.ExchangeCodes;
 import dev.latchkey.auth.oauth.OAuthLogin;
 import dev.latchkey.auth.oauth.OAuthProvider;
 import dev.latchkey.auth.spi.AuthEventListener;

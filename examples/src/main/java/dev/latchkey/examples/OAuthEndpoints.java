@@ -5,6 +5,7 @@ import dev.latchkey.auth.AuthException;
 import dev.latchkey.auth.AuthFacade;
 import dev.latchkey.auth.LoginResult;
 import dev.latchkey.auth.oauth.AuthorizationStart;
+import dev.latchkey.auth.oauth.ExchangeCodes;
 import dev.latchkey.auth.oauth.OAuthCompletion;
 import dev.latchkey.auth.oauth.OAuthLogin;
 import dev.latchkey.auth.oauth.TransactionCookie;

@@ -9,6 +9,7 @@ import dev.latchkey.auth.micrometer.MeteredStores;
 import dev.latchkey.auth.spi.AuthStores;
 import dev.latchkey.auth.spi.OtpMessage;
 import dev.latchkey.auth.store.redis.RedisStores;
+import dev.latchkey.auth.testkit.MutableClock;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,6 +19,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -68,7 +70,7 @@ class LifeCycleOverHttpTest {
 
         @Bean
         MutableClock clock() {
-            return new MutableClock();
+            return new MutableClock(Instant.now());
         }
     }
 

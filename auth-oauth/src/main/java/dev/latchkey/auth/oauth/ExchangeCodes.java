@@ -1,4 +1,4 @@
-package dev.latchkey.auth.spring;
+package dev.latchkey.auth.oauth;
 
 import dev.latchkey.auth.LoginResult;
 import java.security.SecureRandom;
@@ -11,12 +11,15 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Short-lived, single-use codes that stand for a finished external sign-in, so that no token travels in a URL: the
- * callback redirects the browser with a code, the page trades it for the token pair with a POST. In memory, as in the
- * example server: a code must be redeemed on the instance that issued it (sticky sessions, or one instance).
+ * Short-lived, single-use codes that stand for a finished external sign-in, so that no token ever travels in a URL
+ * (RFC 9700 §4.3.2: no credentials in the front channel): the host's callback redirects the browser to its page with a
+ * code, and the page trades the code for the token pair with a POST. Kept in memory, so a code must be redeemed on the
+ * instance that issued it (one instance, or sticky sessions). Thread-safe.
  */
-final class ExchangeCodes {
-    static final Duration TTL = Duration.ofSeconds(60);
+public final class ExchangeCodes {
+    /** How long a code can be redeemed. */
+    public static final Duration TTL = Duration.ofSeconds(60);
+
     private static final int MAX_PENDING = 10_000;
 
     private record Pending(LoginResult login, Instant expiresAt) {}
@@ -25,12 +28,17 @@ final class ExchangeCodes {
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
 
-    ExchangeCodes(Clock clock) {
+    /** Codes timed by the host's clock. */
+    public ExchangeCodes(Clock clock) {
         this.clock = clock;
     }
 
-    /** A new code for the sign-in, valid for {@link #TTL}. */
-    String issue(LoginResult login) {
+    /**
+     * A new code for the sign-in, valid for {@link #TTL}.
+     *
+     * @throws IllegalStateException when 10,000 sign-ins are pending (a flood of callbacks)
+     */
+    public String issue(LoginResult login) {
         Instant now = clock.instant();
         pending.values().removeIf(p -> !now.isBefore(p.expiresAt()));
         if (pending.size() >= MAX_PENDING) {
@@ -44,7 +52,7 @@ final class ExchangeCodes {
     }
 
     /** The sign-in of a live code, which is consumed: a second redemption finds nothing. */
-    Optional<LoginResult> redeem(String code) {
+    public Optional<LoginResult> redeem(String code) {
         Pending p = pending.remove(code);
         return p == null || !clock.instant().isBefore(p.expiresAt()) ? Optional.empty() : Optional.of(p.login());
     }
