@@ -148,8 +148,8 @@ final class OtpLogin {
         }
         // NIST SP 800-63B-4 §3.2.2: past the address's backstop every challenge allows one attempt only, so each
         // further guess costs a new code (itself throttled) while the owner's own code, never guessed at, still works.
-        boolean backstopReached = rateLimits.peek(addressBudget, now).count()
-                >= settings.otpFailureLimit().max();
+        long addressFailures = rateLimits.peek(addressBudget, now).count();
+        boolean backstopReached = addressFailures >= settings.otpFailureLimit().max();
         if (backstopReached
                 && otp.findChallenge(challengeKey, now)
                         .map(challenge -> challenge.attempts() > 0)
@@ -169,9 +169,14 @@ final class OtpLogin {
             throw invalidCode();
         }
         audit.emit(new AuthEvent.CodeVerified(now, tenant, dest));
-        // The owner is in: the failures before this success were not consecutive with what follows.
-        rateLimits.reset(addressBudget);
-        rateLimits.reset(clientBudget);
+        // The owner is in: the failures before this success were not consecutive with what follows. Counters this
+        // request saw empty are left alone, which spares the usual login two round trips.
+        if (addressFailures > 0) {
+            rateLimits.reset(addressBudget);
+        }
+        if (clientFailures.count() > 0) {
+            rateLimits.reset(clientBudget);
+        }
 
         User user = accounts.find(tenant, dest).orElse(null);
         boolean created = false;
