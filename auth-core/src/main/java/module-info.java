@@ -4,6 +4,7 @@ module dev.latchkey.auth {
     requires static transitive org.jspecify;
     requires org.slf4j;
     requires com.nimbusds.jose.jwt;
+    requires com.fasterxml.jackson.core;
     requires com.google.i18n.phonenumbers.libphonenumber;
 
     exports dev.latchkey.auth;

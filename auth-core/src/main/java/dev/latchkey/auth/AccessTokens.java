@@ -1,7 +1,6 @@
 package dev.latchkey.auth;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -16,13 +15,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The default {@link TokenIssuer}: RFC 9068 JWT access tokens signed and verified with nimbus-jose-jwt. Everything
- * that can be prepared once is: the header, the signer, the key-id map with one verifier per key.
+ * The default {@link TokenIssuer}: RFC 9068 JWT access tokens, signed with nimbus-jose-jwt and verified by {@link
+ * AccessTokenVerifier} (JDK crypto, jackson-core streaming JSON). Everything that can be prepared once is: the header,
+ * the signer, the key-id map with each key's pooled signature check, the exact header text of each key.
  */
 final class AccessTokens implements TokenIssuer {
     static final String CLAIM_TENANT = "tenant_id";
@@ -32,9 +30,6 @@ final class AccessTokens implements TokenIssuer {
     static final String CLAIM_EMAIL = "email";
     static final String CLAIM_CLIENT_ID = "client_id";
 
-    // RFC 9068 §2.1: "at+jwt"; its full media-type spelling is accepted too (RFC 9068 §4).
-    private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
-    private static final JOSEObjectType AT_JWT_LONG = new JOSEObjectType("application/at+jwt");
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private final JwtKey signingKey;
@@ -46,16 +41,15 @@ final class AccessTokens implements TokenIssuer {
     private final String clientId;
     private final long ttlSeconds;
     private final long skewSeconds;
+    private final AccessTokenVerifier verifier;
     private final @Nullable VerifiedTokenCache cache;
     private final SecureRandom random;
 
     AccessTokens(AuthSettings settings, SecureRandom random) {
         this.signingKey = settings.signingKey();
         this.signer = signingKey.signer();
-        this.header = new JWSHeader.Builder(signingKey.jwsAlgorithm())
-                .type(AT_JWT)
-                .keyID(signingKey.kid())
-                .build();
+        // RFC 9068 §2.1: "at+jwt" (its full media-type spelling is accepted on verification too, RFC 9068 §4).
+        this.header = AccessTokenVerifier.header(signingKey);
         Map<String, JwtKey> keys = new HashMap<>();
         keys.put(signingKey.kid(), signingKey);
         for (JwtKey key : settings.verificationKeys()) {
@@ -67,6 +61,7 @@ final class AccessTokens implements TokenIssuer {
         this.clientId = settings.clientId();
         this.ttlSeconds = settings.accessTokenTtl().toSeconds();
         this.skewSeconds = settings.clockSkew().toSeconds();
+        this.verifier = new AccessTokenVerifier(keysById.values(), issuer, audience, skewSeconds);
         this.cache = settings.tokenCacheSize() == 0 ? null : new VerifiedTokenCache(settings.tokenCacheSize());
         this.random = random;
     }
@@ -122,70 +117,17 @@ final class AccessTokens implements TokenIssuer {
         }
         AuthPrincipal principal;
         try {
-            principal = verifyUncached(token, nowSeconds);
+            principal = verifier.verify(token, nowSeconds);
         } catch (AuthException e) {
             throw e;
         } catch (Exception e) {
+            // Malformed base64url or JSON, a constraint hit, a bad UUID: all the same refusal.
             throw invalid();
         }
         if (cache != null) {
             cache.put(token, principal);
         }
         return principal;
-    }
-
-    private AuthPrincipal verifyUncached(String token, long nowSeconds) throws Exception {
-        SignedJWT jwt = SignedJWT.parse(token);
-        JWSHeader h = jwt.getHeader();
-        String kid = h.getKeyID();
-        JwtKey key = kid == null ? null : keysById.get(kid);
-        if (key == null
-                || !key.jwsAlgorithm().equals(h.getAlgorithm())
-                || !(AT_JWT.equals(h.getType()) || AT_JWT_LONG.equals(h.getType()))
-                || h.getJWKURL() != null
-                || h.getJWK() != null
-                || h.getX509CertURL() != null
-                || h.getX509CertChain() != null
-                || h.getX509CertSHA256Thumbprint() != null
-                || (h.getCriticalParams() != null && !h.getCriticalParams().isEmpty())) {
-            throw invalid();
-        }
-        if (!jwt.verify(key.verifier())) {
-            throw invalid();
-        }
-        JWTClaimsSet claims = jwt.getJWTClaimsSet();
-        Date exp = claims.getExpirationTime();
-        Date iat = claims.getIssueTime();
-        Date nbf = claims.getNotBeforeTime();
-        if (exp == null
-                || iat == null
-                || nowSeconds >= epochSeconds(exp) + skewSeconds
-                || epochSeconds(iat) > nowSeconds + skewSeconds
-                || (nbf != null && epochSeconds(nbf) > nowSeconds + skewSeconds)
-                || !issuer.equals(claims.getIssuer())
-                || claims.getAudience() == null
-                || !claims.getAudience().contains(audience)) {
-            throw invalid();
-        }
-        String subject = claims.getSubject();
-        String tenant = claims.getStringClaim(CLAIM_TENANT);
-        String role = claims.getStringClaim(CLAIM_ROLE);
-        String sessionId = claims.getStringClaim(CLAIM_SESSION);
-        String jti = claims.getJWTID();
-        if (subject == null || tenant == null || role == null || sessionId == null || jti == null) {
-            throw invalid();
-        }
-        List<String> permissions = claims.getStringListClaim(CLAIM_PERMISSIONS);
-        return new AuthPrincipal(
-                UUID.fromString(subject),
-                tenant,
-                claims.getStringClaim(CLAIM_EMAIL),
-                role,
-                permissions == null ? Set.of() : Set.copyOf(permissions),
-                sessionId,
-                jti,
-                iat.toInstant(),
-                exp.toInstant());
     }
 
     /** The public keys, as a JWK Set document ({@code {"keys":[...]}}); empty for HS256-only setups. */
@@ -204,10 +146,6 @@ final class AccessTokens implements TokenIssuer {
         Map<String, Object> set = new LinkedHashMap<>();
         set.put("keys", jwks);
         return set;
-    }
-
-    private static long epochSeconds(Date date) {
-        return Math.floorDiv(date.getTime(), 1000L);
     }
 
     static AuthException invalid() {

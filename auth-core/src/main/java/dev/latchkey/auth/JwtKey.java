@@ -3,13 +3,9 @@ package dev.latchkey.auth;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -18,6 +14,7 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import dev.latchkey.auth.internal.Ed25519Jws;
+import dev.latchkey.auth.internal.JwsSignatureCheck;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
@@ -39,7 +36,8 @@ import org.jspecify.annotations.Nullable;
  * ES256, EdDSA (Ed25519) or RS256. A key made from a public key only verifies; this is how a previous key stays
  * accepted during rotation (RFC 8725 §3.1: each key is bound to one algorithm, never taken from the token).
  *
- * <p>Signers and verifiers are built once, here, never per token.
+ * <p>Signers and signature checks are built once, here, never per token; the checks keep their JDK {@code Mac} or
+ * {@code Signature} instances initialised with the key.
  */
 public final class JwtKey {
     /** HS256 secrets shorter than this are refused (RFC 7518 §3.2: key size at least the hash output). */
@@ -51,14 +49,14 @@ public final class JwtKey {
     private final String kid;
     private final JWSAlgorithm algorithm;
     private final @Nullable JWSSigner signer;
-    private final JWSVerifier verifier;
+    private final JwsSignatureCheck signatureCheck;
     private final @Nullable JWK publicJwk;
 
     private JwtKey(
             String kid,
             JWSAlgorithm algorithm,
             @Nullable JWSSigner signer,
-            JWSVerifier verifier,
+            JwsSignatureCheck signatureCheck,
             @Nullable JWK publicJwk) {
         if (!isValidKid(kid)) {
             throw new IllegalArgumentException("key id must be 1-64 characters of letters, digits, '.', '_', ':', '-'");
@@ -66,7 +64,7 @@ public final class JwtKey {
         this.kid = kid;
         this.algorithm = algorithm;
         this.signer = signer;
-        this.verifier = verifier;
+        this.signatureCheck = signatureCheck;
         this.publicJwk = publicJwk;
     }
 
@@ -81,7 +79,7 @@ public final class JwtKey {
         });
         byte[] copy = secret.clone();
         try {
-            return new JwtKey(kid, JWSAlgorithm.HS256, new MACSigner(copy), new MACVerifier(copy), null);
+            return new JwtKey(kid, JWSAlgorithm.HS256, new MACSigner(copy), JwsSignatureCheck.hs256(copy), null);
         } catch (JOSEException e) {
             throw new IllegalArgumentException("HS256 secret rejected", e);
         }
@@ -104,7 +102,7 @@ public final class JwtKey {
             }
             PrivateKey privateKey = keyPair.getPrivate();
             JWSSigner signer = privateKey == null ? null : new ECDSASigner((ECPrivateKey) privateKey);
-            return new JwtKey(kid, JWSAlgorithm.ES256, signer, new ECDSAVerifier(publicKey), jwk);
+            return new JwtKey(kid, JWSAlgorithm.ES256, signer, JwsSignatureCheck.es256(publicKey), jwk);
         } catch (JOSEException | ClassCastException e) {
             throw new IllegalArgumentException("ES256 key rejected", e);
         }
@@ -127,7 +125,7 @@ public final class JwtKey {
                     .build();
             PrivateKey privateKey = keyPair.getPrivate();
             JWSSigner signer = privateKey == null ? null : new RSASSASigner((RSAPrivateKey) privateKey);
-            return new JwtKey(kid, JWSAlgorithm.RS256, signer, new RSASSAVerifier(publicKey), jwk);
+            return new JwtKey(kid, JWSAlgorithm.RS256, signer, JwsSignatureCheck.rs256(publicKey), jwk);
         } catch (ClassCastException e) {
             throw new IllegalArgumentException("RS256 key rejected", e);
         }
@@ -142,7 +140,7 @@ public final class JwtKey {
                 .algorithm(JWSAlgorithm.EdDSA)
                 .keyUse(KeyUse.SIGNATURE)
                 .build();
-        return new JwtKey(kid, JWSAlgorithm.EdDSA, jws.signer().orElse(null), jws.verifier(), jwk);
+        return new JwtKey(kid, JWSAlgorithm.EdDSA, jws.signer().orElse(null), jws.signatureCheck(), jwk);
     }
 
     /** A fresh random ES256 key pair, for development and tests; it lives only as long as this object. */
@@ -200,7 +198,7 @@ public final class JwtKey {
     }
 
     private JwtKey(String kid, JWSAlgorithm algorithm, Ed25519Jws jws, JWK publicJwk) {
-        this(kid, algorithm, jws.signer().orElse(null), jws.verifier(), publicJwk);
+        this(kid, algorithm, jws.signer().orElse(null), jws.signatureCheck(), publicJwk);
     }
 
     public String kid() {
@@ -239,8 +237,12 @@ public final class JwtKey {
         return signer;
     }
 
-    JWSVerifier verifier() {
-        return verifier;
+    /**
+     * Whether {@code signature} is this key's signature, with its own algorithm, of the first {@code length} bytes of
+     * {@code signingInput}.
+     */
+    boolean verifySignature(byte[] signingInput, int length, byte[] signature) {
+        return signatureCheck.verify(signingInput, length, signature);
     }
 
     @Override

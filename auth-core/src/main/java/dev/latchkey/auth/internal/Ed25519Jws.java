@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * EdDSA (Ed25519) JWS signing and verification on the JDK's own Ed25519 (Java 15+). nimbus-jose-jwt's built-in
  * Ed25519 classes need Google Tink on the class path; the JDK implementation keeps auth-core's dependencies to
- * nimbus, slf4j and libphonenumber.
+ * nimbus, jackson-core, slf4j and libphonenumber.
  */
 public final class Ed25519Jws {
     private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.EdDSA);
@@ -38,6 +38,7 @@ public final class Ed25519Jws {
     private final PublicKey publicKey;
     private final @Nullable PrivateKey privateKey;
     private final byte[] rawPublicKey;
+    private final JwsSignatureCheck check;
 
     private Ed25519Jws(PublicKey publicKey, @Nullable PrivateKey privateKey) {
         byte[] encoded = publicKey.getEncoded();
@@ -49,6 +50,7 @@ public final class Ed25519Jws {
         this.publicKey = publicKey;
         this.privateKey = privateKey;
         this.rawPublicKey = Arrays.copyOfRange(encoded, X509_PREFIX.length, encoded.length);
+        this.check = JwsSignatureCheck.ed25519(publicKey);
     }
 
     /** From a JDK key pair; the private key may be {@code null} for a verify-only key. */
@@ -82,6 +84,11 @@ public final class Ed25519Jws {
 
     public JWSVerifier verifier() {
         return new Verifier();
+    }
+
+    /** The signature check alone (no header), with pooled JDK {@code Signature} instances. */
+    public JwsSignatureCheck signatureCheck() {
+        return check;
     }
 
     private static byte[] concat(byte[] prefix, byte[] key) {
@@ -131,17 +138,8 @@ public final class Ed25519Jws {
                 return false;
             }
             byte[] signatureBytes = signature.decode();
-            if (signatureBytes.length != SIGNATURE_BYTES) {
-                return false;
-            }
-            try {
-                Signature verifier = Signature.getInstance("Ed25519");
-                verifier.initVerify(publicKey);
-                verifier.update(signingInput);
-                return verifier.verify(signatureBytes);
-            } catch (GeneralSecurityException e) {
-                return false;
-            }
+            return signatureBytes.length == SIGNATURE_BYTES
+                    && check.verify(signingInput, signingInput.length, signatureBytes);
         }
 
         @Override
