@@ -179,6 +179,9 @@ class ClusterFailoverTest {
             assertThat(login)
                     .as("a code the replica acknowledged survives the promotion")
                     .isInstanceOf(LoginResult.class);
+            System.out.printf(
+                    "fault: cluster master killed%n  %-30s %-14s %5d ms%n  slot served again %d ms after the kill%n",
+                    guess.call(), guess.result(), guess.took().toMillis(), recovered.toMillis());
             assertThat(recovered).isLessThan(FAILOVER_BOUND);
             assertThat(isMaster(replica)).as("the replica was promoted").isTrue();
             assertThat(attempt(() -> d.auth.verifyOtp(d.tenant, confirmed.email(), confirmed.id(), confirmed.code())))

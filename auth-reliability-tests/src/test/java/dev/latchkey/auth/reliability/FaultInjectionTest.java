@@ -116,6 +116,7 @@ class FaultInjectionTest {
         Outcome authenticate = timed("authenticate", () -> d.auth.authenticate("Bearer " + annAccess));
         Outcome signOut = timed("signOut", () -> d.auth.signOut(bob.tokens().accessToken(), SignOutScope.LOCAL));
         List<Outcome> during = List.of(send, wrong, right, refresh, session, authenticate, signOut);
+        report(server + " " + fault, during);
 
         // A wrong code is refused: "invalid code" where the code store answers, UNAVAILABLE where it cannot.
         assertThat(wrong.result).as(wrong.call).isIn(ErrorCode.INVALID_CODE, ErrorCode.UNAVAILABLE);
@@ -215,6 +216,7 @@ class FaultInjectionTest {
         Outcome signOut =
                 timed("signOut", () -> d.auth.signOut(refreshed.tokens().accessToken(), SignOutScope.LOCAL));
 
+        report(server + " +200 ms", List.of(send, wrong, verify, session, refresh, authenticate, signOut));
         assertThat(wrong.result).isEqualTo(ErrorCode.INVALID_CODE);
         for (Outcome outcome : List.of(send, verify, session, refresh, authenticate, signOut)) {
             assertThat(outcome.result)
@@ -257,6 +259,7 @@ class FaultInjectionTest {
         for (Future<Outcome> future : futures) {
             outcomes.add(future.get(30, TimeUnit.SECONDS));
         }
+        report("PostgreSQL cut during " + callers + " concurrent refreshes", outcomes);
         outcomes.forEach(FaultInjectionTest::assertSucceededOrFailedClosedInTime);
         assertThat(outcomes)
                 .as("the cut reached calls in flight")
@@ -299,7 +302,11 @@ class FaultInjectionTest {
         Thread.sleep(350);
         proxy.cut();
         Outcome outcome = inFlight.get(30, TimeUnit.SECONDS);
+        report(server + " cut mid-verification", List.of(outcome));
         assertSucceededOrFailedClosedInTime(outcome);
+        // Each round trip to the slowed server takes 300 ms and a verification makes at least two, so the cut at
+        // 350 ms lands before the call ends (or, on a slow machine, before it reaches that server): never after.
+        assertUnavailable(outcome);
 
         proxy.heal();
         awaitNormalService("after-cut-");
@@ -318,6 +325,23 @@ class FaultInjectionTest {
         }
     }
 
+    /**
+     * Prints what each call under a fault answered and how long it took, for the record of a run: the error code or
+     * the type of the result, never a token or a code.
+     */
+    static void report(String fault, List<Outcome> outcomes) {
+        String lines = outcomes.stream()
+                .map(outcome -> String.format(
+                        "  %-30s %-14s %5d ms",
+                        outcome.call,
+                        outcome.result instanceof ErrorCode code
+                                ? code.name()
+                                : outcome.result.getClass().getSimpleName(),
+                        outcome.took.toMillis()))
+                .collect(Collectors.joining("\n"));
+        System.out.println("fault: " + fault + "\n" + lines);
+    }
+
     /** Polls a whole login until it works; fails if that takes longer than {@link #RECOVERY_BOUND}. */
     private void awaitNormalService(String tag) {
         long healed = System.nanoTime();
@@ -331,6 +355,9 @@ class FaultInjectionTest {
                 return deployment.auth.session(login.tokens().accessToken());
             });
             if (!(last instanceof ErrorCode) && !(last instanceof Throwable)) {
+                System.out.printf(
+                        "  normal service %d ms after healing (%d attempts)%n",
+                        Duration.ofNanos(System.nanoTime() - healed).toMillis(), attempts);
                 return;
             }
             assertThat(last).as("while recovering").isEqualTo(ErrorCode.UNAVAILABLE);
