@@ -8,7 +8,6 @@ import dev.latchkey.auth.spi.TokenIssuer;
 import dev.latchkey.auth.spi.UserDatabase;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -157,23 +156,21 @@ final class Sessions {
         // Only a live session may sign out: a token whose own session already ended must not end the others.
         liveSessionOf(principal, now);
         int ended;
-        List<String> ids = new ArrayList<>();
         if (scope == SignOutScope.LOCAL) {
+            // Denied before it is ended (see end()): a sign-out that fails leaves the session live, so the client's
+            // retry finds it and completes, instead of finding it gone while its access token still passes the guard.
+            denyAccessTokens(principal.sessionId(), now);
             ended = sessions.revoke(principal.sessionId()) ? 1 : 0;
-            ids.add(principal.sessionId());
         } else {
             for (SessionRecord record : sessions.listForUser(principal.tenantId(), principal.userId(), now)) {
                 if (scope == SignOutScope.GLOBAL || !record.id().equals(principal.sessionId())) {
-                    ids.add(record.id());
+                    denyAccessTokens(record.id(), now);
                 }
             }
             ended = sessions.revokeAllForUser(
                     principal.tenantId(),
                     principal.userId(),
                     scope == SignOutScope.OTHERS ? principal.sessionId() : null);
-        }
-        for (String id : ids) {
-            denyAccessTokens(id, now);
         }
         audit.emit(new AuthEvent.SignedOut(
                 now, principal.tenantId(), principal.userId(), principal.sessionId(), scope, ended));
@@ -188,18 +185,22 @@ final class Sessions {
 
     /** Ends every session of a user who was just deactivated, and denies their access tokens. */
     int endAll(String tenant, UUID userId, Instant now) {
-        List<SessionRecord> live = sessions.listForUser(tenant, userId, now);
-        int ended = sessions.revokeAllForUser(tenant, userId, null);
-        for (SessionRecord record : live) {
+        for (SessionRecord record : sessions.listForUser(tenant, userId, now)) {
             denyAccessTokens(record.id(), now);
         }
-        return ended;
+        return sessions.revokeAllForUser(tenant, userId, null);
     }
 
-    /** Every path that ends a session also denies its access tokens at the route guard. */
+    /**
+     * Every path that ends a session also denies its access tokens at the route guard, and denies them first: the
+     * two writes go to different stores (sessions in PostgreSQL, the deny-list in Redis, say), and if the second
+     * fails the call reports UNAVAILABLE. Denied first, a failure leaves a live session that a retry ends properly;
+     * ended first, it would leave a session the retry cannot find (so it refuses) whose access tokens still pass
+     * {@link #authenticate} until they expire.
+     */
     private void end(String sessionId, Instant now) {
-        sessions.revoke(sessionId);
         denyAccessTokens(sessionId, now);
+        sessions.revoke(sessionId);
     }
 
     private void denyAccessTokens(String sessionId, Instant now) {

@@ -17,14 +17,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * A TCP forwarder between Latchkey and a real server that a test drives through the faults of a network:
  *
  * <ul>
- *   <li>{@link #cut()}: every forwarded connection is closed (the client sees a reset or end of stream) and the port
- *       stops listening, so new connections are refused;
+ *   <li>{@link #cut()}: every forwarded connection is closed (the client sees a reset or end of stream), and new
+ *       connections are reset as soon as they are accepted. The port stays bound: released, it could be taken by
+ *       another process's proxy on this machine (another test run forwarding to the same server), and a client
+ *       reconnecting to it would then reach the server through the cut;
  *   <li>{@link #delay(Duration)}: every chunk is held for the given time before it is forwarded, both ways;
  *   <li>{@link #blackHole()}: connections stay open but nothing moves, as when packets are dropped without a reset;
  *       new connections are accepted and get nothing either. Bytes are held, not lost, as TCP retransmission would
  *       deliver them when the path heals;
- *   <li>{@link #heal()}: back to plain forwarding (listening again on the same port after a cut, releasing whatever
- *       a black hole held).
+ *   <li>{@link #heal()}: back to plain forwarding (accepting again after a cut, releasing whatever a black hole
+ *       held).
  * </ul>
  */
 final class FaultProxy implements AutoCloseable {
@@ -34,17 +36,16 @@ final class FaultProxy implements AutoCloseable {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicLong connections = new AtomicLong();
     private final Object gate = new Object();
-    private volatile ServerSocket listener;
-    private volatile boolean listening;
+    private final ServerSocket listener;
+    private volatile boolean cut;
     private volatile boolean blackHoled;
     private volatile long delayMillis;
 
     FaultProxy(String targetHost, int targetPort) {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
-        this.listener = listen(0);
+        this.listener = listen();
         this.port = listener.getLocalPort();
-        this.listening = true;
         acceptOn(listener);
     }
 
@@ -62,10 +63,9 @@ final class FaultProxy implements AutoCloseable {
         return connections.get();
     }
 
-    /** Closes every forwarded connection and stops listening; {@link #heal()} listens again. */
+    /** Closes every forwarded connection and resets new ones until {@link #heal()}. */
     synchronized void cut() {
-        listening = false;
-        closeQuietly(listener);
+        cut = true;
         sockets.forEach(FaultProxy::closeQuietly);
         sockets.clear();
     }
@@ -80,31 +80,27 @@ final class FaultProxy implements AutoCloseable {
         blackHoled = true;
     }
 
-    /** Plain forwarding again: no delay, nothing held, listening. */
+    /** Plain forwarding again: no delay, nothing held, connections accepted. */
     synchronized void heal() {
         delayMillis = 0;
         synchronized (gate) {
             blackHoled = false;
             gate.notifyAll();
         }
-        if (!listening) {
-            listener = listen(port);
-            listening = true;
-            acceptOn(listener);
-        }
+        cut = false;
     }
 
     @Override
     public void close() {
         heal();
         cut();
+        closeQuietly(listener);
     }
 
-    private static ServerSocket listen(int port) {
+    private static ServerSocket listen() {
         try {
             ServerSocket socket = new ServerSocket();
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             return socket;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -121,6 +117,10 @@ final class FaultProxy implements AutoCloseable {
                     return;
                 }
                 connections.incrementAndGet();
+                if (cut) {
+                    resetQuietly(client);
+                    continue;
+                }
                 sockets.add(client);
                 daemon("fault-proxy-connect", () -> connect(client));
             }
@@ -134,7 +134,9 @@ final class FaultProxy implements AutoCloseable {
             upstream.setTcpNoDelay(true);
             client.setTcpNoDelay(true);
             sockets.add(upstream);
-            if (client.isClosed()) {
+            // A cut between accepting and here may have missed these two sockets: honour it now.
+            if (cut || client.isClosed()) {
+                closeQuietly(client);
                 closeQuietly(upstream);
                 return;
             }
@@ -183,6 +185,16 @@ final class FaultProxy implements AutoCloseable {
         Thread thread = new Thread(body, name);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Closes with a reset (RST) rather than an orderly end of stream, as a refused or cut path shows. */
+    private static void resetQuietly(Socket socket) {
+        try {
+            socket.setSoLinger(true, 0);
+        } catch (IOException e) {
+            // Closing below still ends the connection, with an orderly end of stream instead of a reset.
+        }
+        closeQuietly(socket);
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

@@ -29,11 +29,14 @@ final class Migrator {
     /** First key of the two-key advisory lock: "LtcK", so our lock cannot collide with an application's. */
     static final int LOCK_CLASS = 0x4c74634b;
 
-    /**
-     * Waiting for another instance's migration may take longer than the statement timeout of normal calls. (On the
-     * pool {@link PostgresStores} builds, the socket timeout still caps the wait, by default at 10 s.)
-     */
+    /** Waiting for another instance's migration may take longer than the statement timeout of normal calls. */
     private static final String MIGRATION_TIMEOUT = "60s";
+
+    /**
+     * The socket timeout while migrating: above {@link #MIGRATION_TIMEOUT}, so that the server's timeout, not the
+     * pool's 2 s socket timeout for normal calls, ends a long wait for the lock or a slow DDL statement.
+     */
+    private static final int MIGRATION_NETWORK_TIMEOUT_MILLIS = 65_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
 
@@ -57,6 +60,21 @@ final class Migrator {
         if (appliedVersion(connection) >= latestVersion()) {
             return;
         }
+        int networkTimeout = connection.getNetworkTimeout();
+        boolean extend = networkTimeout > 0 && networkTimeout < MIGRATION_NETWORK_TIMEOUT_MILLIS;
+        if (extend) {
+            connection.setNetworkTimeout(Runnable::run, MIGRATION_NETWORK_TIMEOUT_MILLIS);
+        }
+        try {
+            migrateLocked(connection);
+        } finally {
+            if (extend) {
+                connection.setNetworkTimeout(Runnable::run, networkTimeout);
+            }
+        }
+    }
+
+    private void migrateLocked(Connection connection) throws SQLException {
         connection.setAutoCommit(false);
         try {
             try (Statement statement = connection.createStatement()) {

@@ -41,10 +41,18 @@ public final class PostgresStores implements AuthStores, AutoCloseable {
     /** How long a call waits for a connection before failing with {@code UNAVAILABLE}. */
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(2);
 
-    /** Server-side limit of one statement, so a stuck query cannot hold a login forever. */
-    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * Server-side limit of one statement, so a stuck query cannot hold a login: every statement of the stores is a
+     * single-row operation, and a failed call is to be reported within about 2.5 s.
+     */
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofMillis(1500);
 
-    private static final Duration SOCKET_TIMEOUT_MARGIN = Duration.ofSeconds(5);
+    /**
+     * How much longer than the statement timeout the socket waits by default: long enough for the server's cancel to
+     * arrive first (the connection then stays usable), short enough that a silent network fails the call in about 2 s.
+     */
+    private static final Duration SOCKET_TIMEOUT_MARGIN = Duration.ofMillis(500);
+
     private static final AtomicInteger POOL_NUMBER = new AtomicInteger();
 
     private final @Nullable HikariDataSource ownedPool;
@@ -212,7 +220,8 @@ public final class PostgresStores implements AuthStores, AutoCloseable {
 
         /**
          * Use the host's data source (its pool, its timeouts). It is never closed by the stores. Give it a
-         * statement timeout of its own, e.g. pgjdbc's {@code options=-c statement_timeout=5000}.
+         * statement timeout and a socket timeout of its own, e.g. pgjdbc's {@code options=-c statement_timeout=1500}
+         * and {@code socketTimeout=2} (as strings: pgjdbc ignores properties of other types).
          */
         public Builder dataSource(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -298,7 +307,7 @@ public final class PostgresStores implements AuthStores, AutoCloseable {
             return this;
         }
 
-        /** Server-side {@code statement_timeout} of the pool's connections (default 5 s). */
+        /** Server-side {@code statement_timeout} of the pool's connections (default 1.5 s). */
         public Builder statementTimeout(Duration statementTimeout) {
             if (statementTimeout == null || statementTimeout.toMillis() < 1) {
                 throw new ConfigurationException("statementTimeout", "is missing or too short", "at least 1 ms");
@@ -309,8 +318,9 @@ public final class PostgresStores implements AuthStores, AutoCloseable {
 
         /**
          * How long a connection may wait for bytes from the server before it is dropped (default: the statement
-         * timeout plus 5 s, whole seconds). The backstop for a network that silently stops delivering, where the
-         * server cannot enforce its statement timeout on us.
+         * timeout plus 0.5 s, rounded up to whole seconds: 2 s with the default statement timeout). The backstop for a
+         * network that silently stops delivering (packets dropped without a reset), where the server cannot enforce its
+         * statement timeout on us. Schema migration waits longer (see {@link #autoMigrate}).
          */
         public Builder socketTimeout(Duration socketTimeout) {
             if (socketTimeout == null || socketTimeout.toMillis() < 1000) {
@@ -372,14 +382,17 @@ public final class PostgresStores implements AuthStores, AutoCloseable {
             // Properties below are pgjdbc defaults for the pool; parameters in the URL take precedence over them.
             // statement_timeout is enforced by the server, which cancels the query and keeps the connection
             // usable; pgjdbc's client-side query timeout would need a timer task and a cancel connection per call.
+            // Every value is a String: HikariCP hands these properties to the driver as they are, and pgjdbc reads
+            // them with Properties.getProperty, which returns null for any other type, so a number or a boolean here
+            // is silently ignored (that left the pool without a socket timeout: a black-holed network hung calls).
             config.addDataSourceProperty("options", "-c statement_timeout=" + statementTimeout.toMillis());
-            config.addDataSourceProperty("connectTimeout", Jdbc.wholeSeconds(connectionTimeout));
-            config.addDataSourceProperty("socketTimeout", Jdbc.wholeSeconds(socket));
-            config.addDataSourceProperty("tcpKeepAlive", true);
+            config.addDataSourceProperty("connectTimeout", Integer.toString(Jdbc.wholeSeconds(connectionTimeout)));
+            config.addDataSourceProperty("socketTimeout", Integer.toString(Jdbc.wholeSeconds(socket)));
+            config.addDataSourceProperty("tcpKeepAlive", "true");
             config.addDataSourceProperty("ApplicationName", "latchkey");
             // Server error details quote the offending values (emails, hashes); keep them out of exception messages
             // and so out of logs. OWASP ASVS 5.0 V16 (security logging): no sensitive data in logs.
-            config.addDataSourceProperty("logServerErrorDetail", false);
+            config.addDataSourceProperty("logServerErrorDetail", "false");
             return config;
         }
     }

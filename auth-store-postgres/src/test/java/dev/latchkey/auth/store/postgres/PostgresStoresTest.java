@@ -40,10 +40,37 @@ class PostgresStoresTest {
         assertThat(config.getUsername()).isEqualTo("u");
         assertThat(config.getPassword()).isEqualTo("pw");
         assertThat(config.getDataSourceProperties())
-                .containsEntry("options", "-c statement_timeout=5000")
-                .containsEntry("connectTimeout", 2)
-                .containsEntry("socketTimeout", 10)
-                .containsEntry("logServerErrorDetail", false);
+                .containsEntry("options", "-c statement_timeout=1500")
+                .containsEntry("connectTimeout", "2")
+                .containsEntry("socketTimeout", "2")
+                .containsEntry("tcpKeepAlive", "true")
+                .containsEntry("logServerErrorDetail", "false");
+    }
+
+    /**
+     * Regression: HikariCP passes the data source properties to pgjdbc as they are, and pgjdbc ignores any value that
+     * is not a String. The pool once set the socket timeout as a number, so its connections had none, and a network
+     * that silently dropped packets hung a login forever instead of failing it in about 2 s (found by the fault
+     * injection suite in auth-reliability-tests).
+     */
+    @Test
+    void thePoolsConnectionsReallyCarryTheSocketTimeoutAndTheOtherDriverSettings() throws Exception {
+        PostgresStores.Builder builder = TestPostgres.ownPool().schema(schema);
+        try (com.zaxxer.hikari.HikariDataSource pool =
+                        new com.zaxxer.hikari.HikariDataSource(builder.poolConfig(TestPostgres.server()));
+                Connection connection = pool.getConnection();
+                Statement statement = connection.createStatement()) {
+            assertThat(connection.getNetworkTimeout()).isEqualTo(2000);
+            try (ResultSet rows = statement.executeQuery("SHOW statement_timeout")) {
+                rows.next();
+                assertThat(rows.getString(1)).isEqualTo("1500ms");
+            }
+            // logServerErrorDetail=false keeps the value of a failed row out of the message.
+            statement.execute("CREATE TEMP TABLE secret_probe (email text PRIMARY KEY)");
+            statement.execute("INSERT INTO secret_probe VALUES ('someone@example.com')");
+            assertThatThrownBy(() -> statement.execute("INSERT INTO secret_probe VALUES ('someone@example.com')"))
+                    .hasMessageNotContaining("someone@example.com");
+        }
     }
 
     @Test
@@ -65,8 +92,8 @@ class PostgresStoresTest {
         assertThat(config.getPassword()).isEqualTo("secret");
         assertThat(config.getDataSourceProperties())
                 .containsEntry("options", "-c statement_timeout=3000")
-                .containsEntry("connectTimeout", 2)
-                .containsEntry("socketTimeout", 30);
+                .containsEntry("connectTimeout", "2")
+                .containsEntry("socketTimeout", "30");
     }
 
     @Test

@@ -72,7 +72,7 @@ final class TestPostgres {
         }
         config.setMaximumPoolSize(24);
         config.setMinimumIdle(0);
-        config.addDataSourceProperty("logServerErrorDetail", false);
+        config.addDataSourceProperty("logServerErrorDetail", "false");
         return config;
     }
 
