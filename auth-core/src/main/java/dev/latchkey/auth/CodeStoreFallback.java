@@ -303,11 +303,6 @@ final class CodeStoreFallback {
         }
     }
 
-    /** For tests: entries the local stores hold. */
-    int localEntries() {
-        return localOtp.size() + localLimits.size();
-    }
-
     @Override
     public String toString() {
         return "CodeStoreFallback[engaged=" + engaged() + "]";
