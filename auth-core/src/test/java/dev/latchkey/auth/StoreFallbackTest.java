@@ -255,17 +255,27 @@ class StoreFallbackTest {
         AuthFacade auth = facade(withFallback().otpMaxAttempts(2));
         redisDown.set(true);
         probes.run(3);
-        OtpDispatch dispatch = send(auth, EMAIL);
-        String code = lastCode();
+        OtpDispatch once = send(auth, EMAIL);
+        String onceCode = lastCode();
+        OtpDispatch twice = send(auth, "b" + EMAIL);
+        String twiceCode = lastCode();
         redisDown.set(false);
         probes.run(3);
 
+        assertThat(failure(() -> auth.verifyOtp(TENANT, EMAIL, once.challengeId(), Attempts.wrong(onceCode))))
+                .isEqualTo(ErrorCode.INVALID_CODE);
         for (int i = 0; i < 2; i++) {
-            assertThat(failure(() -> auth.verifyOtp(TENANT, EMAIL, dispatch.challengeId(), Attempts.wrong(code))))
+            assertThat(failure(
+                            () -> auth.verifyOtp(TENANT, "b" + EMAIL, twice.challengeId(), Attempts.wrong(twiceCode))))
                     .isEqualTo(ErrorCode.INVALID_CODE);
         }
 
-        assertThat(failure(() -> auth.verifyOtp(TENANT, EMAIL, dispatch.challengeId(), code)))
+        assertThat(auth.verifyOtp(TENANT, EMAIL, once.challengeId(), onceCode)
+                        .user()
+                        .email())
+                .as("one wrong guess of two allowed: the right code still works after the switch back")
+                .isEqualTo(EMAIL);
+        assertThat(failure(() -> auth.verifyOtp(TENANT, "b" + EMAIL, twice.challengeId(), twiceCode)))
                 .as("the challenge's own attempt limit holds after the switch back")
                 .isEqualTo(ErrorCode.INVALID_CODE);
     }
