@@ -2,6 +2,7 @@ package dev.latchkey.auth;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -103,4 +104,26 @@ public sealed interface AuthEvent {
     /** An external identity was unlinked from its user. */
     record ExternalIdentityUnlinked(Instant at, String tenantId, UUID userId, String issuer, String subject)
             implements AuthEvent {}
+
+    /** The tenant id of events that concern every tenant, such as a store switching to its fallback. */
+    String ALL_TENANTS = "*";
+
+    /**
+     * Components of the facade stopped using their store and now run on their fallback (or, for {@code revocations},
+     * on the host's outage policy). {@code components} are the health report's names ({@code otp}, {@code rateLimits},
+     * {@code revocations}); {@code reason} is the failure's cause class, never a secret. {@code tenantId} is {@link
+     * #ALL_TENANTS}.
+     */
+    record FallbackEngaged(Instant at, String tenantId, List<String> components, String reason) implements AuthEvent {
+        public FallbackEngaged {
+            components = List.copyOf(components);
+        }
+    }
+
+    /** Components that ran on their fallback use their store again. {@code tenantId} is {@link #ALL_TENANTS}. */
+    record FallbackEnded(Instant at, String tenantId, List<String> components) implements AuthEvent {
+        public FallbackEnded {
+            components = List.copyOf(components);
+        }
+    }
 }

@@ -56,6 +56,8 @@ public final class AuthFacade {
     private final @Nullable ExternalLogins externalLogins;
     /** {@code null} when the host gave none: then {@link #observed} reads no clock. */
     private final @Nullable OperationObserver observer;
+    /** Package-private for tests: the switch of codes and counters to the local fallback, when opted in. */
+    final @Nullable CodeStoreFallback codeStoreFallback;
 
     private AuthFacade(Builder b) {
         Capabilities wired = new Capabilities(b);
@@ -67,6 +69,7 @@ public final class AuthFacade {
         this.otpLogin = wired.otpLogin;
         this.externalLogins = wired.externalLogins;
         this.health = wired.health;
+        this.codeStoreFallback = wired.codeStoreFallback;
     }
 
     /** A builder; see {@link Builder} for what is required. */
@@ -270,8 +273,10 @@ public final class AuthFacade {
     }
 
     /**
-     * Probes every store once and aggregates: DOWN if any store fails, DEGRADED if any is slower than the configured
-     * threshold, otherwise UP. Latency is wall time, measured with {@link System#nanoTime()}. A report is reused for
+     * Probes every store once and aggregates: DOWN if any store fails and no fallback serves it, DEGRADED if any is
+     * slower than the configured threshold or served by its fallback ({@link HealthReport.Component#fallback()}: codes
+     * and counters with {@code STORE_FALLBACK=memory}, the revocation list with {@code
+     * REVOCATION_OUTAGE_POLICY=accept_signed}), otherwise UP. Latency is wall time, measured with {@link System#nanoTime()}. A report is reused for
      * one second, so a busy health endpoint cannot load the stores.
      */
     public HealthReport health() {
@@ -347,6 +352,9 @@ public final class AuthFacade {
 
         @Nullable
         OperationObserver observer;
+
+        /** Runs the fallback's probes; tests replace it to probe on demand. */
+        ProbeScheduler probeScheduler = ProbeScheduler.daemon();
 
         private Builder() {}
 

@@ -3,6 +3,11 @@ package dev.latchkey.auth;
 import static dev.latchkey.auth.SettingsCatalog.ALLOWED_TENANTS;
 import static dev.latchkey.auth.SettingsCatalog.DEFAULT_PERMISSIONS;
 import static dev.latchkey.auth.SettingsCatalog.DEFAULT_ROLE;
+import static dev.latchkey.auth.SettingsCatalog.FALLBACK_ENGAGE_AFTER;
+import static dev.latchkey.auth.SettingsCatalog.FALLBACK_INSTANCES;
+import static dev.latchkey.auth.SettingsCatalog.FALLBACK_MAX_ENTRIES;
+import static dev.latchkey.auth.SettingsCatalog.FALLBACK_PROBE_INTERVAL;
+import static dev.latchkey.auth.SettingsCatalog.FALLBACK_RECOVER_AFTER;
 import static dev.latchkey.auth.SettingsCatalog.HEALTH_DEGRADED_THRESHOLD;
 import static dev.latchkey.auth.SettingsCatalog.JWT_AUDIENCE;
 import static dev.latchkey.auth.SettingsCatalog.JWT_CACHE_SIZE;
@@ -33,7 +38,9 @@ import static dev.latchkey.auth.SettingsCatalog.PHONE_DEFAULT_REGION;
 import static dev.latchkey.auth.SettingsCatalog.REFRESH_EXPIRES_IN;
 import static dev.latchkey.auth.SettingsCatalog.REFRESH_IDLE_TIMEOUT;
 import static dev.latchkey.auth.SettingsCatalog.REFRESH_REUSE_GRACE;
+import static dev.latchkey.auth.SettingsCatalog.REVOCATION_OUTAGE_POLICY;
 import static dev.latchkey.auth.SettingsCatalog.SIGNUP_MODE;
+import static dev.latchkey.auth.SettingsCatalog.STORE_FALLBACK;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -332,6 +339,41 @@ public final class AuthSettings {
         return get(HEALTH_DEGRADED_THRESHOLD);
     }
 
+    /** What happens to codes and counters while their store is unreachable; {@link StoreFallback#NONE} by default. */
+    public StoreFallback storeFallback() {
+        return get(STORE_FALLBACK);
+    }
+
+    /** How many instances share the limits while each counts alone in fallback; every limit is divided by it. */
+    public int fallbackInstances() {
+        return get(FALLBACK_INSTANCES);
+    }
+
+    /** The bound on entries of each local fallback store (codes, counters); a full store refuses new entries. */
+    public int fallbackMaxEntries() {
+        return get(FALLBACK_MAX_ENTRIES);
+    }
+
+    /** How often the fallback probes the store of codes and counters. */
+    public Duration fallbackProbeInterval() {
+        return get(FALLBACK_PROBE_INTERVAL);
+    }
+
+    /** Consecutive failed probes after which codes and counters move to the local store. */
+    public int fallbackEngageAfter() {
+        return get(FALLBACK_ENGAGE_AFTER);
+    }
+
+    /** Consecutive good probes after which codes and counters move back to their store. */
+    public int fallbackRecoverAfter() {
+        return get(FALLBACK_RECOVER_AFTER);
+    }
+
+    /** What the route guard does when its revocation list is unreachable; fail closed by default. */
+    public RevocationOutagePolicy revocationOutagePolicy() {
+        return get(REVOCATION_OUTAGE_POLICY);
+    }
+
     @Override
     public String toString() {
         return "AuthSettings[issuer=" + issuer() + ", audience=" + audience() + ", signingKey=" + signingKey
@@ -533,6 +575,51 @@ public final class AuthSettings {
         /** A store whose health probe takes longer than this is reported DEGRADED. Default 500 ms. */
         public Builder healthDegradedThreshold(Duration value) {
             return set(HEALTH_DEGRADED_THRESHOLD, value);
+        }
+
+        /**
+         * Opt-in: {@link StoreFallback#MEMORY} keeps one-time codes and rate-limit counters in a bounded local memory
+         * store while their store is unreachable (see {@code docs/failure-modes.md}). Default {@link
+         * StoreFallback#NONE}: every outage is {@code UNAVAILABLE}.
+         */
+        public Builder storeFallback(StoreFallback value) {
+            return set(STORE_FALLBACK, value);
+        }
+
+        /**
+         * The number of instances of the application: in fallback every limit is divided by it (rounded up, at least
+         * 1), because each instance then counts alone. Default 1.
+         */
+        public Builder fallbackInstances(int value) {
+            return set(FALLBACK_INSTANCES, value);
+        }
+
+        /** The bound on entries of each local fallback store. Default 100000. */
+        public Builder fallbackMaxEntries(int value) {
+            return set(FALLBACK_MAX_ENTRIES, value);
+        }
+
+        /** How often the fallback probes the store of codes and counters. Default 1 s. */
+        public Builder fallbackProbeInterval(Duration value) {
+            return set(FALLBACK_PROBE_INTERVAL, value);
+        }
+
+        /** Consecutive failed probes before the fallback engages. Default 3. */
+        public Builder fallbackEngageAfter(int value) {
+            return set(FALLBACK_ENGAGE_AFTER, value);
+        }
+
+        /** Consecutive good probes before the fallback ends. Default 3. */
+        public Builder fallbackRecoverAfter(int value) {
+            return set(FALLBACK_RECOVER_AFTER, value);
+        }
+
+        /**
+         * What the route guard does when its revocation list is unreachable. Default {@link
+         * RevocationOutagePolicy#FAIL_CLOSED}.
+         */
+        public Builder revocationOutagePolicy(RevocationOutagePolicy value) {
+            return set(REVOCATION_OUTAGE_POLICY, value);
         }
 
         private <T> Builder set(Setting<T> setting, @Nullable T value) {

@@ -1,5 +1,7 @@
 package dev.latchkey.auth;
 
+import dev.latchkey.auth.spi.OTPStore;
+import dev.latchkey.auth.spi.RateLimitStore;
 import dev.latchkey.auth.spi.Store;
 import dev.latchkey.auth.spi.TokenIssuer;
 import dev.latchkey.auth.spi.UserDatabase;
@@ -8,8 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -25,6 +29,8 @@ final class Capabilities {
     final OtpLogin otpLogin;
     final @Nullable ExternalLogins externalLogins;
     final HealthCheck health;
+    /** The switch between the host's code stores and the local fallback; {@code null} unless opted in. */
+    final @Nullable CodeStoreFallback codeStoreFallback;
 
     Capabilities(AuthFacade.Builder b) {
 
@@ -48,12 +54,25 @@ final class Capabilities {
                 audit,
                 b.clock);
         this.accounts = new UserAccounts(settings, guardedUsers, sessions, inputs, b.newUserCustomizer, audit, b.clock);
+        OTPStore otp = Objects.requireNonNull(b.otp);
+        RateLimitStore rateLimits = Objects.requireNonNull(b.rateLimits);
+        this.codeStoreFallback = settings.storeFallback() == StoreFallback.MEMORY
+                ? new CodeStoreFallback(otp, rateLimits, settings, audit, b.clock)
+                        .startProbing(b.probeScheduler, settings.fallbackProbeInterval())
+                : null;
+        CodeStoreFallback fallback = codeStoreFallback;
+        Supplier<CodeStores> codeStores;
+        if (fallback != null) {
+            codeStores = fallback::active;
+        } else {
+            CodeStores fixed = new CodeStores(FailClosed.otp(otp), FailClosed.rateLimits(rateLimits), 1);
+            codeStores = () -> fixed;
+        }
         this.otpLogin = new OtpLogin(
                 settings,
                 inputs,
                 hashes,
-                FailClosed.otp(Objects.requireNonNull(b.otp)),
-                FailClosed.rateLimits(Objects.requireNonNull(b.rateLimits)),
+                codeStores,
                 Objects.requireNonNull(b.sender),
                 accounts,
                 sessions,
@@ -82,7 +101,25 @@ final class Capabilities {
         if (b.externalIdentities != null && b.externalIdentities != (Object) users) {
             probed.put("externalIdentities", b.externalIdentities);
         }
-        this.health = new HealthCheck(probed, settings.healthDegradedThreshold());
+        this.health = new HealthCheck(probed, fallbacks(settings, fallback), settings.healthDegradedThreshold());
+    }
+
+    /**
+     * The health report's view of the fallbacks: codes and counters while the switch is engaged; the revocation list
+     * while it is down and the host chose to accept signed tokens meanwhile.
+     */
+    private static HealthCheck.Fallbacks fallbacks(AuthSettings settings, @Nullable CodeStoreFallback codes) {
+        boolean acceptSigned = settings.revocationOutagePolicy() == RevocationOutagePolicy.ACCEPT_SIGNED;
+        return (name, probed) -> {
+            if (codes != null && CodeStoreFallback.COMPONENTS.contains(name)) {
+                return codes.servingDetail(name);
+            }
+            if (acceptSigned && name.equals(RevocationCheck.COMPONENT) && probed.status() == HealthReport.Status.DOWN) {
+                return Optional.of(
+                        RevocationCheck.acceptingDetail(probed.detailText().orElse("down")));
+            }
+            return Optional.empty();
+        };
     }
 
     private static Predicate<String> allowedBySettings(AuthSettings settings) {

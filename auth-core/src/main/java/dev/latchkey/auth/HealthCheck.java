@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -35,6 +36,7 @@ final class HealthCheck {
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final Map<String, Store> stores;
+    private final Fallbacks fallbacks;
     private final Duration degradedThreshold;
     private final Duration deadline;
     /**
@@ -59,13 +61,33 @@ final class HealthCheck {
     private record Outcome(
             HealthReport.Component component, @Nullable Throwable failure) {}
 
+    /**
+     * Which components a fallback serves: given a component's name and its probed health, the detail to report when
+     * a fallback serves it (the component is then DEGRADED, not DOWN), or empty.
+     */
+    @FunctionalInterface
+    interface Fallbacks {
+        Fallbacks NONE = (name, probed) -> Optional.empty();
+
+        Optional<String> serving(String name, HealthReport.Component probed);
+    }
+
     /** @param stores the stores by component name, in report order; the raw stores, so a probe sees real failures */
     HealthCheck(Map<String, Store> stores, Duration degradedThreshold) {
-        this(stores, degradedThreshold, DEADLINE);
+        this(stores, Fallbacks.NONE, degradedThreshold, DEADLINE);
+    }
+
+    HealthCheck(Map<String, Store> stores, Fallbacks fallbacks, Duration degradedThreshold) {
+        this(stores, fallbacks, degradedThreshold, DEADLINE);
     }
 
     HealthCheck(Map<String, Store> stores, Duration degradedThreshold, Duration deadline) {
+        this(stores, Fallbacks.NONE, degradedThreshold, deadline);
+    }
+
+    HealthCheck(Map<String, Store> stores, Fallbacks fallbacks, Duration degradedThreshold, Duration deadline) {
         this.stores = Collections.unmodifiableMap(new LinkedHashMap<>(stores));
+        this.fallbacks = fallbacks;
         this.degradedThreshold = degradedThreshold;
         this.deadline = deadline;
     }
@@ -103,7 +125,7 @@ final class HealthCheck {
         Map<String, HealthReport.Component> components = new LinkedHashMap<>();
         HealthReport.Status overall = HealthReport.Status.UP;
         for (Map.Entry<String, Future<Outcome>> probe : probes.entrySet()) {
-            Outcome outcome = await(probe.getValue(), start, end);
+            Outcome outcome = servedByFallback(probe.getKey(), await(probe.getValue(), start, end));
             HealthReport.Component component = outcome.component();
             components.put(probe.getKey(), component);
             logChange(probe.getKey(), outcome);
@@ -135,6 +157,18 @@ final class HealthCheck {
             Thread.currentThread().interrupt();
             return down(e, Duration.ofNanos(System.nanoTime() - start));
         }
+    }
+
+    /** A component its fallback serves is DEGRADED, whatever its store answered: the service runs, but weaker. */
+    private Outcome servedByFallback(String name, Outcome probed) {
+        HealthReport.Component component = probed.component();
+        Optional<String> detail = fallbacks.serving(name, component);
+        if (detail.isEmpty()) {
+            return probed;
+        }
+        return new Outcome(
+                new HealthReport.Component(HealthReport.Status.DEGRADED, component.latency(), detail.get(), true),
+                probed.failure());
     }
 
     private Outcome probe(Store store) {

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,8 +34,9 @@ final class OtpLogin {
     private final AuthSettings settings;
     private final Inputs inputs;
     private final KeyedHashes hashes;
-    private final OTPStore otp;
-    private final RateLimitStore rateLimits;
+    /** The pair of code stores in use (the primary ones, or the local fallback), taken once per operation. */
+    private final Supplier<CodeStores> codeStores;
+
     private final OtpSender sender;
     private final UserAccounts accounts;
     private final Sessions sessions;
@@ -47,8 +49,7 @@ final class OtpLogin {
             AuthSettings settings,
             Inputs inputs,
             KeyedHashes hashes,
-            OTPStore otp,
-            RateLimitStore rateLimits,
+            Supplier<CodeStores> codeStores,
             OtpSender sender,
             UserAccounts accounts,
             Sessions sessions,
@@ -59,8 +60,7 @@ final class OtpLogin {
         this.settings = settings;
         this.inputs = inputs;
         this.hashes = hashes;
-        this.otp = otp;
-        this.rateLimits = rateLimits;
+        this.codeStores = codeStores;
         this.sender = sender;
         this.accounts = accounts;
         this.sessions = sessions;
@@ -77,7 +77,10 @@ final class OtpLogin {
         Instant now = clock.instant();
         String address = hashes.addressKey(dest);
         String client = address + "." + clientKey(ip);
-        Throttle throttle = new Throttle(tenant, dest, ip, now);
+        CodeStores stores = codeStores.get();
+        OTPStore otp = stores.otp();
+        RateLimitStore rateLimits = stores.rateLimits();
+        Throttle throttle = new Throttle(stores, tenant, dest, ip, now);
 
         // ASVS 5.0 V6.3.1 / NIST SP 800-63B-4 §3.2.2: throttle in layers, the caller's own budgets first, so a
         // refused request spends nothing shared: the cooldown before the hourly cap, the client's share of the
@@ -109,7 +112,7 @@ final class OtpLogin {
         // answer says no more about the address than before. The address backstop does not stop delivery: past it
         // the owner's fresh code still works at the first attempt.
         boolean clientCanVerify = rateLimits.peek("vc:" + client, now).count()
-                < settings.otpFailureLimitPerClient().max();
+                < stores.limit(settings.otpFailureLimitPerClient()).max();
         boolean deliver = known && clientCanVerify;
         Instant expiresAt = now.plus(settings.otpTtl());
         String challengeId = newChallengeId();
@@ -140,16 +143,21 @@ final class OtpLogin {
         String clientBudget = "vc:" + address + "." + clientKey(ip);
         String addressBudget = "vf:" + address;
         String challengeKey = challengeKey(tenant, dest, id);
+        CodeStores stores = codeStores.get();
+        OTPStore otp = stores.otp();
+        RateLimitStore rateLimits = stores.rateLimits();
+        AuthSettings.Limit clientLimit = stores.limit(settings.otpFailureLimitPerClient());
+        AuthSettings.Limit addressLimit = stores.limit(settings.otpFailureLimit());
 
         // A client that keeps guessing waits; nobody else does.
         Counter clientFailures = rateLimits.peek(clientBudget, now);
-        if (clientFailures.count() >= settings.otpFailureLimitPerClient().max()) {
+        if (clientFailures.count() >= clientLimit.max()) {
             throw tooManyAttempts(tenant, dest, clientFailures, now);
         }
         // NIST SP 800-63B-4 §3.2.2: past the address's backstop every challenge allows one attempt only, so each
         // further guess costs a new code (itself throttled) while the owner's own code, never guessed at, still works.
         long addressFailures = rateLimits.peek(addressBudget, now).count();
-        boolean backstopReached = addressFailures >= settings.otpFailureLimit().max();
+        boolean backstopReached = addressFailures >= addressLimit.max();
         if (backstopReached
                 && otp.findChallenge(challengeKey, now)
                         .map(challenge -> challenge.attempts() > 0)
@@ -162,8 +170,8 @@ final class OtpLogin {
             // Only a guess actually compared against a pending code counts: with no code pending there is nothing to
             // guess, and counting those would let anyone fill the store with counters for made-up addresses.
             if (check == CodeCheck.MISMATCHED) {
-                countFailure(tenant, dest, clientBudget, settings.otpFailureLimitPerClient(), now);
-                countFailure(tenant, dest, addressBudget, settings.otpFailureLimit(), now);
+                countFailure(rateLimits, tenant, dest, clientBudget, clientLimit, now);
+                countFailure(rateLimits, tenant, dest, addressBudget, addressLimit, now);
             }
             audit.emit(new AuthEvent.CodeFailed(now, tenant, dest));
             throw invalidCode();
@@ -208,7 +216,13 @@ final class OtpLogin {
         return ip == null ? NO_CLIENT : hashes.ipKey(Inputs.ipBucket(ip));
     }
 
-    private void countFailure(String tenant, Destination dest, String key, AuthSettings.Limit limit, Instant now) {
+    private void countFailure(
+            RateLimitStore rateLimits,
+            String tenant,
+            Destination dest,
+            String key,
+            AuthSettings.Limit limit,
+            Instant now) {
         Counter after = rateLimits.increment(key, limit.window(), now);
         if (after.count() == limit.max()) {
             audit.emit(new AuthEvent.LockedOut(now, tenant, dest, retryAfter(after, now)));
@@ -228,20 +242,24 @@ final class OtpLogin {
 
     /** One send's throttle checks, sharing what every refusal reports. */
     private final class Throttle {
+        private final CodeStores stores;
         private final String tenant;
         private final Destination dest;
         private final @Nullable String ip;
         private final Instant now;
 
-        Throttle(String tenant, Destination dest, @Nullable String ip, Instant now) {
+        Throttle(CodeStores stores, String tenant, Destination dest, @Nullable String ip, Instant now) {
+            this.stores = stores;
             this.tenant = tenant;
             this.dest = dest;
             this.ip = ip;
             this.now = now;
         }
 
-        void check(String name, String key, AuthSettings.Limit limit) {
-            Counter counter = rateLimits.increment(key, limit.window(), now);
+        /** Counts the request on the limit as the pair in use enforces it (divided in fallback). */
+        void check(String name, String key, AuthSettings.Limit configured) {
+            AuthSettings.Limit limit = stores.limit(configured);
+            Counter counter = stores.rateLimits().increment(key, limit.window(), now);
             if (counter.count() > limit.max()) {
                 Duration retryAfter = retryAfter(counter, now);
                 audit.emit(new AuthEvent.SendThrottled(now, tenant, dest, name, retryAfter, ip));

@@ -27,6 +27,9 @@ final class Sessions {
     private final UserDatabase unguardedUsers;
 
     private final @Nullable RevocationList revocations;
+    /** The route guard's lookup in {@link #revocations} under the host's outage policy. */
+    private final @Nullable RevocationCheck revocationCheck;
+
     private final TokenIssuer tokens;
     private final RefreshTokens refreshTokens;
     private final Audit audit;
@@ -45,6 +48,9 @@ final class Sessions {
         this.sessions = sessions;
         this.unguardedUsers = unguardedUsers;
         this.revocations = revocations;
+        this.revocationCheck = revocations == null
+                ? null
+                : new RevocationCheck(revocations, settings.revocationOutagePolicy(), audit, clock);
         this.tokens = tokens;
         this.refreshTokens = refreshTokens;
         this.audit = audit;
@@ -137,10 +143,13 @@ final class Sessions {
         return new SessionView(user, info(family), principal);
     }
 
-    /** The route guard: signature and claims, then the revocation list when there is one. */
+    /**
+     * The route guard: signature and claims, then the revocation list when there is one, under the host's outage
+     * policy for it ({@link RevocationCheck}).
+     */
     AuthPrincipal authenticate(String accessToken) {
         AuthPrincipal principal = tokens.verify(accessToken, clock.instant());
-        if (revocations != null && revocations.isRevoked(principal.sessionId())) {
+        if (revocationCheck != null && revocationCheck.isRevoked(principal.sessionId())) {
             throw AccessTokens.invalid();
         }
         return principal;

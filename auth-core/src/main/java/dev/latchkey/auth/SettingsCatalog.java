@@ -234,6 +234,43 @@ final class SettingsCatalog {
             Duration.ZERO,
             Duration.ofMinutes(1));
 
+    static final Setting<StoreFallback> STORE_FALLBACK = new Setting<>(
+            "STORE_FALLBACK",
+            "storeFallback",
+            false,
+            true,
+            StoreFallback.NONE,
+            "`none`",
+            "none or memory",
+            text -> parseEnum(text, StoreFallback.class, "is not a fallback"),
+            value -> Optional.empty(),
+            SettingsCatalog::formatEnum);
+    static final Setting<Integer> FALLBACK_INSTANCES = integer("FALLBACK_INSTANCES", "fallbackInstances", 1, 1, 10_000);
+    static final Setting<Integer> FALLBACK_MAX_ENTRIES =
+            integer("FALLBACK_MAX_ENTRIES", "fallbackMaxEntries", 100_000, 1, 10_000_000);
+    static final Setting<Duration> FALLBACK_PROBE_INTERVAL = duration(
+            "FALLBACK_PROBE_INTERVAL",
+            "fallbackProbeInterval",
+            Duration.ofSeconds(1),
+            "1s",
+            Duration.ofMillis(10),
+            Duration.ofMinutes(1));
+    static final Setting<Integer> FALLBACK_ENGAGE_AFTER =
+            integer("FALLBACK_ENGAGE_AFTER", "fallbackEngageAfter", 3, 1, 100);
+    static final Setting<Integer> FALLBACK_RECOVER_AFTER =
+            integer("FALLBACK_RECOVER_AFTER", "fallbackRecoverAfter", 3, 1, 100);
+    static final Setting<RevocationOutagePolicy> REVOCATION_OUTAGE_POLICY = new Setting<>(
+            "REVOCATION_OUTAGE_POLICY",
+            "revocationOutagePolicy",
+            false,
+            true,
+            RevocationOutagePolicy.FAIL_CLOSED,
+            "`fail_closed`",
+            "fail_closed or accept_signed",
+            text -> parseEnum(text, RevocationOutagePolicy.class, "is not a revocation outage policy"),
+            value -> Optional.empty(),
+            SettingsCatalog::formatEnum);
+
     /** Every setting, in the order of the README's configuration table. */
     static final List<Setting<?>> ALL = List.of(
             OTP_HASH_SECRET,
@@ -269,7 +306,14 @@ final class SettingsCatalog {
             DEFAULT_PERMISSIONS,
             PHONE_ALLOWED_REGIONS,
             PHONE_DEFAULT_REGION,
-            HEALTH_DEGRADED_THRESHOLD);
+            HEALTH_DEGRADED_THRESHOLD,
+            STORE_FALLBACK,
+            FALLBACK_INSTANCES,
+            FALLBACK_MAX_ENTRIES,
+            FALLBACK_PROBE_INTERVAL,
+            FALLBACK_ENGAGE_AFTER,
+            FALLBACK_RECOVER_AFTER,
+            REVOCATION_OUTAGE_POLICY);
 
     /** The settings a builder holds directly, as opposed to the key material {@code fromEnv} turns into keys. */
     static final List<Setting<?>> ON_BUILDER =
@@ -462,6 +506,21 @@ final class SettingsCatalog {
             case "invite_only", "invite-only" -> SignupMode.INVITE_ONLY;
             default -> throw new Setting.InvalidValue("is not a sign-up mode");
         };
+    }
+
+    /** Reads an enum constant by its name, case-insensitive, with '-' for '_'. */
+    private static <E extends Enum<E>> E parseEnum(String text, Class<E> type, String problem) {
+        String name = text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equals(name)) {
+                return constant;
+            }
+        }
+        throw new Setting.InvalidValue(problem);
+    }
+
+    private static String formatEnum(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
     }
 
     /** The JWK's own messages are not passed on: parts of a private key could appear in them. */

@@ -207,6 +207,10 @@ final class AuthEndpoints {
         // Whole milliseconds: finer timings tell nothing an operator acts on, and help timing the backends.
         answer.put("latencyMs", Math.round(component.latency().toNanos() / 1_000_000.0));
         component.detailText().ifPresent(detail -> answer.put("detail", detail));
+        if (component.fallback()) {
+            // Served by its fallback (STORE_FALLBACK, REVOCATION_OUTAGE_POLICY): said only when true.
+            answer.put("fallback", true);
+        }
         return answer;
     }
 

@@ -2,6 +2,8 @@ package dev.latchkey.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.auth.RevocationOutagePolicy;
+import dev.latchkey.auth.StoreFallback;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +57,9 @@ class EnvExampleTest {
         "BOOTSTRAP_ADMIN_MOBILE",
         "HEALTH_DEGRADED_THRESHOLD",
         "HEALTH_DETAILS",
+        "STORE_FALLBACK",
+        "FALLBACK_INSTANCES",
+        "REVOCATION_OUTAGE_POLICY",
         "PUBLIC_BASE_URL",
         "OAUTH_RETURN_PATHS",
         "GOOGLE_CLIENT_ID",
@@ -88,6 +93,8 @@ class EnvExampleTest {
 
         assertThat(config.port()).isEqualTo(8080);
         assertThat(config.settings().accessTokenTtl()).hasMinutes(15);
+        assertThat(config.settings().storeFallback()).isEqualTo(StoreFallback.NONE);
+        assertThat(config.settings().revocationOutagePolicy()).isEqualTo(RevocationOutagePolicy.FAIL_CLOSED);
         assertThat(config.storesDescription())
                 .isEqualTo("users=memory, sessions=memory, codes=memory, revocations=memory");
     }

@@ -1,7 +1,6 @@
 package dev.latchkey.auth.store.memory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import dev.latchkey.auth.internal.memory.LocalOtpStore;
 
 /** Hash comparison shared by the stores. */
 final class Hashes {
@@ -12,7 +11,6 @@ final class Hashes {
      * comparison of secrets), so response timing cannot be used to learn a stored hash byte by byte.
      */
     static boolean equalInConstantTime(String stored, String presented) {
-        return MessageDigest.isEqual(
-                stored.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
+        return LocalOtpStore.equalInConstantTime(stored, presented);
     }
 }

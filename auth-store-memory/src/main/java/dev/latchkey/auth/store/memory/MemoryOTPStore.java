@@ -1,10 +1,10 @@
 package dev.latchkey.auth.store.memory;
 
+import dev.latchkey.auth.internal.memory.LocalOtpStore;
 import dev.latchkey.auth.spi.CodeCheck;
 import dev.latchkey.auth.spi.OTPStore;
 import dev.latchkey.auth.spi.OtpChallenge;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -23,7 +23,8 @@ public final class MemoryOTPStore implements OTPStore {
     /** Default bound on pending challenges. */
     public static final int DEFAULT_MAX_CHALLENGES = 100_000;
 
-    private final ExpiringMap<OtpChallenge> challenges;
+    /** The one bounded implementation, shared with the core's local fallback. */
+    private final LocalOtpStore challenges;
 
     /** A store with the default bounds. */
     public MemoryOTPStore() {
@@ -36,61 +37,31 @@ public final class MemoryOTPStore implements OTPStore {
      * @throws IllegalArgumentException if the bound is below 1
      */
     public MemoryOTPStore(int maxChallenges) {
-        this.challenges = new ExpiringMap<>("in-memory OTP challenge store", maxChallenges, OtpChallenge::expiresAt);
+        this.challenges = new LocalOtpStore("in-memory OTP challenge store", maxChallenges);
     }
 
     @Override
     public void saveChallenge(OtpChallenge challenge) {
-        Objects.requireNonNull(challenge, "challenge");
-        challenges.compute(challenge.key(), challenge.createdAt(), (key, previous) -> challenge);
+        challenges.saveChallenge(challenge);
     }
 
     @Override
     public Optional<OtpChallenge> findChallenge(String key, Instant now) {
-        Objects.requireNonNull(now, "now");
-        return Optional.ofNullable(challenges.get(Objects.requireNonNull(key, "key")))
-                .filter(challenge -> challenge.isLiveAt(now));
+        return challenges.findChallenge(key, now);
     }
 
     @Override
     public CodeCheck verify(String key, String codeHash, Instant now) {
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(codeHash, "codeHash");
-        Objects.requireNonNull(now, "now");
-        CodeCheck[] outcome = {CodeCheck.ABSENT};
-        challenges.compute(key, now, (k, challenge) -> {
-            if (challenge == null || !challenge.isLiveAt(now)) {
-                outcome[0] = CodeCheck.ABSENT;
-                return null;
-            }
-            if (challenge.attempts() >= challenge.maxAttempts()) {
-                outcome[0] = CodeCheck.LOCKED;
-                return challenge;
-            }
-            if (Hashes.equalInConstantTime(challenge.codeHash(), codeHash)) {
-                outcome[0] = CodeCheck.MATCHED;
-                return null;
-            }
-            outcome[0] = CodeCheck.MISMATCHED;
-            return new OtpChallenge(
-                    challenge.key(),
-                    challenge.codeHash(),
-                    challenge.createdAt(),
-                    challenge.expiresAt(),
-                    challenge.attempts() + 1,
-                    challenge.maxAttempts());
-        });
-        return outcome[0];
+        return challenges.verify(key, codeHash, now);
     }
 
     @Override
     public void deleteChallenge(String key) {
-        challenges.remove(Objects.requireNonNull(key, "key"));
+        challenges.deleteChallenge(key);
     }
 
     @Override
     public int purgeExpired(Instant now) {
-        Objects.requireNonNull(now, "now");
         return challenges.purgeExpired(now);
     }
 

@@ -1,10 +1,10 @@
 package dev.latchkey.auth.store.memory;
 
+import dev.latchkey.auth.internal.memory.LocalRateLimitStore;
 import dev.latchkey.auth.spi.Counter;
 import dev.latchkey.auth.spi.RateLimitStore;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * A {@link RateLimitStore} in the memory of one process: correct for a single instance of the application, and the
@@ -19,7 +19,8 @@ public final class MemoryRateLimitStore implements RateLimitStore {
     /** Default bound on live counters. */
     public static final int DEFAULT_MAX_COUNTERS = 100_000;
 
-    private final ExpiringMap<Counter> counters;
+    /** The one bounded implementation, shared with the core's local fallback. */
+    private final LocalRateLimitStore counters;
 
     /** A store with the default bound. */
     public MemoryRateLimitStore() {
@@ -32,42 +33,27 @@ public final class MemoryRateLimitStore implements RateLimitStore {
      * @throws IllegalArgumentException if the bound is below 1
      */
     public MemoryRateLimitStore(int maxCounters) {
-        this.counters = new ExpiringMap<>("in-memory rate-limit counter store", maxCounters, Counter::resetAt);
+        this.counters = new LocalRateLimitStore("in-memory rate-limit counter store", maxCounters);
     }
 
     @Override
     public Counter increment(String key, Duration window, Instant now) {
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(now, "now");
-        if (window == null || window.isNegative() || window.isZero()) {
-            throw new IllegalArgumentException("window must be positive");
-        }
-        return counters.compute(key, now, (k, counter) -> {
-            if (counter == null || !counter.resetAt().isAfter(now)) {
-                return new Counter(1, now.plus(window));
-            }
-            return new Counter(counter.count() + 1, counter.resetAt());
-        });
+        return counters.increment(key, window, now);
     }
 
     @Override
     public Counter peek(String key, Instant now) {
-        Objects.requireNonNull(now, "now");
-        Counter counter = counters.get(Objects.requireNonNull(key, "key"));
-        if (counter == null || !counter.resetAt().isAfter(now)) {
-            return new Counter(0, now);
-        }
-        return counter;
+        return counters.peek(key, now);
     }
 
     @Override
     public void reset(String key) {
-        counters.remove(Objects.requireNonNull(key, "key"));
+        counters.reset(key);
     }
 
     @Override
     public int purgeExpired(Instant now) {
-        return counters.purgeExpired(Objects.requireNonNull(now, "now"));
+        return counters.purgeExpired(now);
     }
 
     /** Always answers: the store lives in this process. */

@@ -1,5 +1,6 @@
 package dev.latchkey.auth.store.memory;
 
+import dev.latchkey.auth.internal.memory.ExpiringMap;
 import dev.latchkey.auth.spi.RevocationList;
 import java.time.Instant;
 import java.util.Objects;

@@ -2,6 +2,7 @@ package dev.latchkey.auth.store.memory;
 
 import dev.latchkey.auth.AuthException;
 import dev.latchkey.auth.ErrorCode;
+import dev.latchkey.auth.internal.memory.ExpiringMap;
 import dev.latchkey.auth.spi.SessionRecord;
 import dev.latchkey.auth.spi.SessionStore;
 import java.time.Instant;

@@ -2,6 +2,7 @@ package dev.latchkey.auth.store.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.auth.internal.memory.ExpiringMap;
 import dev.latchkey.auth.testkit.ConcurrentRunner;
 import java.time.Instant;
 import java.util.ArrayList;

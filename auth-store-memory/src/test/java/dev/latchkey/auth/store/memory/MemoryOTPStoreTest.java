@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.auth.AuthException;
 import dev.latchkey.auth.ErrorCode;
+import dev.latchkey.auth.internal.memory.ExpiringMap;
 import dev.latchkey.auth.spi.CodeCheck;
 import dev.latchkey.auth.spi.OtpChallenge;
 import dev.latchkey.auth.testkit.ConcurrentRunner;

@@ -1,4 +1,4 @@
-package dev.latchkey.auth.store.memory;
+package dev.latchkey.auth.internal.memory;
 
 import dev.latchkey.auth.AuthException;
 import java.time.Instant;
@@ -23,15 +23,19 @@ import org.jspecify.annotations.Nullable;
  * <p>Every write first removes a few expired heads ({@value #PURGE_PER_WRITE}), and a write adds at most one entry,
  * so expired entries never pile up while the map is in use; {@link #purgeExpired} drains all of them.
  *
+ * <p>Shared by the core's local fallback stores and the {@code auth-store-memory} module (the only module this
+ * package is exported to), so the bounded, fail-closed memory store exists once.
+ *
  * @param <V> immutable value type
  */
-final class ExpiringMap<V> {
+public final class ExpiringMap<V> {
     /** More than the one entry a write can add, so the backlog of expired entries shrinks under any load. */
-    static final int PURGE_PER_WRITE = 4;
+    public static final int PURGE_PER_WRITE = 4;
 
     /** Told about every change of an entry, inside the entry's lock; {@code null} stands for absent. */
     @FunctionalInterface
-    interface ChangeListener<V> {
+    public interface ChangeListener<V> {
+        /** Called with the entry's value before and after the change. */
         void changed(String key, V before, V after);
     }
 
@@ -60,7 +64,14 @@ final class ExpiringMap<V> {
     private final Function<V, Instant> expiryOf;
     private final ChangeListener<V> listener;
 
-    ExpiringMap(String description, int capacity, Function<V, Instant> expiryOf, ChangeListener<V> listener) {
+    /**
+     * A map of at most {@code capacity} entries, each expiring at {@code expiryOf(value)}.
+     *
+     * @param description names the map in the error a full map throws
+     * @param listener told about every change of an entry, inside the entry's lock
+     * @throws IllegalArgumentException if the capacity is below 1
+     */
+    public ExpiringMap(String description, int capacity, Function<V, Instant> expiryOf, ChangeListener<V> listener) {
         if (capacity < 1) {
             throw new IllegalArgumentException(description + " capacity must be at least 1");
         }
@@ -70,13 +81,13 @@ final class ExpiringMap<V> {
         this.listener = listener;
     }
 
-    ExpiringMap(String description, int capacity, Function<V, Instant> expiryOf) {
+    /** A map without a change listener; see {@link #ExpiringMap(String, int, Function, ChangeListener)}. */
+    public ExpiringMap(String description, int capacity, Function<V, Instant> expiryOf) {
         this(description, capacity, expiryOf, (key, before, after) -> {});
     }
 
     /** The current value, live or not; callers decide liveness with their own {@code now}. */
-    @Nullable
-    V get(String key) {
+    public @Nullable V get(String key) {
         return entries.get(key);
     }
 
@@ -87,7 +98,7 @@ final class ExpiringMap<V> {
      * @return the new value, or {@code null} if the key is now absent
      * @throws AuthException {@code UNAVAILABLE} if a new key does not fit even after purging every expired entry
      */
-    V compute(String key, Instant now, BiFunction<String, V, V> update) {
+    public V compute(String key, Instant now, BiFunction<String, V, V> update) {
         purge(now, PURGE_PER_WRITE);
         try {
             return entries.compute(key, (k, before) -> apply(k, before, update));
@@ -104,7 +115,7 @@ final class ExpiringMap<V> {
     }
 
     /** Removes the key's entry. */
-    boolean remove(String key) {
+    public boolean remove(String key) {
         boolean[] removed = {false};
         entries.compute(key, (k, before) -> {
             removed[0] = before != null;
@@ -114,17 +125,17 @@ final class ExpiringMap<V> {
     }
 
     /** Removes every entry that expired at or before {@code now}; returns how many. */
-    int purgeExpired(Instant now) {
+    public int purgeExpired(Instant now) {
         return purge(now, Integer.MAX_VALUE);
     }
 
     /** Entries held, expired or not. */
-    int size() {
+    public int size() {
         return size.get();
     }
 
     /** Marks in the expiry index; equals {@link #size()} whenever no write is in progress. */
-    int indexedCount() {
+    public int indexedCount() {
         return byExpiry.size();
     }
 
