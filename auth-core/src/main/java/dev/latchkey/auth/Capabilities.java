@@ -53,7 +53,9 @@ final class Capabilities {
                 inputs,
                 hashes,
                 FailClosed.otp(Objects.requireNonNull(b.otp)),
-                FailClosed.rateLimits(Objects.requireNonNull(b.rateLimits)),
+                // Unwrapped: the OTP store's login steps receive the counters and may fuse them with their own work
+                // when the counters are their sibling store; the OTP store's wrapper fails every step closed.
+                Objects.requireNonNull(b.rateLimits),
                 Objects.requireNonNull(b.sender),
                 accounts,
                 sessions,

@@ -1,18 +1,24 @@
 package dev.latchkey.auth;
 
-import dev.latchkey.auth.spi.CodeCheck;
+import dev.latchkey.auth.spi.Budget;
+import dev.latchkey.auth.spi.BudgetedCheck;
+import dev.latchkey.auth.spi.BudgetedVerification;
+import dev.latchkey.auth.spi.ChallengeIssue;
 import dev.latchkey.auth.spi.Counter;
 import dev.latchkey.auth.spi.OTPStore;
 import dev.latchkey.auth.spi.OtpChallenge;
 import dev.latchkey.auth.spi.OtpMessage;
 import dev.latchkey.auth.spi.OtpSender;
 import dev.latchkey.auth.spi.RateLimitStore;
+import dev.latchkey.auth.spi.Throttle;
 import dev.latchkey.auth.spi.UpsertResult;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -34,7 +40,9 @@ final class OtpLogin {
     private final Inputs inputs;
     private final KeyedHashes hashes;
     private final OTPStore otp;
-    private final RateLimitStore rateLimits;
+    /** The host's counters themselves (unwrapped), handed to the OTP store's login steps. */
+    private final RateLimitStore counters;
+
     private final OtpSender sender;
     private final UserAccounts accounts;
     private final Sessions sessions;
@@ -48,7 +56,7 @@ final class OtpLogin {
             Inputs inputs,
             KeyedHashes hashes,
             OTPStore otp,
-            RateLimitStore rateLimits,
+            RateLimitStore counters,
             OtpSender sender,
             UserAccounts accounts,
             Sessions sessions,
@@ -60,7 +68,7 @@ final class OtpLogin {
         this.inputs = inputs;
         this.hashes = hashes;
         this.otp = otp;
-        this.rateLimits = rateLimits;
+        this.counters = counters;
         this.sender = sender;
         this.accounts = accounts;
         this.sessions = sessions;
@@ -77,46 +85,64 @@ final class OtpLogin {
         Instant now = clock.instant();
         String address = hashes.addressKey(dest);
         String client = address + "." + clientKey(ip);
-        Throttle throttle = new Throttle(tenant, dest, ip, now);
 
         // ASVS 5.0 V6.3.1 / NIST SP 800-63B-4 §3.2.2: throttle in layers, the caller's own budgets first, so a
         // refused request spends nothing shared: the cooldown before the hourly cap, the client's share of the
         // address before the address's backstop. Address limits ignore the tenant, so switching tenant ids resets
-        // nothing.
+        // nothing. The store counts them in this order and stops at the first refusal (OTPStore#issueChallenge).
+        List<Throttle> throttles = new ArrayList<>(6);
         if (ip != null) {
-            throttle.check("ip", "ip:" + hashes.ipKey(Inputs.ipBucket(ip)), settings.sendLimitPerIp());
+            throttles.add(throttle("ip", "ip:" + hashes.ipKey(Inputs.ipBucket(ip)), settings.sendLimitPerIp()));
         }
         if (!settings.resendCooldown().isZero()) {
-            throttle.check("cooldown", "cd:" + client, new AuthSettings.Limit(1, settings.resendCooldown()));
+            throttles.add(new Throttle("cooldown", "cd:" + client, 1, settings.resendCooldown()));
         }
-        throttle.check("destination", "sd:" + client, settings.sendLimitPerDestination());
-        throttle.check("address", "sa:" + address, settings.sendLimitPerAddress());
+        throttles.add(throttle("destination", "sd:" + client, settings.sendLimitPerDestination()));
+        throttles.add(throttle("address", "sa:" + address, settings.sendLimitPerAddress()));
         Optional<AuthSettings.Limit> perTenant = settings.sendLimitPerTenant();
         if (perTenant.isPresent()) {
-            throttle.check("tenant", "st:" + hashes.tenantKey(tenant), perTenant.get());
+            throttles.add(throttle("tenant", "st:" + hashes.tenantKey(tenant), perTenant.get()));
         }
         Optional<AuthSettings.Limit> global = settings.sendLimitGlobal();
         if (global.isPresent()) {
-            throttle.check("global", "sg:", global.get());
+            throttles.add(throttle("global", "sg:", global.get()));
         }
 
-        // Invite-only: an unknown destination gets a challenge too (of a code nobody receives), so the store work is
-        // the same and only the host's sender, which should queue rather than block, is skipped (ASVS 5.0 V6.3.8).
-        boolean known = settings.signupMode() == SignupMode.OPEN
-                || accounts.find(tenant, dest).isPresent();
-        // A client whose verify budget for this address is spent could not use the code, so sending it would only
-        // waste an SMS or email and confuse the owner. It is answered exactly like a delivered code, as above, so the
-        // answer says no more about the address than before. The address backstop does not stop delivery: past it
-        // the owner's fresh code still works at the first attempt.
-        boolean clientCanVerify = rateLimits.peek("vc:" + client, now).count()
-                < settings.otpFailureLimitPerClient().max();
-        boolean deliver = known && clientCanVerify;
         Instant expiresAt = now.plus(settings.otpTtl());
         String challengeId = newChallengeId();
         String challengeKey = challengeKey(tenant, dest, challengeId);
         String code = newCode();
-        otp.saveChallenge(new OtpChallenge(
-                challengeKey, hashes.codeHash(challengeKey, code), now, expiresAt, 0, settings.otpMaxAttempts()));
+        // A client whose verify budget for this address is spent could not use the code, so sending it would only
+        // waste an SMS or email and confuse the owner. It is answered exactly like a delivered code, as below, so the
+        // answer says no more about the address than before. The address backstop does not stop delivery: past it
+        // the owner's fresh code still works at the first attempt.
+        ChallengeIssue issue = otp.issueChallenge(
+                counters,
+                throttles,
+                "vc:" + client,
+                new OtpChallenge(
+                        challengeKey,
+                        hashes.codeHash(challengeKey, code),
+                        now,
+                        expiresAt,
+                        0,
+                        settings.otpMaxAttempts()),
+                now);
+        Optional<Throttle> refusedBy = issue.refusedBy();
+        if (refusedBy.isPresent()) {
+            Duration retryAfter = retryAfter(issue.counter(), now);
+            audit.emit(new AuthEvent.SendThrottled(
+                    now, tenant, dest, refusedBy.get().name(), retryAfter, ip));
+            throw new AuthException(
+                    ErrorCode.RATE_LIMITED, "too many codes requested; try again later", retryAfter, null);
+        }
+        boolean clientCanVerify =
+                issue.counter().count() < settings.otpFailureLimitPerClient().max();
+        // Invite-only: an unknown destination gets a challenge too (of a code nobody receives), so the store work is
+        // the same and only the host's sender, which should queue rather than block, is skipped (ASVS 5.0 V6.3.8).
+        boolean deliver = clientCanVerify
+                && (settings.signupMode() == SignupMode.OPEN
+                        || accounts.find(tenant, dest).isPresent());
         if (deliver) {
             try {
                 sender.send(new OtpMessage(tenant, dest, code, expiresAt));
@@ -141,54 +167,37 @@ final class OtpLogin {
         String addressBudget = "vf:" + address;
         String challengeKey = challengeKey(tenant, dest, id);
 
-        // A client that keeps guessing waits; nobody else does.
-        Counter clientFailures = rateLimits.peek(clientBudget, now);
-        if (clientFailures.count() >= settings.otpFailureLimitPerClient().max()) {
-            throw tooManyAttempts(tenant, dest, clientFailures, now);
-        }
-        // NIST SP 800-63B-4 §3.2.2: past the address's backstop every challenge allows one attempt only, so each
-        // further guess costs a new code (itself throttled) while the owner's own code, never guessed at, still works.
-        long addressFailures = rateLimits.peek(addressBudget, now).count();
-        boolean backstopReached = addressFailures >= settings.otpFailureLimit().max();
-        if (backstopReached
-                && otp.findChallenge(challengeKey, now)
-                        .map(challenge -> challenge.attempts() > 0)
-                        .orElse(false)) {
-            audit.emit(new AuthEvent.CodeFailed(now, tenant, dest));
-            throw invalidCode();
-        }
-        CodeCheck check = otp.verify(challengeKey, hashes.codeHash(challengeKey, presented), now);
-        if (check != CodeCheck.MATCHED) {
-            // Only a guess actually compared against a pending code counts: with no code pending there is nothing to
-            // guess, and counting those would let anyone fill the store with counters for made-up addresses.
-            if (check == CodeCheck.MISMATCHED) {
-                countFailure(tenant, dest, clientBudget, settings.otpFailureLimitPerClient(), now);
-                countFailure(tenant, dest, addressBudget, settings.otpFailureLimit(), now);
-            }
-            audit.emit(new AuthEvent.CodeFailed(now, tenant, dest));
-            throw invalidCode();
+        // NIST SP 800-63B-4 §3.2.2: a client that keeps guessing waits; nobody else does. Past the address's backstop
+        // every challenge allows one attempt only, so each further guess costs a new code (itself throttled) while
+        // the owner's own code, never guessed at, still works. Only a guess actually compared against a pending code
+        // counts: with no code pending there is nothing to guess, and counting those would let anyone fill the store
+        // with counters for made-up addresses. On a match the failures before it were not consecutive with what
+        // follows, so the budgets are reset, those seen non-empty only (the usual login resets nothing).
+        Budget clientLimit = budget(clientBudget, settings.otpFailureLimitPerClient());
+        Budget addressLimit = budget(addressBudget, settings.otpFailureLimit());
+        BudgetedCheck check = otp.verifyWithBudgets(
+                counters,
+                new BudgetedVerification(
+                        challengeKey, hashes.codeHash(challengeKey, presented), clientLimit, addressLimit),
+                now);
+        switch (check.verdict()) {
+            case CLIENT_BUDGET_SPENT:
+                throw tooManyAttempts(tenant, dest, check.clientFailures(), now);
+            case MATCHED:
+                break;
+            case MISMATCHED:
+                lockedOutWhenSpent(tenant, dest, check.clientFailures(), clientLimit, now);
+                lockedOutWhenSpent(tenant, dest, check.addressFailures(), addressLimit, now);
+                audit.emit(new AuthEvent.CodeFailed(now, tenant, dest));
+                throw invalidCode();
+            default:
+                audit.emit(new AuthEvent.CodeFailed(now, tenant, dest));
+                throw invalidCode();
         }
         audit.emit(new AuthEvent.CodeVerified(now, tenant, dest));
-        // The owner is in: the failures before this success were not consecutive with what follows. Counters this
-        // request saw empty are left alone, which spares the usual login two round trips.
-        if (addressFailures > 0) {
-            rateLimits.reset(addressBudget);
-        }
-        if (clientFailures.count() > 0) {
-            rateLimits.reset(clientBudget);
-        }
 
-        User user = accounts.find(tenant, dest).orElse(null);
-        boolean created = false;
-        if (user == null) {
-            if (settings.signupMode() == SignupMode.INVITE_ONLY) {
-                throw invalidCode();
-            }
-            UpsertResult result = accounts.create(tenant, dest, now);
-            user = result.user();
-            created = result.created();
-        }
-        return sessions.start(accounts.recordOtpLogin(user, dest, now), now, created);
+        UpsertResult login = accounts.recordCodeLogin(tenant, dest, now).orElseThrow(OtpLogin::invalidCode);
+        return sessions.start(login.user(), now, login.created());
     }
 
     private String existingTenant(String tenantId) {
@@ -208,9 +217,17 @@ final class OtpLogin {
         return ip == null ? NO_CLIENT : hashes.ipKey(Inputs.ipBucket(ip));
     }
 
-    private void countFailure(String tenant, Destination dest, String key, AuthSettings.Limit limit, Instant now) {
-        Counter after = rateLimits.increment(key, limit.window(), now);
-        if (after.count() == limit.max()) {
+    private static Throttle throttle(String name, String key, AuthSettings.Limit limit) {
+        return new Throttle(name, key, limit.max(), limit.window());
+    }
+
+    private static Budget budget(String key, AuthSettings.Limit limit) {
+        return new Budget(key, limit.max(), limit.window());
+    }
+
+    /** The failure that spent a budget is reported once, as a lock-out until the window ends. */
+    private void lockedOutWhenSpent(String tenant, Destination dest, Counter after, Budget budget, Instant now) {
+        if (after.count() == budget.max()) {
             audit.emit(new AuthEvent.LockedOut(now, tenant, dest, retryAfter(after, now)));
         }
     }
@@ -224,31 +241,6 @@ final class OtpLogin {
 
     private static AuthException invalidCode() {
         return new AuthException(ErrorCode.INVALID_CODE, "the code is wrong or has expired");
-    }
-
-    /** One send's throttle checks, sharing what every refusal reports. */
-    private final class Throttle {
-        private final String tenant;
-        private final Destination dest;
-        private final @Nullable String ip;
-        private final Instant now;
-
-        Throttle(String tenant, Destination dest, @Nullable String ip, Instant now) {
-            this.tenant = tenant;
-            this.dest = dest;
-            this.ip = ip;
-            this.now = now;
-        }
-
-        void check(String name, String key, AuthSettings.Limit limit) {
-            Counter counter = rateLimits.increment(key, limit.window(), now);
-            if (counter.count() > limit.max()) {
-                Duration retryAfter = retryAfter(counter, now);
-                audit.emit(new AuthEvent.SendThrottled(now, tenant, dest, name, retryAfter, ip));
-                throw new AuthException(
-                        ErrorCode.RATE_LIMITED, "too many codes requested; try again later", retryAfter, null);
-            }
-        }
     }
 
     /** Whole seconds until the counter's window ends, at least one (RFC 9110 {@code Retry-After}). */
