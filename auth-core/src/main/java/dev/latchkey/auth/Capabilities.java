@@ -31,7 +31,7 @@ final class Capabilities {
         AuthSettings settings = Objects.requireNonNull(b.settings);
         UserDatabase users = Objects.requireNonNull(b.users);
         this.settings = settings;
-        SecureRandom random = new SecureRandom();
+        SecureRandom random = new PerThreadRandom();
         Audit audit = new Audit(b.listener);
         KeyedHashes hashes = new KeyedHashes(settings.hashSecret());
         Inputs inputs = new Inputs(

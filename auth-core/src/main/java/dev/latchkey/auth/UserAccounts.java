@@ -84,7 +84,7 @@ final class UserAccounts {
     /** The user a first login creates, as the host's customizer adjusted it. */
     private NewUser draft(String tenant, Destination dest) {
         NewUser draft = new NewUser(
-                UUID.randomUUID(),
+                PerThreadRandom.uuid(),
                 tenant,
                 dest.isEmail() ? dest.value() : null,
                 dest.isEmail() ? null : dest.value(),
