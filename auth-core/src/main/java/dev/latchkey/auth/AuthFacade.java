@@ -460,7 +460,9 @@ public final class AuthFacade {
 
         /**
          * Optional: adjusts users created at first login, for example to make a bootstrap administrator. It may
-         * change the name, role and permissions, not the tenant or identifiers.
+         * change the name, role and permissions, not the tenant or identifiers. With open sign-up it runs at every
+         * one-time-code login, before the store knows whether the user exists (so that finding or creating the user
+         * is one store call), and its result is used only when the user is created: keep it a pure function.
          */
         public Builder newUserCustomizer(UnaryOperator<NewUser> value) {
             this.newUserCustomizer = Objects.requireNonNull(value, "newUserCustomizer");

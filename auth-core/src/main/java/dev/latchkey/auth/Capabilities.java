@@ -37,7 +37,7 @@ final class Capabilities {
         AuthSettings settings = Objects.requireNonNull(b.settings);
         UserDatabase users = Objects.requireNonNull(b.users);
         this.settings = settings;
-        SecureRandom random = new SecureRandom();
+        SecureRandom random = new PerThreadRandom();
         Audit audit = new Audit(b.listener);
         KeyedHashes hashes = new KeyedHashes(settings.hashSecret());
         Inputs inputs = new Inputs(
@@ -65,7 +65,9 @@ final class Capabilities {
         if (fallback != null) {
             codeStores = fallback::active;
         } else {
-            CodeStores fixed = new CodeStores(FailClosed.otp(otp), FailClosed.rateLimits(rateLimits), 1);
+            // The counters unwrapped: the OTP store's login steps receive them and may fuse them with their own work
+            // when they are its sibling store; the OTP store's wrapper fails every step closed.
+            CodeStores fixed = new CodeStores(FailClosed.otp(otp), rateLimits, 1);
             codeStores = () -> fixed;
         }
         this.otpLogin = new OtpLogin(

@@ -2,12 +2,16 @@ package dev.latchkey.auth;
 
 import dev.latchkey.auth.internal.memory.LocalOtpStore;
 import dev.latchkey.auth.internal.memory.LocalRateLimitStore;
+import dev.latchkey.auth.spi.BudgetedCheck;
+import dev.latchkey.auth.spi.BudgetedVerification;
+import dev.latchkey.auth.spi.ChallengeIssue;
 import dev.latchkey.auth.spi.CodeCheck;
 import dev.latchkey.auth.spi.Counter;
 import dev.latchkey.auth.spi.OTPStore;
 import dev.latchkey.auth.spi.OtpChallenge;
 import dev.latchkey.auth.spi.RateLimitStore;
 import dev.latchkey.auth.spi.StoreUnavailableException;
+import dev.latchkey.auth.spi.Throttle;
 import java.lang.ref.WeakReference;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,6 +62,9 @@ final class CodeStoreFallback {
     private final Clock clock;
     private final Logger log;
 
+    /** The primary counters as the code operations see them: every failure reaches the switch. */
+    private final PrimaryLimits primaryLimitsView = new PrimaryLimits();
+
     /** The pair in use; written only under the lock, read without it. */
     private volatile CodeStores active;
 
@@ -87,10 +94,8 @@ final class CodeStoreFallback {
         this.audit = audit;
         this.clock = clock;
         this.log = log;
-        this.onPrimary =
-                new CodeStores(FailClosed.otp(new PrimaryOtp()), FailClosed.rateLimits(new PrimaryLimits()), 1);
-        this.onLocal = new CodeStores(
-                FailClosed.otp(localOtp), FailClosed.rateLimits(localLimits), settings.fallbackInstances());
+        this.onPrimary = new CodeStores(FailClosed.otp(new PrimaryOtp()), primaryLimitsView, 1);
+        this.onLocal = new CodeStores(FailClosed.otp(localOtp), localLimits, settings.fallbackInstances());
         this.active = onPrimary;
     }
 
@@ -252,6 +257,34 @@ final class CodeStoreFallback {
                 return localOtp.verify(key, codeHash, now);
             }
             return primary(() -> primaryOtp.verify(key, codeHash, now));
+        }
+
+        /** Fused in the host's store when the counters are the primary ones; step by step otherwise. */
+        @Override
+        public ChallengeIssue issueChallenge(
+                RateLimitStore counters,
+                List<Throttle> throttlesInOrder,
+                String deliveryBudgetKey,
+                OtpChallenge challenge,
+                Instant now) {
+            if (counters == primaryLimitsView) {
+                return primary(() ->
+                        primaryOtp.issueChallenge(primaryLimits, throttlesInOrder, deliveryBudgetKey, challenge, now));
+            }
+            return OTPStore.super.issueChallenge(counters, throttlesInOrder, deliveryBudgetKey, challenge, now);
+        }
+
+        /**
+         * Fused in the host's store, unless the code was issued in fallback: then step by step, so the code is
+         * checked locally while its budgets count on the host's store.
+         */
+        @Override
+        public BudgetedCheck verifyWithBudgets(RateLimitStore counters, BudgetedVerification plan, Instant now) {
+            if (counters == primaryLimitsView
+                    && issuedInFallback(plan.challengeKey(), now).isEmpty()) {
+                return primary(() -> primaryOtp.verifyWithBudgets(primaryLimits, plan, now));
+            }
+            return OTPStore.super.verifyWithBudgets(counters, plan, now);
         }
 
         @Override

@@ -6,8 +6,9 @@ import java.util.Objects;
 
 /**
  * The pair of stores one code operation uses, taken once per operation so that it never mixes a primary store with
- * the local fallback, and the divisor its limits are divided by on that pair. Both stores arrive wrapped by {@link
- * FailClosed}.
+ * the local fallback, and the divisor its limits are divided by on that pair. The OTP store arrives wrapped by {@link
+ * FailClosed}; the counters do not, because they are only ever handed to the OTP store's login steps, which may fuse
+ * them with their own work when they are its sibling store and whose wrapper fails every step closed.
  *
  * @param limitDivisor 1 on a shared store; in fallback the configured instance count, because each instance then
  *     counts alone and together they must not allow more than one shared counter would

@@ -1,6 +1,10 @@
 package dev.latchkey.auth;
 
+import dev.latchkey.auth.spi.BudgetedCheck;
+import dev.latchkey.auth.spi.BudgetedVerification;
+import dev.latchkey.auth.spi.ChallengeIssue;
 import dev.latchkey.auth.spi.CodeCheck;
+import dev.latchkey.auth.spi.CodeLogin;
 import dev.latchkey.auth.spi.Counter;
 import dev.latchkey.auth.spi.ExternalIdentity;
 import dev.latchkey.auth.spi.ExternalIdentityStore;
@@ -12,6 +16,7 @@ import dev.latchkey.auth.spi.RevocationList;
 import dev.latchkey.auth.spi.SessionRecord;
 import dev.latchkey.auth.spi.SessionStore;
 import dev.latchkey.auth.spi.SessionWithUser;
+import dev.latchkey.auth.spi.Throttle;
 import dev.latchkey.auth.spi.TokenIssuer;
 import dev.latchkey.auth.spi.UpsertResult;
 import dev.latchkey.auth.spi.UserDatabase;
@@ -93,6 +98,11 @@ final class FailClosed {
             }
 
             @Override
+            public Optional<UpsertResult> recordCodeLogin(CodeLogin login) {
+                return call(c, () -> d.recordCodeLogin(login));
+            }
+
+            @Override
             public void ping() {
                 d.ping();
             }
@@ -156,6 +166,23 @@ final class FailClosed {
             @Override
             public CodeCheck verify(String key, String codeHash, Instant now) {
                 return call(c, () -> d.verify(key, codeHash, now));
+            }
+
+            // The counters arrive unwrapped, so the store can recognise its own sibling and fuse the steps; a counter
+            // failure inside fails this call closed all the same.
+            @Override
+            public ChallengeIssue issueChallenge(
+                    RateLimitStore counters,
+                    List<Throttle> throttlesInOrder,
+                    String deliveryBudgetKey,
+                    OtpChallenge challenge,
+                    Instant now) {
+                return call(c, () -> d.issueChallenge(counters, throttlesInOrder, deliveryBudgetKey, challenge, now));
+            }
+
+            @Override
+            public BudgetedCheck verifyWithBudgets(RateLimitStore counters, BudgetedVerification plan, Instant now) {
+                return call(c, () -> d.verifyWithBudgets(counters, plan, now));
             }
 
             @Override

@@ -1,18 +1,22 @@
 package dev.latchkey.auth;
 
-import dev.latchkey.auth.spi.CodeCheck;
+import dev.latchkey.auth.spi.Budget;
+import dev.latchkey.auth.spi.BudgetedCheck;
+import dev.latchkey.auth.spi.BudgetedVerification;
+import dev.latchkey.auth.spi.ChallengeIssue;
 import dev.latchkey.auth.spi.Counter;
-import dev.latchkey.auth.spi.OTPStore;
 import dev.latchkey.auth.spi.OtpChallenge;
 import dev.latchkey.auth.spi.OtpMessage;
 import dev.latchkey.auth.spi.OtpSender;
-import dev.latchkey.auth.spi.RateLimitStore;
+import dev.latchkey.auth.spi.Throttle;
 import dev.latchkey.auth.spi.UpsertResult;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -34,7 +38,11 @@ final class OtpLogin {
     private final AuthSettings settings;
     private final Inputs inputs;
     private final KeyedHashes hashes;
-    /** The pair of code stores in use (the primary ones, or the local fallback), taken once per operation. */
+    /**
+     * The stores in use (the host's, or the local fallback) and the divisor of their limits, taken once per
+     * operation. The counters in it are unwrapped: the OTP store's login steps receive them and may fuse them with
+     * their own work when they are its sibling store; the OTP store's wrapper fails every step closed.
+     */
     private final Supplier<CodeStores> codeStores;
 
     private final OtpSender sender;
@@ -78,48 +86,66 @@ final class OtpLogin {
         String address = hashes.addressKey(dest);
         String client = address + "." + clientKey(ip);
         CodeStores stores = codeStores.get();
-        OTPStore otp = stores.otp();
-        RateLimitStore rateLimits = stores.rateLimits();
-        Throttle throttle = new Throttle(stores, tenant, dest, ip, now);
 
         // ASVS 5.0 V6.3.1 / NIST SP 800-63B-4 §3.2.2: throttle in layers, the caller's own budgets first, so a
         // refused request spends nothing shared: the cooldown before the hourly cap, the client's share of the
         // address before the address's backstop. Address limits ignore the tenant, so switching tenant ids resets
-        // nothing.
+        // nothing. The store counts them in this order and stops at the first refusal (OTPStore#issueChallenge).
+        List<Throttle> throttles = new ArrayList<>(6);
         if (ip != null) {
-            throttle.check("ip", "ip:" + hashes.ipKey(Inputs.ipBucket(ip)), settings.sendLimitPerIp());
+            throttles.add(
+                    throttle("ip", "ip:" + hashes.ipKey(Inputs.ipBucket(ip)), stores.limit(settings.sendLimitPerIp())));
         }
         if (!settings.resendCooldown().isZero()) {
-            throttle.check("cooldown", "cd:" + client, new AuthSettings.Limit(1, settings.resendCooldown()));
+            throttles.add(new Throttle("cooldown", "cd:" + client, 1, settings.resendCooldown()));
         }
-        throttle.check("destination", "sd:" + client, settings.sendLimitPerDestination());
-        throttle.check("address", "sa:" + address, settings.sendLimitPerAddress());
+        throttles.add(throttle("destination", "sd:" + client, stores.limit(settings.sendLimitPerDestination())));
+        throttles.add(throttle("address", "sa:" + address, stores.limit(settings.sendLimitPerAddress())));
         Optional<AuthSettings.Limit> perTenant = settings.sendLimitPerTenant();
         if (perTenant.isPresent()) {
-            throttle.check("tenant", "st:" + hashes.tenantKey(tenant), perTenant.get());
+            throttles.add(throttle("tenant", "st:" + hashes.tenantKey(tenant), stores.limit(perTenant.get())));
         }
         Optional<AuthSettings.Limit> global = settings.sendLimitGlobal();
         if (global.isPresent()) {
-            throttle.check("global", "sg:", global.get());
+            throttles.add(throttle("global", "sg:", stores.limit(global.get())));
         }
 
-        // Invite-only: an unknown destination gets a challenge too (of a code nobody receives), so the store work is
-        // the same and only the host's sender, which should queue rather than block, is skipped (ASVS 5.0 V6.3.8).
-        boolean known = settings.signupMode() == SignupMode.OPEN
-                || accounts.find(tenant, dest).isPresent();
-        // A client whose verify budget for this address is spent could not use the code, so sending it would only
-        // waste an SMS or email and confuse the owner. It is answered exactly like a delivered code, as above, so the
-        // answer says no more about the address than before. The address backstop does not stop delivery: past it
-        // the owner's fresh code still works at the first attempt.
-        boolean clientCanVerify = rateLimits.peek("vc:" + client, now).count()
-                < stores.limit(settings.otpFailureLimitPerClient()).max();
-        boolean deliver = known && clientCanVerify;
         Instant expiresAt = now.plus(settings.otpTtl());
         String challengeId = newChallengeId();
         String challengeKey = challengeKey(tenant, dest, challengeId);
         String code = newCode();
-        otp.saveChallenge(new OtpChallenge(
-                challengeKey, hashes.codeHash(challengeKey, code), now, expiresAt, 0, settings.otpMaxAttempts()));
+        // A client whose verify budget for this address is spent could not use the code, so sending it would only
+        // waste an SMS or email and confuse the owner. It is answered exactly like a delivered code, as below, so the
+        // answer says no more about the address than before. The address backstop does not stop delivery: past it
+        // the owner's fresh code still works at the first attempt.
+        ChallengeIssue issue = stores.otp()
+                .issueChallenge(
+                        stores.rateLimits(),
+                        throttles,
+                        "vc:" + client,
+                        new OtpChallenge(
+                                challengeKey,
+                                hashes.codeHash(challengeKey, code),
+                                now,
+                                expiresAt,
+                                0,
+                                settings.otpMaxAttempts()),
+                        now);
+        Optional<Throttle> refusedBy = issue.refusedBy();
+        if (refusedBy.isPresent()) {
+            Duration retryAfter = retryAfter(issue.counter(), now);
+            audit.emit(new AuthEvent.SendThrottled(
+                    now, tenant, dest, refusedBy.get().name(), retryAfter, ip));
+            throw new AuthException(
+                    ErrorCode.RATE_LIMITED, "too many codes requested; try again later", retryAfter, null);
+        }
+        boolean clientCanVerify = issue.counter().count()
+                < stores.limit(settings.otpFailureLimitPerClient()).max();
+        // Invite-only: an unknown destination gets a challenge too (of a code nobody receives), so the store work is
+        // the same and only the host's sender, which should queue rather than block, is skipped (ASVS 5.0 V6.3.8).
+        boolean deliver = clientCanVerify
+                && (settings.signupMode() == SignupMode.OPEN
+                        || accounts.find(tenant, dest).isPresent());
         if (deliver) {
             try {
                 sender.send(new OtpMessage(tenant, dest, code, expiresAt));
@@ -143,60 +169,40 @@ final class OtpLogin {
         String clientBudget = "vc:" + address + "." + clientKey(ip);
         String addressBudget = "vf:" + address;
         String challengeKey = challengeKey(tenant, dest, id);
-        CodeStores stores = codeStores.get();
-        OTPStore otp = stores.otp();
-        RateLimitStore rateLimits = stores.rateLimits();
-        AuthSettings.Limit clientLimit = stores.limit(settings.otpFailureLimitPerClient());
-        AuthSettings.Limit addressLimit = stores.limit(settings.otpFailureLimit());
 
-        // A client that keeps guessing waits; nobody else does.
-        Counter clientFailures = rateLimits.peek(clientBudget, now);
-        if (clientFailures.count() >= clientLimit.max()) {
-            throw tooManyAttempts(tenant, dest, clientFailures, now);
-        }
-        // NIST SP 800-63B-4 §3.2.2: past the address's backstop every challenge allows one attempt only, so each
-        // further guess costs a new code (itself throttled) while the owner's own code, never guessed at, still works.
-        long addressFailures = rateLimits.peek(addressBudget, now).count();
-        boolean backstopReached = addressFailures >= addressLimit.max();
-        if (backstopReached
-                && otp.findChallenge(challengeKey, now)
-                        .map(challenge -> challenge.attempts() > 0)
-                        .orElse(false)) {
-            audit.emit(new AuthEvent.CodeFailed(now, tenant, dest));
-            throw invalidCode();
-        }
-        CodeCheck check = otp.verify(challengeKey, hashes.codeHash(challengeKey, presented), now);
-        if (check != CodeCheck.MATCHED) {
-            // Only a guess actually compared against a pending code counts: with no code pending there is nothing to
-            // guess, and counting those would let anyone fill the store with counters for made-up addresses.
-            if (check == CodeCheck.MISMATCHED) {
-                countFailure(rateLimits, tenant, dest, clientBudget, clientLimit, now);
-                countFailure(rateLimits, tenant, dest, addressBudget, addressLimit, now);
-            }
-            audit.emit(new AuthEvent.CodeFailed(now, tenant, dest));
-            throw invalidCode();
+        // NIST SP 800-63B-4 §3.2.2: a client that keeps guessing waits; nobody else does. Past the address's backstop
+        // every challenge allows one attempt only, so each further guess costs a new code (itself throttled) while
+        // the owner's own code, never guessed at, still works. Only a guess actually compared against a pending code
+        // counts: with no code pending there is nothing to guess, and counting those would let anyone fill the store
+        // with counters for made-up addresses. On a match the failures before it were not consecutive with what
+        // follows, so the budgets are reset, those seen non-empty only (the usual login resets nothing).
+        CodeStores stores = codeStores.get();
+        Budget clientLimit = budget(clientBudget, stores.limit(settings.otpFailureLimitPerClient()));
+        Budget addressLimit = budget(addressBudget, stores.limit(settings.otpFailureLimit()));
+        BudgetedCheck check = stores.otp()
+                .verifyWithBudgets(
+                        stores.rateLimits(),
+                        new BudgetedVerification(
+                                challengeKey, hashes.codeHash(challengeKey, presented), clientLimit, addressLimit),
+                        now);
+        switch (check.verdict()) {
+            case CLIENT_BUDGET_SPENT:
+                throw tooManyAttempts(tenant, dest, check.clientFailures(), now);
+            case MATCHED:
+                break;
+            case MISMATCHED:
+                lockedOutWhenSpent(tenant, dest, check.clientFailures(), clientLimit, now);
+                lockedOutWhenSpent(tenant, dest, check.addressFailures(), addressLimit, now);
+                audit.emit(new AuthEvent.CodeFailed(now, tenant, dest));
+                throw invalidCode();
+            default:
+                audit.emit(new AuthEvent.CodeFailed(now, tenant, dest));
+                throw invalidCode();
         }
         audit.emit(new AuthEvent.CodeVerified(now, tenant, dest));
-        // The owner is in: the failures before this success were not consecutive with what follows. Counters this
-        // request saw empty are left alone, which spares the usual login two round trips.
-        if (addressFailures > 0) {
-            rateLimits.reset(addressBudget);
-        }
-        if (clientFailures.count() > 0) {
-            rateLimits.reset(clientBudget);
-        }
 
-        User user = accounts.find(tenant, dest).orElse(null);
-        boolean created = false;
-        if (user == null) {
-            if (settings.signupMode() == SignupMode.INVITE_ONLY) {
-                throw invalidCode();
-            }
-            UpsertResult result = accounts.create(tenant, dest, now);
-            user = result.user();
-            created = result.created();
-        }
-        return sessions.start(accounts.recordOtpLogin(user, dest, now), now, created);
+        UpsertResult login = accounts.recordCodeLogin(tenant, dest, now).orElseThrow(OtpLogin::invalidCode);
+        return sessions.start(login.user(), now, login.created());
     }
 
     private String existingTenant(String tenantId) {
@@ -216,15 +222,17 @@ final class OtpLogin {
         return ip == null ? NO_CLIENT : hashes.ipKey(Inputs.ipBucket(ip));
     }
 
-    private void countFailure(
-            RateLimitStore rateLimits,
-            String tenant,
-            Destination dest,
-            String key,
-            AuthSettings.Limit limit,
-            Instant now) {
-        Counter after = rateLimits.increment(key, limit.window(), now);
-        if (after.count() == limit.max()) {
+    private static Throttle throttle(String name, String key, AuthSettings.Limit limit) {
+        return new Throttle(name, key, limit.max(), limit.window());
+    }
+
+    private static Budget budget(String key, AuthSettings.Limit limit) {
+        return new Budget(key, limit.max(), limit.window());
+    }
+
+    /** The failure that spent a budget is reported once, as a lock-out until the window ends. */
+    private void lockedOutWhenSpent(String tenant, Destination dest, Counter after, Budget budget, Instant now) {
+        if (after.count() == budget.max()) {
             audit.emit(new AuthEvent.LockedOut(now, tenant, dest, retryAfter(after, now)));
         }
     }
@@ -238,35 +246,6 @@ final class OtpLogin {
 
     private static AuthException invalidCode() {
         return new AuthException(ErrorCode.INVALID_CODE, "the code is wrong or has expired");
-    }
-
-    /** One send's throttle checks, sharing what every refusal reports. */
-    private final class Throttle {
-        private final CodeStores stores;
-        private final String tenant;
-        private final Destination dest;
-        private final @Nullable String ip;
-        private final Instant now;
-
-        Throttle(CodeStores stores, String tenant, Destination dest, @Nullable String ip, Instant now) {
-            this.stores = stores;
-            this.tenant = tenant;
-            this.dest = dest;
-            this.ip = ip;
-            this.now = now;
-        }
-
-        /** Counts the request on the limit as the pair in use enforces it (divided in fallback). */
-        void check(String name, String key, AuthSettings.Limit configured) {
-            AuthSettings.Limit limit = stores.limit(configured);
-            Counter counter = stores.rateLimits().increment(key, limit.window(), now);
-            if (counter.count() > limit.max()) {
-                Duration retryAfter = retryAfter(counter, now);
-                audit.emit(new AuthEvent.SendThrottled(now, tenant, dest, name, retryAfter, ip));
-                throw new AuthException(
-                        ErrorCode.RATE_LIMITED, "too many codes requested; try again later", retryAfter, null);
-            }
-        }
     }
 
     /** Whole seconds until the counter's window ends, at least one (RFC 9110 {@code Retry-After}). */

@@ -59,7 +59,7 @@ final class Sessions {
 
     /** Starts a session for a user who has just proven who they are, by whatever login method. */
     LoginResult start(User user, Instant now, boolean newUser) {
-        String sessionId = UUID.randomUUID().toString();
+        String sessionId = PerThreadRandom.uuid().toString();
         byte[] secret = refreshTokens.newSecret();
         Instant absolute = now.plus(settings.refreshAbsoluteTtl());
         SessionRecord record = new SessionRecord(

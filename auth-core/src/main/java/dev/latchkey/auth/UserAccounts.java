@@ -1,5 +1,6 @@
 package dev.latchkey.auth;
 
+import dev.latchkey.auth.spi.CodeLogin;
 import dev.latchkey.auth.spi.NewUser;
 import dev.latchkey.auth.spi.UpsertResult;
 import dev.latchkey.auth.spi.UserDatabase;
@@ -45,10 +46,45 @@ final class UserAccounts {
         return dest.isEmail() ? users.findByEmail(tenant, dest.value()) : users.findByMobile(tenant, dest.value());
     }
 
+    /**
+     * The user a one-time-code login proved, found or (with open sign-up) created, with the login recorded: one store
+     * call, which a store may answer in one round trip and one commit. Empty when nobody holds the destination and
+     * sign-up is invite-only.
+     *
+     * @throws AuthException {@code USER_DISABLED} for an inactive user (nothing is recorded for them)
+     */
+    Optional<UpsertResult> recordCodeLogin(String tenant, Destination dest, Instant now) {
+        // The draft is built before the store knows whether it is needed, so the customizer runs at every open
+        // sign-up login and its result is used only when the user is created.
+        Optional<NewUser> draft =
+                settings.signupMode() == SignupMode.OPEN ? Optional.of(draft(tenant, dest)) : Optional.empty();
+        Optional<UpsertResult> result = users.recordCodeLogin(new CodeLogin(
+                tenant, dest.isEmail() ? dest.value() : null, dest.isEmail() ? null : dest.value(), draft, now));
+        if (result.isPresent()) {
+            if (result.get().created()) {
+                audit.emit(new AuthEvent.UserCreated(
+                        now, tenant, result.get().user().id(), dest));
+            }
+            if (!result.get().user().active()) {
+                throw new AuthException(ErrorCode.USER_DISABLED, "this account is disabled");
+            }
+        }
+        return result;
+    }
+
     /** Creates the user of a first login (or finds the one a concurrent login just created). */
     UpsertResult create(String tenant, Destination dest, Instant now) {
+        UpsertResult result = users.upsert(draft(tenant, dest), now);
+        if (result.created()) {
+            audit.emit(new AuthEvent.UserCreated(now, tenant, result.user().id(), dest));
+        }
+        return result;
+    }
+
+    /** The user a first login creates, as the host's customizer adjusted it. */
+    private NewUser draft(String tenant, Destination dest) {
         NewUser draft = new NewUser(
-                UUID.randomUUID(),
+                PerThreadRandom.uuid(),
                 tenant,
                 dest.isEmail() ? dest.value() : null,
                 dest.isEmail() ? null : dest.value(),
@@ -61,11 +97,7 @@ final class UserAccounts {
                 || !Objects.equals(customised.mobile(), draft.mobile())) {
             throw new IllegalStateException("newUserCustomizer may change name, role and permissions only");
         }
-        UpsertResult result = users.upsert(customised, now);
-        if (result.created()) {
-            audit.emit(new AuthEvent.UserCreated(now, tenant, result.user().id(), dest));
-        }
-        return result;
+        return customised;
     }
 
     /** Records a login of an active user and returns the user as logged in. */
@@ -75,19 +107,6 @@ final class UserAccounts {
         }
         users.recordLogin(user.tenantId(), user.id(), now);
         return user.withLastLoginAt(now);
-    }
-
-    /**
-     * Records a login by one-time code: a code sent to an email address proves control of it, which later lets an
-     * external identity with the same verified email be linked (see {@link ExternalLogins}).
-     */
-    User recordOtpLogin(User user, Destination dest, Instant now) {
-        User loggedIn = recordLogin(user, now);
-        if (dest.isEmail() && dest.value().equals(user.email())) {
-            users.markEmailVerified(user.tenantId(), user.id(), dest.value(), now);
-            loggedIn = loggedIn.withEmailVerifiedAt(now);
-        }
-        return loggedIn;
     }
 
     Optional<User> findById(String tenantId, UUID userId) {

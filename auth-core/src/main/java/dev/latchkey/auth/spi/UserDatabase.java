@@ -2,6 +2,7 @@ package dev.latchkey.auth.spi;
 
 import dev.latchkey.auth.User;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -65,5 +66,55 @@ public interface UserDatabase extends Store {
      */
     default void markEmailVerified(String tenantId, UUID id, String email, Instant at) {
         // Not kept by this store: emails stay unverified, which only disables linking by email.
+    }
+
+    /**
+     * Finds (or creates) the user a one-time code login proved, and records the login. The reference semantics, which
+     * this default implements with the methods above:
+     *
+     * <ol>
+     *   <li>the user holding the login's email or mobile in the tenant ({@link #findByEmail} / {@link
+     *       #findByMobile}); if none and {@code login.newUser()} is empty: empty (invite-only: nobody is created);
+     *   <li>if none: {@link #upsert} of the new user ({@code created} tells whether this call inserted it);
+     *   <li>an inactive user is returned as stored, with nothing recorded (the core refuses the login);
+     *   <li>otherwise {@link #recordLogin} at {@code login.at()} and, for an email login whose address is still the
+     *       user's, {@link #markEmailVerified} (a code sent to an address proves control of it); the user is returned
+     *       with those two times set.
+     * </ol>
+     *
+     * A store may override it to do the same in one statement (PostgreSQL does: one round trip, one commit); the
+     * outcome and stored state must be the same. Contract tests: {@code
+     * dev.latchkey.auth.testkit.UserDatabaseContract}.
+     *
+     * @return the user and whether this call created it; empty when nobody holds the destination and no new user was
+     *     given
+     */
+    default Optional<UpsertResult> recordCodeLogin(CodeLogin login) {
+        String tenant = login.tenantId();
+        String email = login.email();
+        Optional<User> found = email != null
+                ? findByEmail(tenant, email)
+                : findByMobile(tenant, Objects.requireNonNull(login.mobile()));
+        User user;
+        boolean created = false;
+        if (found.isPresent()) {
+            user = found.get();
+        } else if (login.newUser().isPresent()) {
+            UpsertResult result = upsert(login.newUser().get(), login.at());
+            user = result.user();
+            created = result.created();
+        } else {
+            return Optional.empty();
+        }
+        if (!user.active()) {
+            return Optional.of(new UpsertResult(user, created));
+        }
+        recordLogin(tenant, user.id(), login.at());
+        User loggedIn = user.withLastLoginAt(login.at());
+        if (email != null && email.equals(user.email())) {
+            markEmailVerified(tenant, user.id(), email, login.at());
+            loggedIn = loggedIn.withEmailVerifiedAt(login.at());
+        }
+        return Optional.of(new UpsertResult(loggedIn, created));
     }
 }

@@ -145,9 +145,12 @@ class MetricsTest {
                 .isInstanceOfSatisfying(
                         AuthException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFLICT));
 
-        assertThat(timerCount(MeteredStores.STORE_CALLS, "store", "otp", "method", "verify", "outcome", "success"))
+        // A login is two OTP steps (each composed of primitives, or fused by the store), then one user call.
+        assertThat(timerCount(
+                        MeteredStores.STORE_CALLS, "store", "otp", "method", "verifyWithBudgets", "outcome", "success"))
                 .isEqualTo(2);
-        assertThat(timerCount(MeteredStores.STORE_CALLS, "store", "users", "method", "upsert", "outcome", "success"))
+        assertThat(timerCount(
+                        MeteredStores.STORE_CALLS, "store", "users", "method", "recordCodeLogin", "outcome", "success"))
                 .isEqualTo(2);
         assertThat(timerCount(MeteredStores.STORE_CALLS, "store", "sessions", "method", "create", "outcome", "success"))
                 .isEqualTo(2);

@@ -615,7 +615,7 @@ public abstract class AuthFacadeContract {
         AuthFacade broken = builder(
                         settings(),
                         userDatabase(),
-                        failing(otpStore(), OTPStore.class, "verify"),
+                        failing(otpStore(), OTPStore.class, "verify", "verifyWithBudgets"),
                         sessionStore(),
                         sent::add)
                 .build();
@@ -759,8 +759,11 @@ public abstract class AuthFacadeContract {
     private static OTPStore recording(OTPStore delegate, List<OtpChallenge> saved) {
         return (OTPStore) Proxy.newProxyInstance(
                 OTPStore.class.getClassLoader(), new Class<?>[] {OTPStore.class}, (proxy, method, args) -> {
+                    // A challenge is saved on its own or as the last step of issueChallenge.
                     if (method.getName().equals("saveChallenge")) {
                         saved.add((OtpChallenge) args[0]);
+                    } else if (method.getName().equals("issueChallenge")) {
+                        saved.add((OtpChallenge) args[3]);
                     }
                     try {
                         return method.invoke(delegate, args);
@@ -770,10 +773,15 @@ public abstract class AuthFacadeContract {
                 });
     }
 
-    /** The real store, except that the named method fails as an unreachable backend would. */
-    protected static <T> T failing(T delegate, Class<T> type, String methodName) {
+    /**
+     * The real store, except that the named methods fail as an unreachable backend would. Name a primitive together
+     * with the login step built on it (such as {@code verify} with {@code verifyWithBudgets}): a store may do the step
+     * without calling the primitive through this proxy.
+     */
+    protected static <T> T failing(T delegate, Class<T> type, String... methodNames) {
+        List<String> names = List.of(methodNames);
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
-            if (method.getName().equals(methodName)) {
+            if (names.contains(method.getName())) {
                 throw new IllegalStateException("connection reset");
             }
             try {

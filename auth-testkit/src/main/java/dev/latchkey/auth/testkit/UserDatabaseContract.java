@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.latchkey.auth.AuthException;
 import dev.latchkey.auth.ErrorCode;
 import dev.latchkey.auth.User;
+import dev.latchkey.auth.spi.CodeLogin;
 import dev.latchkey.auth.spi.NewUser;
 import dev.latchkey.auth.spi.UpsertResult;
 import dev.latchkey.auth.spi.UserDatabase;
@@ -721,6 +722,168 @@ public abstract class UserDatabaseContract {
     @Test
     public void markEmailVerifiedOfAnUnknownUserDoesNothing() {
         userDatabase().markEmailVerified(tenant, UUID.randomUUID(), newEmail(), at(1));
+    }
+
+    // ---------------------------------------------------------------- recordCodeLogin (find or create + record)
+
+    @Test
+    public void codeLoginOfANewMobileCreatesTheUserWithTheLoginRecorded() {
+        String mobile = newMobile();
+        NewUser draft = new NewUser(UUID.randomUUID(), tenant, null, mobile, "Ada", "editor", Set.of("posts:write"));
+        Instant now = at(10);
+
+        UpsertResult result = userDatabase()
+                .recordCodeLogin(new CodeLogin(tenant, null, mobile, Optional.of(draft), now))
+                .orElseThrow();
+
+        assertThat(result.created()).as("a first login creates the user").isTrue();
+        User user = result.user();
+        assertThat(user.id()).as("the new user's id is the draft's").isEqualTo(draft.id());
+        assertThat(List.of(user.mobile(), user.name(), user.role(), user.permissions(), user.active()))
+                .as("mobile, name, role, permissions and active flag of the created user")
+                .isEqualTo(List.of(mobile, "Ada", "editor", Set.of("posts:write"), true));
+        assertThat(user.lastLoginAt())
+                .as("the returned user has the login recorded")
+                .isEqualTo(now);
+        assertThat(user.emailVerifiedAt()).as("a mobile login proves no email").isNull();
+        User stored = userDatabase().findByMobile(tenant, mobile).orElseThrow();
+        assertThat(stored.lastLoginAt())
+                .as("the stored user has the login recorded")
+                .isEqualTo(now);
+        assertThat(stored.createdAt()).as("created at the login").isEqualTo(now);
+    }
+
+    @Test
+    public void codeLoginOfAnExistingUserRecordsTheLoginAndCreatesNothing() {
+        String mobile = newMobile();
+        User existing = createUser(null, mobile, at(1));
+        NewUser draft = new NewUser(UUID.randomUUID(), tenant, null, mobile, null, "member", Set.of());
+
+        UpsertResult result = userDatabase()
+                .recordCodeLogin(new CodeLogin(tenant, null, mobile, Optional.of(draft), at(20)))
+                .orElseThrow();
+
+        assertThat(result.created()).as("an existing user is not created again").isFalse();
+        assertThat(result.user().id()).as("the existing user logs in").isEqualTo(existing.id());
+        assertThat(result.user().lastLoginAt()).as("the returned last login").isEqualTo(at(20));
+        assertThat(userDatabase().findById(tenant, existing.id()).orElseThrow().lastLoginAt())
+                .as("the stored last login")
+                .isEqualTo(at(20));
+        assertThat(userDatabase().findById(tenant, draft.id()))
+                .as("the draft is not inserted")
+                .isEmpty();
+    }
+
+    @Test
+    public void codeLoginByEmailMarksTheEmailVerifiedAndByMobileDoesNot() {
+        String email = newEmail();
+        String mobile = newMobile();
+        User both = createUser(email, null, at(1));
+        userDatabase()
+                .update(
+                        new User(
+                                both.id(),
+                                tenant,
+                                email,
+                                mobile,
+                                null,
+                                "member",
+                                Set.of(),
+                                true,
+                                null,
+                                both.createdAt(),
+                                both.updatedAt()),
+                        at(2));
+
+        User byMobile = userDatabase()
+                .recordCodeLogin(new CodeLogin(tenant, null, mobile, Optional.empty(), at(3)))
+                .orElseThrow()
+                .user();
+        assertThat(byMobile.emailVerifiedAt())
+                .as("a code sent to a mobile proves no email")
+                .isNull();
+        assertThat(userDatabase().findById(tenant, both.id()).orElseThrow().emailVerifiedAt())
+                .as("stored email verification after a mobile login")
+                .isNull();
+
+        User byEmail = userDatabase()
+                .recordCodeLogin(new CodeLogin(tenant, email, null, Optional.empty(), at(4)))
+                .orElseThrow()
+                .user();
+        assertThat(byEmail.emailVerifiedAt())
+                .as("a code sent to the email proves it")
+                .isEqualTo(at(4));
+        User stored = userDatabase().findById(tenant, both.id()).orElseThrow();
+        assertThat(List.of(stored.emailVerifiedAt(), stored.lastLoginAt()))
+                .as("stored email verification and last login after an email login")
+                .isEqualTo(List.of(at(4), at(4)));
+        User created = userDatabase()
+                .recordCodeLogin(new CodeLogin(tenant, newEmail(), null, Optional.empty(), at(5)))
+                .map(UpsertResult::user)
+                .orElse(null);
+        assertThat(created).as("invite-only login of an unknown email").isNull();
+    }
+
+    @Test
+    public void codeLoginWithoutANewUserCreatesNobody() {
+        String mobile = newMobile();
+
+        Optional<UpsertResult> result =
+                userDatabase().recordCodeLogin(new CodeLogin(tenant, null, mobile, Optional.empty(), at(1)));
+
+        assertThat(result)
+                .as("invite-only: nobody holds the number and nobody is created")
+                .isEmpty();
+        assertThat(userDatabase().findByMobile(tenant, mobile))
+                .as("no user was created")
+                .isEmpty();
+    }
+
+    @Test
+    public void codeLoginOfADisabledUserRecordsNothingAndReturnsItInactive() {
+        String email = newEmail();
+        User user = createUser(email, null, at(1));
+        userDatabase().disable(tenant, user.id(), at(2));
+        NewUser draft = new NewUser(UUID.randomUUID(), tenant, email, null, null, "member", Set.of());
+
+        for (Optional<NewUser> newUser : List.of(Optional.of(draft), Optional.<NewUser>empty())) {
+            UpsertResult result = userDatabase()
+                    .recordCodeLogin(new CodeLogin(tenant, email, null, newUser, at(3)))
+                    .orElseThrow();
+            assertThat(result.user().active())
+                    .as("the disabled user comes back inactive")
+                    .isFalse();
+            assertThat(result.created())
+                    .as("nothing is created for a disabled user")
+                    .isFalse();
+        }
+        User stored = userDatabase().findById(tenant, user.id()).orElseThrow();
+        assertThat(stored.lastLoginAt())
+                .as("no login is recorded for a disabled user")
+                .isNull();
+        assertThat(stored.emailVerifiedAt()).as("nor an email verification").isNull();
+    }
+
+    @Test
+    public void concurrentCodeLoginsOfANewDestinationCreateExactlyOneUser() {
+        for (int round = 0; round < concurrencyRounds(); round++) {
+            String email = newEmail();
+            Instant now = at(round + 1);
+            List<UpsertResult> results = ConcurrentRunner.runConcurrently(THREADS, i -> userDatabase()
+                    .recordCodeLogin(new CodeLogin(
+                            tenant,
+                            email,
+                            null,
+                            Optional.of(new NewUser(UUID.randomUUID(), tenant, email, null, null, "member", Set.of())),
+                            now))
+                    .orElseThrow());
+            assertThat(results.stream().filter(UpsertResult::created).count())
+                    .as("concurrent first logins of one email create exactly one user")
+                    .isEqualTo(1);
+            assertThat(results.stream().map(r -> r.user().id()).distinct().count())
+                    .as("and every one of them logs in as that user")
+                    .isEqualTo(1);
+        }
     }
 
     @Test

@@ -246,7 +246,7 @@ final class Jdbc {
      * PostgreSQL keeps microseconds; flooring here (instead of letting the server round) keeps stored instants
      * deterministic and never moves an expiry later than the core asked for.
      */
-    static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
+    static void setInstant(PreparedStatement statement, int index, @Nullable Instant instant) throws SQLException {
         if (instant == null) {
             statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
         } else {

@@ -1,11 +1,20 @@
 package dev.latchkey.auth.store.postgres;
 
+import dev.latchkey.auth.spi.BudgetedCheck;
+import dev.latchkey.auth.spi.BudgetedVerification;
+import dev.latchkey.auth.spi.ChallengeIssue;
 import dev.latchkey.auth.spi.CodeCheck;
+import dev.latchkey.auth.spi.Counter;
 import dev.latchkey.auth.spi.OTPStore;
 import dev.latchkey.auth.spi.OtpChallenge;
+import dev.latchkey.auth.spi.RateLimitStore;
+import dev.latchkey.auth.spi.Throttle;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -28,6 +37,8 @@ public final class PostgresOTPStore implements OTPStore {
     private final String verify;
     private final String delete;
     private final String purge;
+    private final String issue;
+    private final String verifyWithBudgets;
 
     /**
      * An OTP store in the default schema ({@code latchkey}), migrating it on first use. Use {@link
@@ -63,6 +74,114 @@ public final class PostgresOTPStore implements OTPStore {
                 + " WHEN EXISTS (SELECT 1 FROM counted) THEN 'MISMATCHED' ELSE 'LOCKED' END";
         delete = "DELETE FROM " + challenges + " WHERE key = ?";
         purge = "DELETE FROM " + challenges + " WHERE expires_at <= ?";
+        issue = "SELECT refused_by, counter_count, counter_reset FROM "
+                + jdbc.layout().table("issue_challenge") + "(?, ?, ?, ?::timestamptz[], ?, ?, ?, ?, ?, ?, ?)";
+        verifyWithBudgets = "SELECT verdict, client_count, client_reset, address_count, address_reset FROM "
+                + jdbc.layout().table("verify_with_budgets") + "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    }
+
+    /**
+     * One call of the {@code issue_challenge} function (migration V4) when {@code counters} is this bundle's {@link
+     * PostgresRateLimitStore} (same data source and tables): all throttles, the delivery budget and the challenge in
+     * one round trip and one commit. Otherwise the default, step by step.
+     */
+    @Override
+    public ChallengeIssue issueChallenge(
+            RateLimitStore counters,
+            List<Throttle> throttlesInOrder,
+            String deliveryBudgetKey,
+            OtpChallenge challenge,
+            Instant now) {
+        if (!(counters instanceof PostgresRateLimitStore sibling)
+                || !sibling.jdbc().sameTablesAs(jdbc)) {
+            return OTPStore.super.issueChallenge(counters, throttlesInOrder, deliveryBudgetKey, challenge, now);
+        }
+        Jdbc.checkText("key", challenge.key());
+        Jdbc.checkText("code hash", challenge.codeHash());
+        Jdbc.checkText("key", deliveryBudgetKey);
+        // timestamptz holds microseconds: windows are computed from the instant the database will store, as the
+        // counter store does.
+        Instant nowMicros = now.truncatedTo(ChronoUnit.MICROS);
+        String[] keys = new String[throttlesInOrder.size()];
+        Long[] maxes = new Long[keys.length];
+        String[] resets = new String[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            Throttle throttle = throttlesInOrder.get(i);
+            Jdbc.checkText("key", throttle.key());
+            keys[i] = throttle.key();
+            maxes[i] = throttle.max();
+            resets[i] = nowMicros.plus(throttle.window()).toString();
+        }
+        return jdbc.call(STORE, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(issue)) {
+                Jdbc.setInstant(statement, 1, nowMicros);
+                statement.setArray(2, connection.createArrayOf("text", keys));
+                statement.setArray(3, connection.createArrayOf("bigint", maxes));
+                statement.setArray(4, connection.createArrayOf("text", resets));
+                statement.setString(5, deliveryBudgetKey);
+                statement.setString(6, challenge.key());
+                statement.setString(7, challenge.codeHash());
+                Jdbc.setInstant(statement, 8, challenge.createdAt());
+                Jdbc.setInstant(statement, 9, challenge.expiresAt());
+                statement.setInt(10, challenge.attempts());
+                statement.setInt(11, challenge.maxAttempts());
+                try (ResultSet rows = statement.executeQuery()) {
+                    rows.next();
+                    int refusedBy = rows.getInt("refused_by");
+                    long count = rows.getLong("counter_count");
+                    Counter counter = count == 0
+                            ? new Counter(0, now)
+                            : new Counter(count, Jdbc.getRequiredInstant(rows, "counter_reset"));
+                    return refusedBy == 0
+                            ? ChallengeIssue.issued(counter)
+                            : ChallengeIssue.refused(throttlesInOrder.get(refusedBy - 1), counter);
+                }
+            }
+        });
+    }
+
+    /**
+     * One call of the {@code verify_with_budgets} function (migration V4) when {@code counters} is this bundle's
+     * {@link PostgresRateLimitStore}: both budgets and the verification in one round trip and one commit, the
+     * challenge row locked while it is compared (see {@link #verify}). Otherwise the default, step by step.
+     */
+    @Override
+    public BudgetedCheck verifyWithBudgets(RateLimitStore counters, BudgetedVerification plan, Instant now) {
+        if (!(counters instanceof PostgresRateLimitStore sibling)
+                || !sibling.jdbc().sameTablesAs(jdbc)) {
+            return OTPStore.super.verifyWithBudgets(counters, plan, now);
+        }
+        Jdbc.checkText("key", plan.challengeKey());
+        Jdbc.checkText("code hash", plan.codeHash());
+        Jdbc.checkText("key", plan.client().key());
+        Jdbc.checkText("key", plan.address().key());
+        Instant nowMicros = now.truncatedTo(ChronoUnit.MICROS);
+        return jdbc.call(STORE, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(verifyWithBudgets)) {
+                Jdbc.setInstant(statement, 1, nowMicros);
+                statement.setString(2, plan.challengeKey());
+                statement.setString(3, plan.codeHash());
+                statement.setString(4, plan.client().key());
+                statement.setLong(5, plan.client().max());
+                Jdbc.setInstant(statement, 6, nowMicros.plus(plan.client().window()));
+                statement.setString(7, plan.address().key());
+                statement.setLong(8, plan.address().max());
+                Jdbc.setInstant(statement, 9, nowMicros.plus(plan.address().window()));
+                try (ResultSet rows = statement.executeQuery()) {
+                    rows.next();
+                    return new BudgetedCheck(
+                            BudgetedCheck.Verdict.valueOf(rows.getString("verdict")),
+                            counter(rows, "client_count", "client_reset", now),
+                            counter(rows, "address_count", "address_reset", now));
+                }
+            }
+        });
+    }
+
+    /** A counter the function returned; count 0 is reported with {@code resetAt = now}, as {@code peek} does. */
+    private static Counter counter(ResultSet rows, String count, String reset, Instant now) throws SQLException {
+        long value = rows.getLong(count);
+        return value == 0 ? new Counter(0, now) : new Counter(value, Jdbc.getRequiredInstant(rows, reset));
     }
 
     @Override

@@ -52,6 +52,11 @@ public final class PostgresRateLimitStore implements RateLimitStore {
         reset = "DELETE FROM " + counters + " WHERE key = ?";
     }
 
+    /** Where the counters live, so a sibling store can tell whether they are in its own tables. */
+    Jdbc jdbc() {
+        return jdbc;
+    }
+
     @Override
     public Counter increment(String key, Duration window, Instant now) {
         Jdbc.checkText("key", key);

@@ -3,6 +3,7 @@ package dev.latchkey.auth.store.redis;
 import dev.latchkey.auth.AuthException;
 import dev.latchkey.auth.ConfigurationException;
 import dev.latchkey.auth.User;
+import dev.latchkey.auth.spi.CodeLogin;
 import dev.latchkey.auth.spi.NewUser;
 import dev.latchkey.auth.spi.UpsertResult;
 import dev.latchkey.auth.spi.UserDatabase;
@@ -195,6 +196,21 @@ public final class CachingUserDatabase implements UserDatabase {
         // Only the verification time changed; as for recordLogin, an eviction suffices.
         String key = recordKey(tenantId, id);
         bestEffort("evict", () -> redis.call(client -> client.hdel(key, "json")));
+    }
+
+    /**
+     * The database records the login (for PostgreSQL in one statement); a user this call created was never cached (a
+     * miss is never cached, and the new row already holds the login), so only an existing active user's record, with
+     * its older login and email verification times, is evicted.
+     */
+    @Override
+    public Optional<UpsertResult> recordCodeLogin(CodeLogin login) {
+        Optional<UpsertResult> result = delegate.recordCodeLogin(login);
+        if (result.isPresent() && !result.get().created() && result.get().user().active()) {
+            String key = recordKey(login.tenantId(), result.get().user().id());
+            bestEffort("evict", () -> redis.call(client -> client.hdel(key, "json")));
+        }
+        return result;
     }
 
     /** The database behind the cache. */

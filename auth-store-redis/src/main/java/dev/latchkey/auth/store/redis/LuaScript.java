@@ -9,7 +9,7 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
- * A Lua script over exactly one key, called by its SHA-1 (EVALSHA) so only the digest crosses the network.
+ * A Lua script over one key (or several that live on one node), called by its SHA-1 (EVALSHA) so only the digest crosses the network.
  *
  * <p>The digest is computed locally, so building a script needs no connection. The first call on a server that does not
  * know the script (a fresh server, one that restarted, or one after SCRIPT FLUSH) gets NOSCRIPT, which means nothing
@@ -26,7 +26,14 @@ final class LuaScript {
     }
 
     Object run(UnifiedJedis client, String key, List<String> args) {
-        List<String> keys = List.of(key);
+        return run(client, List.of(key), args);
+    }
+
+    /**
+     * Runs the script on several keys; on Redis Cluster they must share one slot (the caller checks, see {@link
+     * RedisAccess#oneNode}).
+     */
+    Object run(UnifiedJedis client, List<String> keys, List<String> args) {
         try {
             return client.evalsha(sha, keys, args);
         } catch (JedisNoScriptException notCached) {

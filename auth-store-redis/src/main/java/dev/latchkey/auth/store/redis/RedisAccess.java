@@ -8,9 +8,11 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * What every Redis-backed class shares: the client (and whether this object must close it), the key prefix, and the
@@ -32,9 +34,13 @@ final class RedisAccess implements AutoCloseable {
     private final boolean ownsClient;
     private final String keyPrefix;
     private final String unavailableMessage;
+    /** Whether keys are spread over the slots of a Redis Cluster, so a script may only touch keys of one slot. */
+    private final boolean clustered;
 
+    @SuppressWarnings("deprecation") // JedisCluster: the older cluster client, which hosts may still pass
     RedisAccess(UnifiedJedis client, boolean ownsClient, String keyPrefix, String component) {
         this.client = Objects.requireNonNull(client, "client");
+        this.clustered = client instanceof RedisClusterClient || client instanceof redis.clients.jedis.JedisCluster;
         this.ownsClient = ownsClient;
         this.keyPrefix = checkKeyPrefix(keyPrefix);
         this.unavailableMessage = component + " unavailable";
@@ -64,6 +70,28 @@ final class RedisAccess implements AutoCloseable {
         return keyPrefix;
     }
 
+    /** Whether {@code other} reaches the same keys: the same client and prefix (sibling stores of one bundle). */
+    boolean sameKeySpaceAs(RedisAccess other) {
+        return other == this || (other.client == client && other.keyPrefix.equals(keyPrefix));
+    }
+
+    /**
+     * Whether one script may touch all these keys: always on a standalone server; on a Cluster only when they hash
+     * to one slot (for example below a prefix with a hash tag, such as {@code {latchkey}:}).
+     */
+    boolean oneNode(List<String> keys) {
+        if (!clustered || keys.isEmpty()) {
+            return true;
+        }
+        int slot = JedisClusterCRC16.getSlot(keys.get(0));
+        for (int i = 1; i < keys.size(); i++) {
+            if (JedisClusterCRC16.getSlot(keys.get(i)) != slot) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Runs one or more commands; a driver failure becomes UNAVAILABLE. */
     <T> T call(Function<UnifiedJedis, T> commands) {
         try {
@@ -76,6 +104,11 @@ final class RedisAccess implements AutoCloseable {
     /** Runs one script on one key; a driver failure becomes UNAVAILABLE. */
     Object run(LuaScript script, String key, List<String> args) {
         return call(redis -> script.run(redis, key, args));
+    }
+
+    /** Runs one script on keys that {@link #oneNode} accepted; a driver failure becomes UNAVAILABLE. */
+    Object run(LuaScript script, List<String> keys, List<String> args) {
+        return call(redis -> script.run(redis, keys, args));
     }
 
     void ping() {

@@ -35,6 +35,29 @@ public final class RedisRateLimitStore implements RateLimitStore, AutoCloseable 
             return {1, ARGV[2]}
             """);
 
+    /**
+     * The counter primitives as Lua functions, for the scripts that fuse counting with other work ({@link
+     * RedisOTPStore}'s login steps): {@code hit} is {@link #INCREMENT}, {@code peek} is {@link #peek}; both return
+     * count and reset ({@code ''} when there is no live window).
+     */
+    static final String LUA_COUNTERS = """
+            local function hit(key, now, reset, ttl)
+              local w = redis.call('HMGET', key, 'count', 'reset')
+              if w[1] and before(now, w[2]) then
+                return redis.call('HINCRBY', key, 'count', 1), w[2]
+              end
+              redis.call('DEL', key)
+              redis.call('HSET', key, 'count', 1, 'reset', reset)
+              redis.call('PEXPIRE', key, ttl)
+              return 1, reset
+            end
+            local function peek(key, now)
+              local w = redis.call('HMGET', key, 'count', 'reset')
+              if w[1] and before(now, w[2]) then return tonumber(w[1]), w[2] end
+              return 0, ''
+            end
+            """;
+
     private static final String COMPONENT = "Redis rate-limit store";
 
     private final RedisAccess redis;
@@ -115,7 +138,13 @@ public final class RedisRateLimitStore implements RateLimitStore, AutoCloseable 
         redis.close();
     }
 
-    private String counterKey(String key) {
+    /** The client and prefix, so a sibling store can tell whether these counters are in its own key space. */
+    RedisAccess access() {
+        return redis;
+    }
+
+    /** The Redis key of a counter. */
+    String counterKey(String key) {
         return redis.key("counter:" + Objects.requireNonNull(key, "key"));
     }
 }

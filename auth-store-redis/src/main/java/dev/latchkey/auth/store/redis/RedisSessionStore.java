@@ -34,7 +34,8 @@ import redis.clients.jedis.UnifiedJedis;
  * <p>Why two places: {@link #find}, {@link #rotate} and {@link #revoke} receive only the session id, and {@link
  * #find} runs on every session check, so a session must be one key found by its id alone: one round trip, one slot.
  * The per-user index exists for {@link #listForUser} and {@link #revokeAllForUser}. The two keys live in different
- * Cluster slots, so nothing updates both atomically; instead the index is written after the session (and the session
+ * Cluster slots, so there nothing updates both atomically (on a standalone server {@link #create} writes both in one
+ * script); instead the index is written after the session (and the session
  * taken back if that fails) and cleaned lazily: an id whose session is gone (revoked, expired, evicted) is ignored and removed when next read, and ids past
  * their absolute expiry are dropped whenever the user logs in again. Every read-then-write on a session (rotation,
  * revocation) is one Lua script on the session's key.
@@ -62,6 +63,22 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
             redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
             redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
             if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
+            return 1
+            """);
+
+    /**
+     * {@link #CREATE} and {@link #INDEX} in one atomic step, where both keys are on one node (a standalone server).
+     * KEYS: session, index. ARGV: CREATE's ten, then INDEX's four.
+     */
+    private static final LuaScript CREATE_INDEXED = new LuaScript("""
+            redis.call('DEL', KEYS[1])
+            redis.call('HSET', KEYS[1], 'tenant', ARGV[1], 'user', ARGV[2], 'token', ARGV[3], 'generation', ARGV[4],
+              'created', ARGV[5], 'rotated', ARGV[6], 'idle', ARGV[7], 'absolute', ARGV[8])
+            if ARGV[10] ~= '' then redis.call('HSET', KEYS[1], 'previous', ARGV[10]) end
+            redis.call('PEXPIRE', KEYS[1], ARGV[9])
+            redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[13])
+            redis.call('ZADD', KEYS[2], ARGV[12], ARGV[11])
+            if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[14]) then redis.call('PEXPIRE', KEYS[2], ARGV[14]) end
             return 1
             """);
 
@@ -121,32 +138,39 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         // The record's latest known time; the TTLs count from there.
         Instant reference = session.lastRotatedAt();
         String sessionKey = sessionKey(session.id());
-        // Session first, index second. A revokeAllForUser running meanwhile then either finds the id and deletes a
-        // session that already exists, or misses it and leaves it listed for the next sign-out. The other order
-        // could let it delete a session not yet written, drop the id, and leave a live session no index knows.
-        redis.run(
-                CREATE,
-                sessionKey,
-                List.of(
-                        session.tenantId(),
-                        session.userId().toString(),
-                        session.tokenHash(),
-                        Long.toString(session.generation()),
-                        RedisTime.encode(session.createdAt()),
-                        RedisTime.encode(session.lastRotatedAt()),
-                        RedisTime.encode(session.idleExpiresAt()),
-                        RedisTime.encode(session.absoluteExpiresAt()),
-                        Long.toString(RedisTime.ttlMillis(reference, session.expiresAt())),
-                        session.previousTokenHash() == null ? "" : session.previousTokenHash()));
+        String indexKey = indexKey(session.tenantId(), session.userId());
+        List<String> createArgs = List.of(
+                session.tenantId(),
+                session.userId().toString(),
+                session.tokenHash(),
+                Long.toString(session.generation()),
+                RedisTime.encode(session.createdAt()),
+                RedisTime.encode(session.lastRotatedAt()),
+                RedisTime.encode(session.idleExpiresAt()),
+                RedisTime.encode(session.absoluteExpiresAt()),
+                Long.toString(RedisTime.ttlMillis(reference, session.expiresAt())),
+                session.previousTokenHash() == null ? "" : session.previousTokenHash());
+        List<String> indexArgs = List.of(
+                session.id(),
+                Long.toString(RedisTime.scoreMillis(session.absoluteExpiresAt())),
+                Long.toString(RedisTime.scoreMillis(reference)),
+                Long.toString(RedisTime.ttlMillis(reference, session.absoluteExpiresAt())));
+        List<String> keys = List.of(sessionKey, indexKey);
+        if (redis.oneNode(keys)) {
+            // Both keys on one node: one script, one round trip, and the session never exists without its index entry.
+            List<String> args = new ArrayList<>(createArgs.size() + indexArgs.size());
+            args.addAll(createArgs);
+            args.addAll(indexArgs);
+            redis.run(CREATE_INDEXED, keys, args);
+            return;
+        }
+        // On a Cluster the two keys live in different slots: session first, index second. A revokeAllForUser running
+        // meanwhile then either finds the id and deletes a session that already exists, or misses it and leaves it
+        // listed for the next sign-out. The other order could let it delete a session not yet written, drop the id,
+        // and leave a live session no index knows.
+        redis.run(CREATE, sessionKey, createArgs);
         try {
-            redis.run(
-                    INDEX,
-                    indexKey(session.tenantId(), session.userId()),
-                    List.of(
-                            session.id(),
-                            Long.toString(RedisTime.scoreMillis(session.absoluteExpiresAt())),
-                            Long.toString(RedisTime.scoreMillis(reference)),
-                            Long.toString(RedisTime.ttlMillis(reference, session.absoluteExpiresAt()))));
+            redis.run(INDEX, indexKey, indexArgs);
         } catch (AuthException indexNotWritten) {
             // A session missing from its user's index would escape "sign out everywhere": take it back. The login
             // fails, so nobody holds its refresh token even if this deletion fails too.
