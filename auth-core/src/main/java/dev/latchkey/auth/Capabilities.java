@@ -1,5 +1,7 @@
 package dev.latchkey.auth;
 
+import dev.latchkey.auth.spi.RevocationFeed;
+import dev.latchkey.auth.spi.RevocationList;
 import dev.latchkey.auth.spi.Store;
 import dev.latchkey.auth.spi.TokenIssuer;
 import dev.latchkey.auth.spi.UserDatabase;
@@ -25,6 +27,8 @@ final class Capabilities {
     final OtpLogin otpLogin;
     final @Nullable ExternalLogins externalLogins;
     final HealthCheck health;
+    /** The local copy of the revocation list, when the list offers a feed and the host did not opt out. */
+    final @Nullable RevocationMirror mirror;
 
     Capabilities(AuthFacade.Builder b) {
 
@@ -38,11 +42,16 @@ final class Capabilities {
                 settings.allowedPhoneRegions(), settings.defaultPhoneRegion().orElse(null));
         this.tokens = FailClosed.tokens(b.tokenIssuer != null ? b.tokenIssuer : new AccessTokens(settings, random));
         UserDatabase guardedUsers = FailClosed.users(users);
+        RevocationList revocations = b.revocations == null ? null : FailClosed.revocations(b.revocations);
+        RevocationFeed feed = b.revocations == null || !b.mirrorRevocations
+                ? null
+                : b.revocations.feed().orElse(null);
+        this.mirror = revocations == null || feed == null ? null : new RevocationMirror(revocations, feed, b.clock);
         this.sessions = new Sessions(
                 settings,
                 FailClosed.sessions(Objects.requireNonNull(b.sessions)),
                 users,
-                b.revocations == null ? null : FailClosed.revocations(b.revocations),
+                mirror != null ? mirror : revocations,
                 tokens,
                 new RefreshTokens(hashes, random),
                 audit,
@@ -82,7 +91,11 @@ final class Capabilities {
         if (b.externalIdentities != null && b.externalIdentities != (Object) users) {
             probed.put("externalIdentities", b.externalIdentities);
         }
-        this.health = new HealthCheck(probed, settings.healthDegradedThreshold());
+        RevocationMirror mirrored = mirror;
+        this.health = new HealthCheck(
+                probed,
+                settings.healthDegradedThreshold(),
+                mirrored == null ? Map.of() : Map.of("revocations", mirrored::state));
     }
 
     private static Predicate<String> allowedBySettings(AuthSettings settings) {

@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,7 @@ final class HealthCheck {
     private final Map<String, Store> stores;
     private final Duration degradedThreshold;
     private final Duration deadline;
+    private final Map<String, Supplier<String>> notes;
     /**
      * Daemon threads, so a hung probe never keeps the host's JVM alive. At most one probe per store is in flight (see
      * {@link #inFlight}), so a store that never answers holds one thread, not one per check.
@@ -61,13 +63,30 @@ final class HealthCheck {
 
     /** @param stores the stores by component name, in report order; the raw stores, so a probe sees real failures */
     HealthCheck(Map<String, Store> stores, Duration degradedThreshold) {
-        this(stores, degradedThreshold, DEADLINE);
+        this(stores, degradedThreshold, Map.of());
+    }
+
+    /**
+     * @param notes per component, a state shown as the detail of an UP or DEGRADED component (such as whether the
+     *     revocation mirror is live): information, never a failure
+     */
+    HealthCheck(Map<String, Store> stores, Duration degradedThreshold, Map<String, Supplier<String>> notes) {
+        this(stores, degradedThreshold, DEADLINE, notes);
     }
 
     HealthCheck(Map<String, Store> stores, Duration degradedThreshold, Duration deadline) {
+        this(stores, degradedThreshold, deadline, Map.of());
+    }
+
+    private HealthCheck(
+            Map<String, Store> stores,
+            Duration degradedThreshold,
+            Duration deadline,
+            Map<String, Supplier<String>> notes) {
         this.stores = Collections.unmodifiableMap(new LinkedHashMap<>(stores));
         this.degradedThreshold = degradedThreshold;
         this.deadline = deadline;
+        this.notes = Map.copyOf(notes);
     }
 
     HealthReport check() {
@@ -104,14 +123,23 @@ final class HealthCheck {
         HealthReport.Status overall = HealthReport.Status.UP;
         for (Map.Entry<String, Future<Outcome>> probe : probes.entrySet()) {
             Outcome outcome = await(probe.getValue(), start, end);
-            HealthReport.Component component = outcome.component();
-            components.put(probe.getKey(), component);
             logChange(probe.getKey(), outcome);
+            HealthReport.Component component = noted(probe.getKey(), outcome.component());
+            components.put(probe.getKey(), component);
             if (component.status().compareTo(overall) > 0) {
                 overall = component.status();
             }
         }
         return new HealthReport(overall, components);
+    }
+
+    /** The component with its note as detail, when it has one and the probe left the detail free. */
+    private HealthReport.Component noted(String name, HealthReport.Component component) {
+        Supplier<String> note = notes.get(name);
+        if (note == null || component.detail() != null) {
+            return component;
+        }
+        return new HealthReport.Component(component.status(), component.latency(), note.get());
     }
 
     /**
