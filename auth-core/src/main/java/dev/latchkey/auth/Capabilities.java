@@ -14,12 +14,16 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The capability classes of one facade, wired once from its builder: every store wrapped by {@link FailClosed}, the
  * shared hashing keys, audit and clock. Keeps {@link AuthFacade} to one method per operation.
  */
 final class Capabilities {
+    private static final Logger LOG = LoggerFactory.getLogger(Capabilities.class);
+
     final AuthSettings settings;
     final TokenIssuer tokens;
     final Sessions sessions;
@@ -43,9 +47,7 @@ final class Capabilities {
         this.tokens = FailClosed.tokens(b.tokenIssuer != null ? b.tokenIssuer : new AccessTokens(settings, random));
         UserDatabase guardedUsers = FailClosed.users(users);
         RevocationList revocations = b.revocations == null ? null : FailClosed.revocations(b.revocations);
-        RevocationFeed feed = b.revocations == null || !b.mirrorRevocations
-                ? null
-                : b.revocations.feed().orElse(null);
+        RevocationFeed feed = b.revocations == null || !b.mirrorRevocations ? null : feedOf(b.revocations);
         this.mirror = revocations == null || feed == null ? null : new RevocationMirror(revocations, feed, b.clock);
         this.sessions = new Sessions(
                 settings,
@@ -96,6 +98,19 @@ final class Capabilities {
                 probed,
                 settings.healthDegradedThreshold(),
                 mirrored == null ? Map.of() : Map.of("revocations", mirrored::state));
+    }
+
+    /**
+     * The list's feed; a list that fails to say (a broken proxy, a store in trouble) gets no mirror, so every check
+     * goes to the store: building never fails because of a store, and that choice is the fail-closed one.
+     */
+    private static @Nullable RevocationFeed feedOf(RevocationList list) {
+        try {
+            return list.feed().orElse(null);
+        } catch (RuntimeException e) {
+            LOG.warn("the revocation list did not say whether it has a feed; authenticate asks it on every call", e);
+            return null;
+        }
     }
 
     private static Predicate<String> allowedBySettings(AuthSettings settings) {

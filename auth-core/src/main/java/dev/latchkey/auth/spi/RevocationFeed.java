@@ -18,10 +18,12 @@ public interface RevocationFeed {
 
     /**
      * Starts one subscription on a connection of its own, on a thread of the feed's own (a daemon thread), and returns
-     * at once: connecting must not block the caller. The listener is called on that thread, one call at a time:
-     * {@link Listener#subscribed()} once the subscription is active, then {@link Listener#revoked} per published
-     * revocation, and finally {@link Listener#lost} exactly once when the subscription ends for any reason other than
-     * {@link Subscription#close()}, including a failure to connect.
+     * at once: connecting must not block the caller, and no callback may run on the caller's thread. The listener is
+     * called on that thread: {@link Listener#subscribed()} once the subscription is active, then {@link
+     * Listener#revoked} per published revocation, and finally {@link Listener#lost} exactly once when the subscription
+     * ends for any reason other than {@link Subscription#close()}, including a failure to connect. A feed that watches
+     * its connection with a heartbeat may report {@code lost} from the heartbeat's thread; it must not report
+     * anything after that.
      */
     Subscription subscribe(Listener listener);
 

@@ -173,6 +173,30 @@ public abstract class RevocationMirrorContract {
     }
 
     @Test
+    public void closingTheStoresUnderALiveFacadeStopsItsMirror() throws Exception {
+        AuthFacade a = facade(newInstance(), null);
+        Counted b = counted(newInstance());
+        startAndAwaitLive(b);
+        String header = "Bearer " + login(a).tokens().accessToken();
+        int lostBefore = b.feed.lostCalls.get();
+        assertThat(b.stores).isInstanceOf(AutoCloseable.class);
+
+        ((AutoCloseable) b.stores).close();
+
+        await("B is told its subscription ended", RECONNECT_BOUND, () -> b.feed.lostCalls.get() > lostBefore);
+        int checks = b.list.checks.get();
+        try {
+            b.facade.authenticate(header);
+        } catch (AuthException e) {
+            // UNAVAILABLE when the stores' own client closed with them; either way the store was asked.
+            assertThat(e.errorCode()).isEqualTo(ErrorCode.UNAVAILABLE);
+        }
+        assertThat(b.list.checks.get())
+                .as("a mirror whose feed has ended must not answer")
+                .isEqualTo(checks + 1);
+    }
+
+    @Test
     public void healthShowsWhetherTheMirrorIsLiveWithoutFailing() {
         Counted b = counted(newInstance());
         startAndAwaitLive(b);
@@ -230,7 +254,7 @@ public abstract class RevocationMirrorContract {
         RevocationFeed feed = list.feed().orElseThrow(() -> new AssertionError("the revocation list offers no feed"));
         HeldFeed held = new HeldFeed(feed);
         CountingList counting = new CountingList(list, held);
-        return new Counted(facade(stores, counting), counting, held);
+        return new Counted(facade(stores, counting), counting, held, stores);
     }
 
     private LoginResult login(AuthFacade facade) {
@@ -277,7 +301,7 @@ public abstract class RevocationMirrorContract {
     }
 
     /** Instance B: its facade, the counting list under it and the feed the test can hold. */
-    private record Counted(AuthFacade facade, CountingList list, HeldFeed feed) {}
+    private record Counted(AuthFacade facade, CountingList list, HeldFeed feed, AuthStores stores) {}
 
     /** The mirror subscribes on its first check (of a valid token); waits until it has caught up. */
     private void startAndAwaitLive(Counted b) {

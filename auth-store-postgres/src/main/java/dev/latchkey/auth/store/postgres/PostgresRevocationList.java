@@ -45,6 +45,7 @@ public final class PostgresRevocationList implements RevocationList {
     private final String live;
     private final Set<PostgresRevocationSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final RevocationFeed feed = new Feed();
+    private volatile boolean closed;
 
     PostgresRevocationList(Jdbc jdbc, PostgresRevocationSubscription.Opener listenerConnections) {
         this.jdbc = jdbc;
@@ -138,16 +139,23 @@ public final class PostgresRevocationList implements RevocationList {
         jdbc.ping(STORE);
     }
 
-    /** Ends every subscription of the feed; their listener connections close. */
+    /**
+     * Ends every subscription of the feed (their facades are told, so their mirrors stop answering) and refuses new
+     * ones; their listener connections close.
+     */
     void closeSubscriptions() {
+        closed = true;
         for (PostgresRevocationSubscription subscription : List.copyOf(subscriptions)) {
-            subscription.close();
+            subscription.stop();
         }
     }
 
     private final class Feed implements RevocationFeed {
         @Override
         public Subscription subscribe(Listener listener) {
+            if (closed) {
+                throw new IllegalStateException("the PostgreSQL stores are closed");
+            }
             PostgresRevocationSubscription subscription =
                     new PostgresRevocationSubscription(listenerConnections, channel, listener, subscriptions::remove);
             subscriptions.add(subscription);

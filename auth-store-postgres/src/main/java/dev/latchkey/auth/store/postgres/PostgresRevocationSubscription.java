@@ -47,6 +47,8 @@ final class PostgresRevocationSubscription implements RevocationFeed.Subscriptio
     private final RevocationFeed.Listener listener;
     private final Consumer<PostgresRevocationSubscription> onEnd;
     private volatile boolean closed;
+    /** Set when the stores close under a facade still subscribed: the end is reported, so its mirror stops answering. */
+    private volatile boolean stopped;
 
     PostgresRevocationSubscription(
             Opener opener,
@@ -77,6 +79,11 @@ final class PostgresRevocationSubscription implements RevocationFeed.Subscriptio
         onEnd.accept(this);
     }
 
+    /** Ends the subscription from the store's side; unlike {@link #close()}, the listener is told it is lost. */
+    void stop() {
+        stopped = true;
+    }
+
     private void run() {
         Throwable failure = null;
         try (Connection connection = opener.open()) {
@@ -90,7 +97,8 @@ final class PostgresRevocationSubscription implements RevocationFeed.Subscriptio
         }
         onEnd.accept(this);
         if (!closed) {
-            listener.lost(failure != null ? failure : new IllegalStateException("the revocation listener ended"));
+            listener.lost(
+                    failure != null ? failure : new IllegalStateException("the revocation list's stores were closed"));
         }
     }
 
@@ -108,7 +116,7 @@ final class PostgresRevocationSubscription implements RevocationFeed.Subscriptio
         PGConnection notifications = connection.unwrap(PGConnection.class);
         listener.subscribed();
         long quietSince = System.nanoTime();
-        while (!closed) {
+        while (!closed && !stopped) {
             PGNotification[] received = notifications.getNotifications(POLL_MILLIS);
             if (received != null && received.length > 0) {
                 quietSince = System.nanoTime();

@@ -34,7 +34,8 @@ import redis.clients.jedis.resps.Tuple;
  * <p>Each subscription of the {@linkplain #feed() feed} holds one connection of the client's pool while it lasts.
  *
  * <p>Thread-safe. Close it only if it was made by {@link #fromUrl}; a list built on the host's client never closes
- * that client. Closing ends every subscription of its feed either way.
+ * that client. Closing ends every subscription of its feed either way (their facades then ask the list directly,
+ * and fail as {@code UNAVAILABLE} once its client is closed).
  */
 public final class RedisRevocationList implements RevocationList, AutoCloseable {
     /** KEYS[1] the sorted set; ARGV id, expiresAt millis, now millis, key TTL millis, channel. */
@@ -57,6 +58,7 @@ public final class RedisRevocationList implements RevocationList, AutoCloseable 
     private final String channel;
     private final Set<RedisRevocationSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final RevocationFeed feed = new Feed();
+    private volatile boolean closed;
 
     /**
      * A list on the host's client; the client stays the host's to close.
@@ -132,12 +134,14 @@ public final class RedisRevocationList implements RevocationList, AutoCloseable 
     }
 
     /**
-     * Ends every subscription of the feed, and closes the client if this list created it ({@link #fromUrl}).
+     * Ends every subscription of the feed and refuses new ones, and closes the client if this list created it ({@link
+     * #fromUrl}).
      */
     @Override
     public void close() {
+        closed = true;
         for (RedisRevocationSubscription subscription : List.copyOf(subscriptions)) {
-            subscription.close();
+            subscription.stop();
         }
         redis.close();
     }
@@ -151,6 +155,9 @@ public final class RedisRevocationList implements RevocationList, AutoCloseable 
     private final class Feed implements RevocationFeed {
         @Override
         public Subscription subscribe(Listener listener) {
+            if (closed) {
+                throw new IllegalStateException("the Redis revocation list is closed");
+            }
             RedisRevocationSubscription subscription =
                     new RedisRevocationSubscription(client, channel, listener, subscriptions::remove);
             subscriptions.add(subscription);

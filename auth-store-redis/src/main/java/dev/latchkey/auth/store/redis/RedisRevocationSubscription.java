@@ -63,6 +63,9 @@ final class RedisRevocationSubscription implements RevocationFeed.Subscription {
 
         @Override
         public void onMessage(String from, String message) {
+            if (ended.get()) {
+                return; // reported lost by the heartbeat: nothing more goes to the listener
+            }
             int colon = message.indexOf(':');
             if (colon <= 0) {
                 LOG.warn("ignoring a malformed message on the revocation channel");
@@ -141,6 +144,12 @@ final class RedisRevocationSubscription implements RevocationFeed.Subscription {
         if (!closed) {
             listener.lost(cause);
         }
+    }
+
+    /** Ends the subscription from the store's side; unlike {@link #close()}, the listener is told it is lost. */
+    void stop() {
+        unsubscribeQuietly();
+        end(new IllegalStateException("the revocation list was closed"));
     }
 
     @Override
