@@ -441,7 +441,9 @@ public final class LoadHarness {
 
     static String mirrorState(AuthFacade facade) {
         HealthReport.Component revocations = facade.health().components().get("revocations");
-        return revocations == null ? "no revocation list" : revocations.detailText().orElse("no mirror");
+        return revocations == null
+                ? "no revocation list"
+                : revocations.detailText().orElse("no mirror");
     }
 
     // ---------------------------------------------------------------- clean-up
