@@ -149,6 +149,13 @@ final class PostgresRevocationSubscription implements RevocationFeed.Subscriptio
 
     /** A connection borrowed from a host's pool goes back without our LISTEN and name; a broken one is dropped anyway. */
     private static void forget(Connection connection) {
+        try {
+            if (connection.isClosed()) {
+                return; // closed under us (the pool shut down): nothing to reset, and nothing to log
+            }
+        } catch (SQLException e) {
+            return;
+        }
         try (Statement statement = connection.createStatement()) {
             statement.execute("UNLISTEN *");
             statement.execute("RESET application_name");
