@@ -6,8 +6,10 @@ module dev.latchkey.auth.store.postgres {
     requires org.slf4j;
     requires transitive java.sql;
     requires com.zaxxer.hikari;
-    // Never referenced in code; required so the driver is resolved on the module path for the pool we build.
+    // The driver: the pool we build loads it, and the revocation listener uses its PGConnection (LISTEN/NOTIFY).
     requires org.postgresql.jdbc;
+    // Annotations on pgjdbc's classes, read by javac only.
+    requires static org.checkerframework.checker.qual;
 
     exports dev.latchkey.auth.store.postgres;
 }

@@ -43,8 +43,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every expected failure is an {@link AuthException} with a stable {@link ErrorCode}. A store failure is always
  * {@link ErrorCode#UNAVAILABLE}, never a success.
+ *
+ * <p>With a revocation list that offers a {@link dev.latchkey.auth.spi.RevocationFeed} (Redis, PostgreSQL), the facade
+ * keeps a local mirror of the list, subscribed on a daemon thread from the first {@link #authenticate} on; {@link
+ * #close()} ends that subscription.
  */
-public final class AuthFacade {
+public final class AuthFacade implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuthFacade.class);
 
     private final AuthSettings settings;
@@ -54,6 +58,7 @@ public final class AuthFacade {
     private final UserAccounts accounts;
     private final HealthCheck health;
     private final @Nullable ExternalLogins externalLogins;
+    private final @Nullable RevocationMirror mirror;
     /** {@code null} when the host gave none: then {@link #observed} reads no clock. */
     private final @Nullable OperationObserver observer;
     /** Package-private for tests: the switch of codes and counters to the local fallback, when opted in. */
@@ -70,6 +75,7 @@ public final class AuthFacade {
         this.externalLogins = wired.externalLogins;
         this.health = wired.health;
         this.codeStoreFallback = wired.codeStoreFallback;
+        this.mirror = wired.mirror;
     }
 
     /** A builder; see {@link Builder} for what is required. */
@@ -149,7 +155,8 @@ public final class AuthFacade {
     /**
      * The route guard: takes an {@code Authorization} header value ({@code Bearer <token>}), verifies the token's
      * signature and claims without a store round trip, and returns the principal to check roles and permissions on.
-     * With a {@link RevocationList} configured, signed-out sessions are refused too (one lookup).
+     * With a {@link RevocationList} configured, signed-out sessions are refused too: from the local mirror without a
+     * round trip while the list's feed is live, otherwise with one lookup in the store.
      *
      * @throws AuthException {@code INVALID_TOKEN} for a missing, malformed, expired or revoked token
      */
@@ -283,6 +290,17 @@ public final class AuthFacade {
         return observed("health", () -> health.check());
     }
 
+    /**
+     * Ends the revocation mirror's subscription and its threads, if there is one; the stores stay the host's to close.
+     * Idempotent. Operations keep working afterwards, with {@link #authenticate} asking the store on every call.
+     */
+    @Override
+    public void close() {
+        if (mirror != null) {
+            mirror.close();
+        }
+    }
+
     /** Runs one public operation, timing it for the host's {@link OperationObserver} when there is one. */
     private <T> T observed(String operation, Supplier<T> call) {
         OperationObserver observing = observer;
@@ -356,6 +374,8 @@ public final class AuthFacade {
         /** Runs the fallback's probes; tests replace it to probe on demand. */
         ProbeScheduler probeScheduler = ProbeScheduler.daemon();
 
+        boolean mirrorRevocations = true;
+
         private Builder() {}
 
         /** Required: policy and keys, usually {@link AuthSettings#fromEnv}. */
@@ -421,6 +441,16 @@ public final class AuthFacade {
         /** Optional (a bundle may bring one): makes {@link #authenticate} refuse access tokens of signed-out sessions at once. */
         public Builder revocationList(RevocationList value) {
             this.revocations = Objects.requireNonNull(value, "revocationList");
+            return this;
+        }
+
+        /**
+         * Optional: whether to keep a local mirror of a revocation list that offers a feed (default {@code true}), so
+         * that {@link #authenticate} costs no round trip. With {@code false}, every check asks the store, and no
+         * subscription connection is held.
+         */
+        public Builder mirrorRevocations(boolean enabled) {
+            this.mirrorRevocations = enabled;
             return this;
         }
 

@@ -2,6 +2,8 @@ package dev.latchkey.auth;
 
 import dev.latchkey.auth.spi.OTPStore;
 import dev.latchkey.auth.spi.RateLimitStore;
+import dev.latchkey.auth.spi.RevocationFeed;
+import dev.latchkey.auth.spi.RevocationList;
 import dev.latchkey.auth.spi.Store;
 import dev.latchkey.auth.spi.TokenIssuer;
 import dev.latchkey.auth.spi.UserDatabase;
@@ -16,12 +18,16 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The capability classes of one facade, wired once from its builder: every store wrapped by {@link FailClosed}, the
  * shared hashing keys, audit and clock. Keeps {@link AuthFacade} to one method per operation.
  */
 final class Capabilities {
+    private static final Logger LOG = LoggerFactory.getLogger(Capabilities.class);
+
     final AuthSettings settings;
     final TokenIssuer tokens;
     final Sessions sessions;
@@ -31,6 +37,8 @@ final class Capabilities {
     final HealthCheck health;
     /** The switch between the host's code stores and the local fallback; {@code null} unless opted in. */
     final @Nullable CodeStoreFallback codeStoreFallback;
+    /** The local copy of the revocation list, when the list offers a feed and the host did not opt out. */
+    final @Nullable RevocationMirror mirror;
 
     Capabilities(AuthFacade.Builder b) {
 
@@ -44,11 +52,14 @@ final class Capabilities {
                 settings.allowedPhoneRegions(), settings.defaultPhoneRegion().orElse(null));
         this.tokens = FailClosed.tokens(b.tokenIssuer != null ? b.tokenIssuer : new AccessTokens(settings, random));
         UserDatabase guardedUsers = FailClosed.users(users);
+        RevocationList revocations = b.revocations == null ? null : FailClosed.revocations(b.revocations);
+        RevocationFeed feed = b.revocations == null || !b.mirrorRevocations ? null : feedOf(b.revocations);
+        this.mirror = revocations == null || feed == null ? null : new RevocationMirror(revocations, feed, b.clock);
         this.sessions = new Sessions(
                 settings,
                 FailClosed.sessions(Objects.requireNonNull(b.sessions)),
                 users,
-                b.revocations == null ? null : FailClosed.revocations(b.revocations),
+                mirror != null ? mirror : revocations,
                 tokens,
                 new RefreshTokens(hashes, random),
                 audit,
@@ -103,7 +114,12 @@ final class Capabilities {
         if (b.externalIdentities != null && b.externalIdentities != (Object) users) {
             probed.put("externalIdentities", b.externalIdentities);
         }
-        this.health = new HealthCheck(probed, fallbacks(settings, fallback), settings.healthDegradedThreshold());
+        RevocationMirror mirrored = mirror;
+        this.health = new HealthCheck(
+                probed,
+                fallbacks(settings, fallback),
+                settings.healthDegradedThreshold(),
+                mirrored == null ? Map.of() : Map.of("revocations", mirrored::state));
     }
 
     /**
@@ -122,6 +138,19 @@ final class Capabilities {
             }
             return Optional.empty();
         };
+    }
+
+    /**
+     * The list's feed; a list that fails to say (a broken proxy, a store in trouble) gets no mirror, so every check
+     * goes to the store: building never fails because of a store, and that choice is the fail-closed one.
+     */
+    private static @Nullable RevocationFeed feedOf(RevocationList list) {
+        try {
+            return list.feed().orElse(null);
+        } catch (RuntimeException e) {
+            LOG.warn("the revocation list did not say whether it has a feed; authenticate asks it on every call", e);
+            return null;
+        }
     }
 
     private static Predicate<String> allowedBySettings(AuthSettings settings) {

@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,7 @@ final class HealthCheck {
     private final Fallbacks fallbacks;
     private final Duration degradedThreshold;
     private final Duration deadline;
+    private final Map<String, Supplier<String>> notes;
     /**
      * Daemon threads, so a hung probe never keeps the host's JVM alive. At most one probe per store is in flight (see
      * {@link #inFlight}), so a store that never answers holds one thread, not one per check.
@@ -74,22 +76,41 @@ final class HealthCheck {
 
     /** @param stores the stores by component name, in report order; the raw stores, so a probe sees real failures */
     HealthCheck(Map<String, Store> stores, Duration degradedThreshold) {
-        this(stores, Fallbacks.NONE, degradedThreshold, DEADLINE);
+        this(stores, Fallbacks.NONE, degradedThreshold, DEADLINE, Map.of());
+    }
+
+    /**
+     * @param fallbacks which components a fallback serves
+     * @param notes per component, a state shown as the detail of an UP or DEGRADED component (such as whether the
+     *     revocation mirror is live): information, never a failure
+     */
+    HealthCheck(
+            Map<String, Store> stores,
+            Fallbacks fallbacks,
+            Duration degradedThreshold,
+            Map<String, Supplier<String>> notes) {
+        this(stores, fallbacks, degradedThreshold, DEADLINE, notes);
     }
 
     HealthCheck(Map<String, Store> stores, Fallbacks fallbacks, Duration degradedThreshold) {
-        this(stores, fallbacks, degradedThreshold, DEADLINE);
+        this(stores, fallbacks, degradedThreshold, DEADLINE, Map.of());
     }
 
     HealthCheck(Map<String, Store> stores, Duration degradedThreshold, Duration deadline) {
-        this(stores, Fallbacks.NONE, degradedThreshold, deadline);
+        this(stores, Fallbacks.NONE, degradedThreshold, deadline, Map.of());
     }
 
-    HealthCheck(Map<String, Store> stores, Fallbacks fallbacks, Duration degradedThreshold, Duration deadline) {
+    private HealthCheck(
+            Map<String, Store> stores,
+            Fallbacks fallbacks,
+            Duration degradedThreshold,
+            Duration deadline,
+            Map<String, Supplier<String>> notes) {
         this.stores = Collections.unmodifiableMap(new LinkedHashMap<>(stores));
         this.fallbacks = fallbacks;
         this.degradedThreshold = degradedThreshold;
         this.deadline = deadline;
+        this.notes = Map.copyOf(notes);
     }
 
     HealthReport check() {
@@ -126,14 +147,23 @@ final class HealthCheck {
         HealthReport.Status overall = HealthReport.Status.UP;
         for (Map.Entry<String, Future<Outcome>> probe : probes.entrySet()) {
             Outcome outcome = servedByFallback(probe.getKey(), await(probe.getValue(), start, end));
-            HealthReport.Component component = outcome.component();
-            components.put(probe.getKey(), component);
             logChange(probe.getKey(), outcome);
+            HealthReport.Component component = noted(probe.getKey(), outcome.component());
+            components.put(probe.getKey(), component);
             if (component.status().compareTo(overall) > 0) {
                 overall = component.status();
             }
         }
         return new HealthReport(overall, components);
+    }
+
+    /** The component with its note as detail, when it has one and the probe left the detail free. */
+    private HealthReport.Component noted(String name, HealthReport.Component component) {
+        Supplier<String> note = notes.get(name);
+        if (note == null || component.detail() != null) {
+            return component;
+        }
+        return new HealthReport.Component(component.status(), component.latency(), note.get());
     }
 
     /**

@@ -98,6 +98,7 @@ enum Backend {
 
         @Override
         public void close() {
+            facade.close();
             for (AutoCloseable c : closeables) {
                 try {
                     c.close();

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.latchkey.auth.AuthException;
 import dev.latchkey.auth.AuthFacade;
 import dev.latchkey.auth.AuthSettings;
+import dev.latchkey.auth.HealthReport;
 import dev.latchkey.auth.JwtKey;
 import dev.latchkey.auth.LoginResult;
 import dev.latchkey.auth.OtpDispatch;
@@ -57,8 +58,12 @@ public final class LoadHarness {
             double pgRoundTrips,
             double redisRoundTrips) {}
 
-    /** Revocation propagation across two facades: sign-out on one, until the other refuses. */
-    public record Propagation(String backend, int trials, double p50Millis, double p99Millis, int neverRefused) {}
+    /**
+     * Revocation propagation across two facades: sign-out on one, until the other refuses. {@code mirror} is the
+     * receiving facade's revocation-mirror state after the trials, as its health report shows it.
+     */
+    public record Propagation(
+            String backend, int trials, double p50Millis, double p99Millis, int neverRefused, String mirror) {}
 
     /** Everything one run measured. */
     public record Report(List<Row> rows, List<Propagation> propagation) {}
@@ -193,7 +198,7 @@ public final class LoadHarness {
     }
 
     /** A per-thread operation factory: each thread gets its own state (its session, its refresh token). */
-    private Op operation(String operation, AuthFacade facade, Map<String, String> codes) {
+    private Op operation(String operation, AuthFacade facade, Map<String, String> codes) throws InterruptedException {
         switch (operation) {
             case "login":
                 return () -> login(facade, codes);
@@ -207,6 +212,9 @@ public final class LoadHarness {
             }
             case "authenticate": {
                 String header = "Bearer " + login(facade, codes).tokens().accessToken();
+                // The first check subscribes the revocation mirror; measured is the guard once it is live.
+                facade.authenticate(header);
+                awaitMirror(facade);
                 return () -> facade.authenticate(header);
             }
             default:
@@ -372,13 +380,17 @@ public final class LoadHarness {
 
     /**
      * Two facades with their own connections: a session's token is accepted on B, signed out on A, and B is asked
-     * until it refuses. Waits at most one second per trial; a trial B never refused counts as such.
+     * until it refuses. B's revocation mirror is live before the first trial (otherwise B would ask the store, which
+     * is not what is measured). Waits at most one second per trial; a trial B never refused counts as such.
      */
     private Propagation propagation(Backend backend) throws Exception {
         List<Long> nanos = new ArrayList<>();
         int never = 0;
+        String mirror;
         try (Backend.Instance a = backend.open(settings, direct, null);
                 Backend.Instance b = backend.open(settings, direct, null)) {
+            b.facade.authenticate("Bearer " + login(a.facade, a.codes).tokens().accessToken());
+            awaitMirror(b.facade);
             for (int i = 0; i < propagationTrials; i++) {
                 String token = login(a.facade, a.codes).tokens().accessToken();
                 String header = "Bearer " + token;
@@ -402,10 +414,36 @@ public final class LoadHarness {
                     never++;
                 }
             }
+            mirror = mirrorState(b.facade);
         }
         long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
         return new Propagation(
-                backend.label, propagationTrials, percentile(sorted, 0.5) / 1e6, percentile(sorted, 0.99) / 1e6, never);
+                backend.label,
+                propagationTrials,
+                percentile(sorted, 0.5) / 1e6,
+                percentile(sorted, 0.99) / 1e6,
+                never,
+                mirror);
+    }
+
+    /**
+     * Waits up to ten seconds for the facade's revocation mirror to be live (it subscribes on first use); returns at
+     * once for a facade without one (memory).
+     */
+    static void awaitMirror(AuthFacade facade) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        String state = mirrorState(facade);
+        while (state.startsWith("mirror ") && !state.equals("mirror live") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            state = mirrorState(facade);
+        }
+    }
+
+    static String mirrorState(AuthFacade facade) {
+        HealthReport.Component revocations = facade.health().components().get("revocations");
+        return revocations == null
+                ? "no revocation list"
+                : revocations.detailText().orElse("no mirror");
     }
 
     // ---------------------------------------------------------------- clean-up
@@ -477,12 +515,13 @@ public final class LoadHarness {
             for (Propagation p : report.propagation()) {
                 out.append(String.format(
                         Locale.ROOT,
-                        "  %s: %d trials, p50 %.3f ms, p99 %.3f ms, never refused within 1 s: %d%n",
+                        "  %s: %d trials, p50 %.3f ms, p99 %.3f ms, never refused within 1 s: %d (%s)%n",
                         p.backend(),
                         p.trials(),
                         p.p50Millis(),
                         p.p99Millis(),
-                        p.neverRefused()));
+                        p.neverRefused(),
+                        p.mirror()));
             }
         }
         return out.toString();

@@ -28,6 +28,12 @@ class SmokeTest {
                 .filteredOn(r -> r.backend().equals("pg+redis") && r.operation().equals("login"))
                 .allSatisfy(r -> assertThat(r.redisRoundTrips()).isPositive());
         assertThat(report.propagation()).hasSize(2);
+        assertThat(report.propagation())
+                .as("propagation is measured through a live revocation mirror, and every sign-out arrives")
+                .allSatisfy(p -> {
+                    assertThat(p.mirror()).isEqualTo("mirror live");
+                    assertThat(p.neverRefused()).isZero();
+                });
     }
 
     @Test

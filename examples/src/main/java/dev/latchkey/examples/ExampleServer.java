@@ -45,12 +45,21 @@ public final class ExampleServer implements AutoCloseable {
     private final ConnectionGate gate;
     private final Admission admission;
     private final Backends backends;
+    /** Closed before the backends, so its revocation mirror stops subscribing to stores that are going away. */
+    private final AuthFacade auth;
+
     private final int graceSeconds;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ExampleServer(
-            HttpServer server, ConnectionGate gate, Admission admission, Backends backends, int graceSeconds) {
+            HttpServer server,
+            ConnectionGate gate,
+            Admission admission,
+            AuthFacade auth,
+            Backends backends,
+            int graceSeconds) {
         this.server = server;
+        this.auth = auth;
         this.gate = gate;
         this.admission = admission;
         this.backends = backends;
@@ -117,7 +126,8 @@ public final class ExampleServer implements AutoCloseable {
             server.setExecutor(admission);
             server.start();
             gate.start();
-            ExampleServer started = new ExampleServer(server, gate, admission, backends, config.shutdownGraceSeconds());
+            ExampleServer started =
+                    new ExampleServer(server, gate, admission, auth, backends, config.shutdownGraceSeconds());
             LOG.info(
                     "Latchkey example listening on {} ({}, signing {})",
                     started.baseUri(),
@@ -250,6 +260,7 @@ public final class ExampleServer implements AutoCloseable {
             admission.shutdownNow();
         } finally {
             gate.close();
+            auth.close();
             backends.close();
             LOG.info("Latchkey example stopped");
         }

@@ -9,7 +9,8 @@
  *   <li>{@link dev.latchkey.auth.spi.OTPStore}: pending one-time codes, verified and consumed in one atomic step;
  *   <li>{@link dev.latchkey.auth.spi.RateLimitStore}: fixed-window counters behind every throttle and budget;
  *   <li>{@link dev.latchkey.auth.spi.SessionStore}: refresh-token families, rotated by compare-and-set;
- *   <li>{@link dev.latchkey.auth.spi.RevocationList}: optional deny-list of ended sessions for the route guard.
+ *   <li>{@link dev.latchkey.auth.spi.RevocationList}: optional deny-list of ended sessions for the route guard, with
+ *       an optional {@link dev.latchkey.auth.spi.RevocationFeed} so that each facade can mirror it locally.
  * </ul>
  *
  * <p>{@link dev.latchkey.auth.spi.AuthStores} bundles one backend's stores. What a host supplies besides: {@link

@@ -43,6 +43,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +96,7 @@ public abstract class AuthFacadeContract {
     protected String tenant;
     protected String email;
     protected AuthFacade auth;
+    private final List<AuthFacade> built = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void newTenantAndFacade() {
@@ -109,9 +111,21 @@ public abstract class AuthFacadeContract {
         return AuthSettings.builder().hashSecret(HASH_SECRET).signingKey(SIGNING_KEY);
     }
 
+    /** Every facade a test builds is closed after it, so no revocation-mirror subscription outlives its test. */
+    protected AuthFacade closing(AuthFacade facade) {
+        built.add(facade);
+        return facade;
+    }
+
+    @AfterEach
+    void closeFacades() {
+        built.forEach(AuthFacade::close);
+        built.clear();
+    }
+
     protected AuthFacade facade(AuthSettings.Builder settings) {
-        return builder(settings, userDatabase(), otpStore(), sessionStore(), sent::add)
-                .build();
+        return closing(builder(settings, userDatabase(), otpStore(), sessionStore(), sent::add)
+                .build());
     }
 
     private AuthFacade.Builder builder(
@@ -190,8 +204,8 @@ public abstract class AuthFacadeContract {
     public void codeIsStoredOnlyAsAKeyedHash() {
         List<OtpChallenge> saved = new CopyOnWriteArrayList<>();
         OTPStore recording = recording(otpStore(), saved);
-        AuthFacade recorded = builder(settings(), userDatabase(), recording, sessionStore(), sent::add)
-                .build();
+        AuthFacade recorded = closing(builder(settings(), userDatabase(), recording, sessionStore(), sent::add)
+                .build());
         send(recorded, email);
         String code = lastCode();
 
@@ -203,7 +217,7 @@ public abstract class AuthFacadeContract {
         assertThat(stored.maxAttempts()).isEqualTo(5);
         assertThat(stored.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
 
-        AuthFacade otherSecret = builder(
+        AuthFacade otherSecret = closing(builder(
                         settings()
                                 .hashSecret(
                                         "Other7s3cr3t9Zr1vT0xN4mW7kB2yH5cJ9pL3sD6f".getBytes(StandardCharsets.UTF_8)),
@@ -211,7 +225,7 @@ public abstract class AuthFacadeContract {
                         recording,
                         sessionStore(),
                         sent::add)
-                .build();
+                .build());
         send(otherSecret, "second." + email);
         assertThat(saved.get(1).key()).isNotEqualTo(saved.get(0).key());
     }
@@ -612,13 +626,13 @@ public abstract class AuthFacadeContract {
     public void failingCodeStoreNeverLogsAnyoneIn() {
         send(auth, email);
         String code = lastCode();
-        AuthFacade broken = builder(
+        AuthFacade broken = closing(builder(
                         settings(),
                         userDatabase(),
                         failing(otpStore(), OTPStore.class, "verify", "verifyWithBudgets"),
                         sessionStore(),
                         sent::add)
-                .build();
+                .build());
         AuthException e = catchAuth(() -> verify(broken, email, code));
         assertThat(e.errorCode()).isEqualTo(ErrorCode.UNAVAILABLE);
         assertThat(e.httpStatus()).isEqualTo(503);
@@ -630,26 +644,26 @@ public abstract class AuthFacadeContract {
     public void failingSessionStoreNeverIssuesTokens() {
         send(auth, email);
         String code = lastCode();
-        AuthFacade broken = builder(
+        AuthFacade broken = closing(builder(
                         settings(),
                         userDatabase(),
                         otpStore(),
                         failing(sessionStore(), SessionStore.class, "create"),
                         sent::add)
-                .build();
+                .build());
         assertThat(catchAuth(() -> verify(broken, email, code)).errorCode()).isEqualTo(ErrorCode.UNAVAILABLE);
     }
 
     @Test
     public void failingUserDatabaseMakesSessionCheckUnavailable() {
         LoginResult login = login(email);
-        AuthFacade broken = builder(
+        AuthFacade broken = closing(builder(
                         settings(),
                         failing(userDatabase(), UserDatabase.class, "findById"),
                         otpStore(),
                         sessionStore(),
                         sent::add)
-                .build();
+                .build());
         assertThat(catchAuth(() -> broken.session(login.tokens().accessToken())).errorCode())
                 .isEqualTo(ErrorCode.UNAVAILABLE);
     }
@@ -660,8 +674,9 @@ public abstract class AuthFacadeContract {
         assertThat(up.status()).isIn(HealthReport.Status.UP, HealthReport.Status.DEGRADED);
         assertThat(up.components()).containsKeys("users", "otp", "sessions");
 
-        AuthFacade broken = builder(settings(), userDatabase(), broken(OTPStore.class), sessionStore(), sent::add)
-                .build();
+        AuthFacade broken =
+                closing(builder(settings(), userDatabase(), broken(OTPStore.class), sessionStore(), sent::add)
+                        .build());
         HealthReport down = broken.health();
         assertThat(down.status()).isEqualTo(HealthReport.Status.DOWN);
         assertThat(Objects.requireNonNull(down.components().get("otp")).status())

@@ -45,6 +45,7 @@ final class Migrator {
     static final List<Script> SCRIPTS = List.of(
             new Script(1, "init", "db/latchkey/V1__init.sql"),
             new Script(2, "external_identities", "db/latchkey/V2__external_identities.sql"),
+            new Script(3, "revocations", "db/latchkey/V3__revocations.sql"),
             new Script(4, "login_steps", "db/latchkey/V4__login_steps.sql"));
 
     private final Layout layout;

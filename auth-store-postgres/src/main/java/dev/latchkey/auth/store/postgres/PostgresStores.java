@@ -7,18 +7,22 @@ import dev.latchkey.auth.ConfigurationException;
 import dev.latchkey.auth.spi.AuthStores;
 import dev.latchkey.auth.spi.ExternalIdentityStore;
 import dev.latchkey.auth.spi.RevocationList;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The PostgreSQL stores (users, one-time codes, rate-limit counters, sessions) over one data source and one schema
- * layout, built either on the host's {@link DataSource} or on a HikariCP pool created from a {@code DATABASE_URL}.
- * PostgreSQL offers no revocation list: {@link #revocations()} is empty (pair it with Redis for one).
+ * The PostgreSQL stores (users, one-time codes, rate-limit counters, sessions, the revocation list) over one data
+ * source and one schema layout, built either on the host's {@link DataSource} or on a HikariCP pool created from a
+ * {@code DATABASE_URL}. The revocation list publishes through {@code LISTEN/NOTIFY}, so every facade keeps a local
+ * mirror of it; each listening facade holds one more connection (see {@link PostgresRevocationList}).
  *
  * <pre>{@code
  * PostgresStores stores = PostgresStores.fromEnv(System.getenv()); // close() on shutdown
@@ -61,14 +65,19 @@ public final class PostgresStores implements AuthStores, AutoCloseable {
     private final PostgresSessionStore sessions;
     private final PostgresOTPStore otp;
     private final PostgresRateLimitStore rateLimits;
+    private final PostgresRevocationList revocations;
 
-    private PostgresStores(@Nullable HikariDataSource ownedPool, Jdbc jdbc) {
+    private PostgresStores(
+            @Nullable HikariDataSource ownedPool,
+            Jdbc jdbc,
+            PostgresRevocationSubscription.Opener listenerConnections) {
         this.ownedPool = ownedPool;
         this.jdbc = jdbc;
         this.users = new PostgresUserDatabase(jdbc);
         this.sessions = new PostgresSessionStore(jdbc);
         this.otp = new PostgresOTPStore(jdbc);
         this.rateLimits = new PostgresRateLimitStore(jdbc);
+        this.revocations = new PostgresRevocationList(jdbc, listenerConnections);
     }
 
     /** Starts a configuration; give it a data source or a database URL. */
@@ -133,10 +142,15 @@ public final class PostgresStores implements AuthStores, AutoCloseable {
         return sessions;
     }
 
-    /** Always empty: PostgreSQL offers no revocation list (Redis and memory do). */
+    /** The revocation list, with its {@code LISTEN/NOTIFY} feed; always present. */
     @Override
     public Optional<RevocationList> revocations() {
-        return Optional.empty();
+        return Optional.of(revocations);
+    }
+
+    /** The revocation list itself; the same instance on every call. */
+    public PostgresRevocationList revocationList() {
+        return revocations;
     }
 
     /** The links of external identities to users, kept by the user database; always present. */
@@ -183,9 +197,13 @@ public final class PostgresStores implements AuthStores, AutoCloseable {
                 pool.getThreadsAwaitingConnection()));
     }
 
-    /** Closes the pool if this object created it; a host's data source is left open. Idempotent. */
+    /**
+     * Ends the revocation list's subscriptions, and closes the pool if this object created it; a host's data source
+     * is left open. Idempotent.
+     */
     @Override
     public void close() {
+        revocations.closeSubscriptions();
         if (ownedPool != null) {
             ownedPool.close();
         }
@@ -350,10 +368,35 @@ public final class PostgresStores implements AuthStores, AutoCloseable {
                             "is given with a dataSource",
                             "credentials only with a databaseUrl; a dataSource carries its own");
                 }
-                return new PostgresStores(null, new Jdbc(dataSource, layout, autoMigrate, connectionTimeout, false));
+                DataSource host = dataSource;
+                return new PostgresStores(
+                        null, new Jdbc(host, layout, autoMigrate, connectionTimeout, false), host::getConnection);
             }
-            HikariDataSource pool = new HikariDataSource(poolConfig(DatabaseUrl.parse(databaseUrl)));
-            return new PostgresStores(pool, new Jdbc(pool, layout, autoMigrate, connectionTimeout, true));
+            HikariConfig config = poolConfig(DatabaseUrl.parse(databaseUrl));
+            HikariDataSource pool = new HikariDataSource(config);
+            return new PostgresStores(
+                    pool, new Jdbc(pool, layout, autoMigrate, connectionTimeout, true), () -> unpooled(config));
+        }
+
+        /**
+         * A connection of its own for the revocation listener, with the pool's settings: it is held for as long as
+         * the subscription lasts, which a pool would count as a leak.
+         */
+        private static Connection unpooled(HikariConfig config) throws SQLException {
+            Properties properties = new Properties();
+            properties.putAll(config.getDataSourceProperties());
+            if (config.getUsername() != null) {
+                properties.setProperty("user", config.getUsername());
+            }
+            if (config.getPassword() != null) {
+                properties.setProperty("password", config.getPassword());
+            }
+            properties.setProperty("ApplicationName", "latchkey-listener");
+            Connection connection = new org.postgresql.Driver().connect(config.getJdbcUrl(), properties);
+            if (connection == null) {
+                throw new SQLException("the PostgreSQL driver does not accept the database URL");
+            }
+            return connection;
         }
 
         HikariConfig poolConfig(DatabaseUrl url) {

@@ -88,7 +88,7 @@ class FacadeLifecycleTest {
 
             HealthReport health = auth.health();
             assertThat(health.status()).isEqualTo(HealthReport.Status.UP);
-            assertThat(health.components()).containsOnlyKeys("users", "otp", "rateLimits", "sessions");
+            assertThat(health.components()).containsOnlyKeys("users", "otp", "rateLimits", "sessions", "revocations");
 
             assertThat(auth.disableUser(tenant, first.user().id())).isTrue();
             assertCode(() -> auth.session(secondDevice.tokens().accessToken()), ErrorCode.INVALID_TOKEN);

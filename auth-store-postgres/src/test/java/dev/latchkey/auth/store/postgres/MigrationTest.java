@@ -74,6 +74,7 @@ class MigrationTest {
                         "otp_challenges",
                         "throttle_counters",
                         "external_identities",
+                        "revocations",
                         "schema_version");
         assertThat(query("SELECT count(*) FROM \"" + schema + "\".otp_challenges"))
                 .containsExactly(String.valueOf(instances));

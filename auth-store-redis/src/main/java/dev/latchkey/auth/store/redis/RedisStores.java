@@ -151,9 +151,13 @@ public final class RedisStores implements AuthStores, AutoCloseable {
         return keyPrefix;
     }
 
-    /** Closes the client if this object created it (from a URL); a host's client is left open. Idempotent. */
+    /**
+     * Ends the revocation list's subscriptions, and closes the client if this object created it (from a URL); a
+     * host's client is left open. Idempotent.
+     */
     @Override
     public void close() {
+        revocations.close();
         if (ownedClient != null) {
             ownedClient.close();
         }

@@ -29,14 +29,27 @@ class RedisRevocationListTest {
     }
 
     @Test
-    void anEntryLivesOnlyUntilTheTokensCouldNoLongerBeAccepted() {
+    void theListLivesOnlyUntilItsLastTokensCouldNoLongerBeAccepted() {
         String jti = TestData.randomToken();
 
         revocations.revoke(jti, at(900), at(0));
 
-        long ttl = redis.pttl(PREFIX + "revoked:{" + jti + "}");
+        long ttl = redis.pttl(PREFIX + "revocations");
         long expected = Duration.ofSeconds(900).plus(RedisTime.RETENTION_SLACK).toMillis();
         assertThat(ttl).isBetween(expected - 5_000, expected);
+    }
+
+    @Test
+    void aRevocationDropsTheEntriesThatExpiredBeforeIt() {
+        String early = TestData.randomToken();
+        String later = TestData.randomToken();
+        revocations.revoke(early, at(900), at(0));
+
+        revocations.revoke(later, at(1_900), at(1_000));
+
+        assertThat(redis.zscore(PREFIX + "revocations", early)).isNull();
+        assertThat(revocations.isRevoked(early)).isFalse();
+        assertThat(revocations.isRevoked(later)).isTrue();
     }
 
     @Test
@@ -47,8 +60,7 @@ class RedisRevocationListTest {
         revocations.revoke(sessionId, at(10), at(10));
 
         assertThat(revocations.isRevoked(sessionId)).isFalse();
-        assertThat(RedisTestServers.keys(redis, PREFIX + "revoked:{" + sessionId))
-                .isEmpty();
+        assertThat(redis.zscore(PREFIX + "revocations", sessionId)).isNull();
     }
 
     @Test

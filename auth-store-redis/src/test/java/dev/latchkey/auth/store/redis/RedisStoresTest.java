@@ -58,7 +58,7 @@ class RedisStoresTest {
                 .anyMatch(key -> key.startsWith(prefix + "otp:"))
                 .anyMatch(key -> key.startsWith(prefix + "counter:"))
                 .anyMatch(key -> key.startsWith(prefix + "session:"))
-                .anyMatch(key -> key.startsWith(prefix + "revoked:"));
+                .anyMatch(key -> key.equals(prefix + "revocations"));
         assertThat(RedisTestServers.keys(redis, RedisStores.DEFAULT_KEY_PREFIX + "user:v2:{" + user.id() + "}"))
                 .as("the user cache must not fall back to the default prefix")
                 .isEmpty();

@@ -25,10 +25,13 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.args.ClientType;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.ClientKillParams;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -48,6 +51,7 @@ final class RedisTestServers {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
 
     private static UnifiedJedis standalone;
+    private static String standaloneUrl = STANDALONE_URL;
     private static UnifiedJedis cluster;
     private static UnifiedJedis legacyPooled;
     private static UnifiedJedis legacyCluster;
@@ -72,6 +76,7 @@ final class RedisTestServers {
                     container.start();
                     Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
                     String url = "redis://" + container.getHost() + ":" + container.getMappedPort(6379);
+                    standaloneUrl = url;
                     return connect(url).orElseThrow(() -> new AssertionError("the Redis container does not answer"));
                 }
                 throw new AssertionError("Redis is not reachable at " + STANDALONE_URL
@@ -80,6 +85,35 @@ final class RedisTestServers {
             });
         }
         return standalone;
+    }
+
+    /** The URL of the standalone server {@link #standalone()} reaches, for tests that need clients of their own. */
+    static synchronized String standaloneUrl() {
+        standalone();
+        return standaloneUrl;
+    }
+
+    /** A new cluster client of its own (its own pools), for tests that stand for separate application instances. */
+    static RedisClusterClient newClusterClient() {
+        cluster();
+        return RedisClusterClient.builder()
+                .nodes(clusterNodes())
+                .clientConfig(clientConfig(Duration.ofSeconds(2)))
+                .build();
+    }
+
+    /** {@code CLIENT KILL TYPE pubsub} on a standalone server, or on every master of a cluster. */
+    static void killPubSubClients(UnifiedJedis client) {
+        ClientKillParams pubSub = ClientKillParams.clientKillParams().type(ClientType.PUBSUB);
+        if (client instanceof RedisClusterClient clustered) {
+            for (ConnectionPool node : clustered.getClusterNodes().values()) {
+                try (Connection connection = node.getResource()) {
+                    new Jedis(connection).clientKill(pubSub);
+                }
+            }
+        } else {
+            client.sendCommand(Protocol.Command.CLIENT, "KILL", "TYPE", "pubsub");
+        }
     }
 
     private static Optional<UnifiedJedis> connect(String url) {
