@@ -281,7 +281,7 @@ class InputsTest {
     @Test
     void ipv6LiteralsAcceptEveryHexDigitAndRefuseLookalikes() {
         assertThat(Inputs.clientIp("A:F:a:f:0:9::1")).isEqualTo("a:f:a:f:0:9:0:1");
-        // Full-width digits parse as hex digits in the JDK; the client IP check keeps to ASCII.
+        // Non-ASCII digits are refused, whichever check meets them first.
         assertInvalidRequest(() -> Inputs.clientIp("２００１:db8::1"), "clientIp is not an IP address");
     }
 
