@@ -526,6 +526,32 @@ class AccessTokensTest {
                 key.publicJwk().orElseThrow()));
     }
 
+    @Test
+    void aForgedTokenSharingACacheSlotWithAVerifiedOneIsStillRefused() {
+        AccessTokens twoSlots =
+                new AccessTokens(TestKeys.settings(hsKey).tokenCacheSize(2).build(), new SecureRandom());
+        String token = twoSlots.issue(USER, "s", NOW).token();
+        assertThat(twoSlots.verify(token, NOW).userId()).isEqualTo(USER.id());
+        String forged = null;
+        int at = token.length() - 5;
+        for (char c = 'A'; c <= 'Z' && forged == null; c++) {
+            String candidate = token.substring(0, at) + c + token.substring(at + 1);
+            if (!candidate.equals(token) && cacheSlot(candidate) == cacheSlot(token)) {
+                forged = candidate;
+            }
+        }
+        assertThat(forged).isNotNull().hasSameSizeAs(token);
+        String sameSlot = forged;
+        assertInvalid(() -> twoSlots.verify(sameSlot, NOW));
+        assertThat(twoSlots.verify(token, NOW).userId()).isEqualTo(USER.id());
+    }
+
+    /** The slot of a token in a cache of two slots, as the cache picks it. */
+    private static int cacheSlot(String token) {
+        int h = token.hashCode();
+        return (h ^ (h >>> 16)) & 1;
+    }
+
     private static void assertInvalid(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
         assertThatThrownBy(call)
                 .isExactlyInstanceOf(AuthException.class)
