@@ -412,6 +412,146 @@ class AccessTokensTest {
         assertInvalid(() -> victim.verify(attacker.issue(USER, "s", NOW).token(), NOW));
     }
 
+    @Test
+    void permissionsAreListedInOrderWhateverTheUsersSetIteratesIn() throws Exception {
+        User user = new User(
+                USER.id(),
+                "acme",
+                null,
+                "+14155550123",
+                "Ada",
+                "admin",
+                Set.of("c", "a", "b", "e", "d"),
+                true,
+                null,
+                NOW,
+                NOW);
+        JWTClaimsSet claims =
+                SignedJWT.parse(tokens.issue(user, "s", NOW).token()).getJWTClaimsSet();
+        assertThat(claims.getStringListClaim("permissions")).containsExactly("a", "b", "c", "d", "e");
+        assertThat(claims.getClaim("email")).isNull();
+    }
+
+    @Test
+    void theLongFormOfTheAccessTokenTypeIsAccepted() throws Exception {
+        String token = signHs(
+                new JWSHeader.Builder(JWSAlgorithm.HS256)
+                        .type(new JOSEObjectType("application/at+jwt"))
+                        .keyID("hs-1")
+                        .build(),
+                validClaims().build());
+        assertThat(tokens.verify(token, NOW).role()).isEqualTo("member");
+    }
+
+    @Test
+    void issuedAtAndNotBeforeMayLieInTheFutureByTheClockSkewAndNoMore() throws Exception {
+        Instant edge = NOW.plusSeconds(30);
+        assertThat(tokens.verify(
+                        signHs(
+                                hsHeader(),
+                                validClaims().issueTime(Date.from(edge)).build()),
+                        NOW))
+                .isNotNull();
+        assertInvalid(() -> tokens.verify(
+                signHs(
+                        hsHeader(),
+                        validClaims().issueTime(Date.from(edge.plusSeconds(1))).build()),
+                NOW));
+        assertThat(tokens.verify(
+                        signHs(
+                                hsHeader(),
+                                validClaims().notBeforeTime(Date.from(edge)).build()),
+                        NOW))
+                .isNotNull();
+        assertInvalid(() -> tokens.verify(
+                signHs(
+                        hsHeader(),
+                        validClaims()
+                                .notBeforeTime(Date.from(edge.plusSeconds(1)))
+                                .build()),
+                NOW));
+    }
+
+    @Test
+    void aTokenWithoutRoleOrSubjectIsInvalid() throws Exception {
+        for (UnaryOperator<JWTClaimsSet.Builder> change :
+                List.<UnaryOperator<JWTClaimsSet.Builder>>of(c -> c.claim("role", null), c -> c.subject(null))) {
+            String token = signHs(hsHeader(), change.apply(validClaims()).build());
+            assertInvalid(() -> tokens.verify(token, NOW));
+        }
+    }
+
+    @Test
+    void aTokenOfExactlyEightKibIsVerified() throws Exception {
+        // Aim from one measured length (base64: four characters per three bytes), then try the lengths around it.
+        // Base64 never gives a part of 4k+1 characters, so a header parameter of 0 to 2 characters shifts the rest.
+        int aim = 5000 + (Inputs.MAX_TOKEN - padded(5000, 0).length()) * 3 / 4;
+        String token = "";
+        for (int pad = aim - 60; pad < aim + 60 && token.length() != Inputs.MAX_TOKEN; pad++) {
+            for (int shift = 0; shift < 3 && token.length() != Inputs.MAX_TOKEN; shift++) {
+                token = padded(pad, shift);
+            }
+        }
+        assertThat(token).hasSize(Inputs.MAX_TOKEN);
+        String exact = token;
+        assertThat(tokens.verify(exact, NOW).role()).isEqualTo("member");
+    }
+
+    @Test
+    void previousKeysArePublishedAfterTheSigningKeyInKeyIdOrder() {
+        JwtKey signing = JwtKey.generateEd25519("m");
+        List<JwtKey> previous = List.of(
+                publicOnly(JwtKey.generateEs256("z")),
+                publicOnly(JwtKey.generateEs256("a")),
+                publicOnly(JwtKey.generateEs256("q")));
+        AccessTokens rotated = new AccessTokens(
+                TestKeys.settings(signing).verificationKeys(previous).build(), new SecureRandom());
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> keys =
+                (List<Map<String, Object>>) rotated.jwkSet().get("keys");
+        assertThat(keys).extracting(k -> k.get("kid")).containsExactly("m", "a", "q", "z");
+    }
+
+    private static String padded(int pad, int shift) throws Exception {
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.HS256)
+                .type(new JOSEObjectType("at+jwt"))
+                .keyID("hs-1")
+                .customParam("p", "y".repeat(shift))
+                .build();
+        return signHs(header, validClaims().claim("pad", "x".repeat(pad)).build());
+    }
+
+    private static JwtKey publicOnly(JwtKey key) {
+        return JwtKey.fromJwk(com.nimbusds.jose.util.JSONObjectUtils.toJSONString(
+                key.publicJwk().orElseThrow()));
+    }
+
+    @Test
+    void aForgedTokenSharingACacheSlotWithAVerifiedOneIsStillRefused() {
+        AccessTokens twoSlots =
+                new AccessTokens(TestKeys.settings(hsKey).tokenCacheSize(2).build(), new SecureRandom());
+        String token = twoSlots.issue(USER, "s", NOW).token();
+        assertThat(twoSlots.verify(token, NOW).userId()).isEqualTo(USER.id());
+        String forged = null;
+        int at = token.length() - 5;
+        for (char c = 'A'; c <= 'Z' && forged == null; c++) {
+            String candidate = token.substring(0, at) + c + token.substring(at + 1);
+            if (!candidate.equals(token) && cacheSlot(candidate) == cacheSlot(token)) {
+                forged = candidate;
+            }
+        }
+        assertThat(forged).isNotNull().hasSameSizeAs(token);
+        String sameSlot = forged;
+        assertInvalid(() -> twoSlots.verify(sameSlot, NOW));
+        assertThat(twoSlots.verify(token, NOW).userId()).isEqualTo(USER.id());
+    }
+
+    /** The slot of a token in a cache of two slots, as the cache picks it. */
+    private static int cacheSlot(String token) {
+        int h = token.hashCode();
+        return (h ^ (h >>> 16)) & 1;
+    }
+
     private static void assertInvalid(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
         assertThatThrownBy(call)
                 .isExactlyInstanceOf(AuthException.class)

@@ -347,4 +347,102 @@ class AuthSettingsTest {
         assertThat(s.toString()).doesNotContain(SECRET).doesNotContain(HASH);
         assertThat(s.allowedPhoneRegions()).isEqualTo(Set.of());
     }
+
+    @Test
+    void toStringShowsThePolicyAtAGlance() {
+        AuthSettings s = AuthSettings.fromEnv(env("OTP_LENGTH", "8"));
+        assertThat(s.toString())
+                .startsWith("AuthSettings[issuer=" + s.issuer() + ", audience=" + s.audience() + ", signingKey=")
+                .endsWith(", accessTokenTtl=PT15M, refreshIdleTtl=" + s.refreshIdleTtl()
+                        + ", refreshAbsoluteTtl=PT720H," + " otpLength=8, otpTtl=PT5M, signupMode=OPEN]");
+    }
+
+    @Test
+    void theVerifiedTokenCacheHoldsFourThousandTokensUnlessConfigured() {
+        assertThat(AuthSettings.fromEnv(env()).tokenCacheSize()).isEqualTo(4096);
+        assertThat(AuthSettings.fromEnv(env("JWT_CACHE_SIZE", "0")).tokenCacheSize())
+                .isZero();
+    }
+
+    @Test
+    void toBuilderKeepsEverySettingButTheOnesChanged() {
+        AuthSettings s = AuthSettings.fromEnv(env(
+                "JWT_ISSUER", "https://auth.acme.test",
+                "JWT_PREVIOUS_SECRET", "Pq7Wz2Lr9Tx4Nv8Ks3Hm6Jd1Fb5Gc0Ya2Ue7Io4",
+                "OTP_LENGTH", "8"));
+        AuthSettings derived = s.toBuilder().otpLength(7).build();
+        assertThat(derived.otpLength()).isEqualTo(7);
+        assertThat(derived.issuer()).isEqualTo("https://auth.acme.test");
+        assertThat(derived.signingKey()).isSameAs(s.signingKey());
+        assertThat(derived.verificationKeys()).isEqualTo(s.verificationKeys());
+        assertThat(derived.hashSecret()).isEqualTo(s.hashSecret());
+        assertThat(s.otpLength()).isEqualTo(8);
+    }
+
+    @Test
+    void aPreviousJwkJoinsTheVerificationKeys() {
+        String previous = com.nimbusds.jose.util.JSONObjectUtils.toJSONString(privateEs256Jwk());
+        AuthSettings s = AuthSettings.fromEnv(env("JWT_PREVIOUS_JWK", previous));
+        assertThat(s.verificationKeys()).extracting(JwtKey::kid).containsExactly("e");
+    }
+
+    @Test
+    void aPublicJwkCannotBeTheSigningKey() {
+        String publicOnly = com.nimbusds.jose.util.JSONObjectUtils.toJSONString(
+                JwtKey.generateEs256("p").publicJwk().orElseThrow());
+        Map<String, String> env = env("JWT_PRIVATE_JWK", publicOnly);
+        env.remove("JWT_SECRET");
+        assertThatThrownBy(() -> AuthSettings.fromEnv(env))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.setting())
+                        .isEqualTo("JWT_PRIVATE_JWK"))
+                .hasMessageStartingWith("JWT_PRIVATE_JWK: the value holds only a public key;");
+    }
+
+    @Test
+    void allowedTenantsAreReadCaseInsensitivelyAndEachMustBeATenantId() {
+        assertThat(AuthSettings.fromEnv(env("ALLOWED_TENANTS", "Acme, globex")).allowedTenants())
+                .containsExactlyInAnyOrder("acme", "globex");
+        assertThatThrownBy(() -> TestKeys.settings(TestKeys.hs256("k"))
+                        .allowedTenants(Set.of("bad tenant"))
+                        .build())
+                .hasMessageStartingWith("ALLOWED_TENANTS: bad tenant contains an invalid tenant id;");
+        assertThat(TestKeys.settings(TestKeys.hs256("k"))
+                        .allowedTenants(Set.of("acme"))
+                        .build()
+                        .allowedTenants())
+                .containsExactly("acme");
+    }
+
+    @Test
+    void aPermissionLongerThan128CharactersIsQuotedShortened() {
+        String tooLong = "p".repeat(129);
+        assertThatThrownBy(() -> TestKeys.settings(TestKeys.hs256("k"))
+                        .defaultPermissions(Set.of(tooLong))
+                        .build())
+                .hasMessageStartingWith("DEFAULT_PERMISSIONS: " + "p".repeat(40)
+                        + "… contains a blank permission or one longer than 128 characters;");
+        assertThat(TestKeys.settings(TestKeys.hs256("k"))
+                        .defaultPermissions(Set.of("p".repeat(128)))
+                        .build()
+                        .defaultPermissions())
+                .containsExactly("p".repeat(128));
+    }
+
+    @Test
+    void anUnknownPhoneRegionIsNamed() {
+        assertThatThrownBy(() -> TestKeys.settings(TestKeys.hs256("k"))
+                        .allowedPhoneRegions(Set.of("XX"))
+                        .build())
+                .hasMessageStartingWith("PHONE_ALLOWED_REGIONS: XX contains the unknown region XX;");
+    }
+
+    @Test
+    void durationsTooLongForMillisecondsAreQuotedInIsoForm() {
+        assertThat(SettingsCatalog.formatDuration(Duration.ofSeconds(Long.MAX_VALUE / 1000)))
+                .isEqualTo("9223372036854775s");
+        assertThat(SettingsCatalog.formatDuration(Duration.ofSeconds(Long.MAX_VALUE / 1000 + 1)))
+                .isEqualTo(Duration.ofSeconds(Long.MAX_VALUE / 1000 + 1).toString());
+        assertThat(SettingsCatalog.formatDuration(Duration.ofSeconds(Long.MAX_VALUE)))
+                .isEqualTo("PT2562047788015215H30M7S");
+    }
 }

@@ -117,4 +117,19 @@ class HealthCheckTest {
         a.initCause(b);
         assertThat(StoreUnavailableException.reasonOf(a)).isEqualTo(Reason.OTHER);
     }
+
+    @Test
+    void aStoreSlowerThanTheThresholdIsDegradedAndOneWithinItIsUpWithItsLatency() {
+        HealthReport strict = new HealthCheck(Map.of("otp", () -> {}), Duration.ZERO).check();
+        assertThat(strict.status()).isEqualTo(HealthReport.Status.DEGRADED);
+        assertThat(strict.components().get("otp").detail()).isEqualTo("slower than threshold");
+
+        long before = System.nanoTime();
+        HealthReport relaxed = new HealthCheck(Map.of("otp", () -> {}), Duration.ofHours(1)).check();
+        long took = System.nanoTime() - before;
+        HealthReport.Component otp = relaxed.components().get("otp");
+        assertThat(relaxed.status()).isEqualTo(HealthReport.Status.UP);
+        assertThat(otp.detail()).isNull();
+        assertThat(otp.latency()).isPositive().isLessThanOrEqualTo(Duration.ofNanos(took));
+    }
 }

@@ -156,6 +156,190 @@ class InputsTest {
                 .hasMessageNotContaining("secret-looking-input");
     }
 
+    // ---------------------------------------------------------------- edges of every accepted range
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a", "z", "A", "Z", "0", "9", "a-b_c.d", "Z9"})
+    void tenantIdsAcceptEveryLetterAndDigitUpToTheEndsOfTheirRanges(String tenant) {
+        assertThat(Inputs.tenant(tenant)).isEqualTo(tenant.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"`", "{", "@", "[", "/", ":", "a`", "a{", "a@", "a[", "a/", "a:", "_a", ".a"})
+    void tenantIdsRefuseTheCharactersJustOutsideTheirRanges(String tenant) {
+        assertInvalidRequest(() -> Inputs.tenant(tenant));
+    }
+
+    @Test
+    void aMissingOrBlankDestinationIsNamedAsMissing() {
+        assertInvalidRequest(() -> inputs.destination(null), "a mobile number or an email address is required");
+        assertInvalidRequest(() -> inputs.destination(" \t "), "a mobile number or an email address is required");
+        assertInvalidRequest(() -> Inputs.email(null), "email is required");
+        assertInvalidRequest(() -> inputs.mobile(null), "mobile is required");
+        assertInvalidRequest(() -> Inputs.email("  "), "email must be 1 to 254 characters");
+        assertInvalidRequest(() -> inputs.mobile("  "), "mobile number must be 1 to 32 characters");
+    }
+
+    @Test
+    void aDestinationMayCarryTwoCharactersOfSurroundingSpaceBeyondTheLongestEmail() {
+        String longest = "a".repeat(64) + "@" + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(57) + ".com";
+        assertThat(longest).hasSize(254);
+        assertThat(inputs.destination(" " + longest + " ").value()).isEqualTo(longest);
+        assertInvalidRequest(() -> inputs.destination("  " + longest + " "), "destination is too long");
+        assertInvalidRequest(() -> Inputs.email(longest + "x"), "email must be 1 to 254 characters");
+    }
+
+    @Test
+    void anAtSignAnywhereMakesTheDestinationAnEmail() {
+        assertInvalidRequest(() -> inputs.destination("@example.com"), "email address is not valid");
+        assertInvalidRequest(() -> inputs.destination("ada@"), "email address is not valid");
+        assertInvalidRequest(() -> inputs.destination("ada@b@example.com"), "email address is not valid");
+        assertThat(inputs.destination("a@example.com").value()).isEqualTo("a@example.com");
+    }
+
+    @Test
+    void anInternationalisedDomainIsMeasuredAfterItsAsciiForm() {
+        String prefix = "a".repeat(64) + "@bücher." + "c".repeat(60) + "." + "d".repeat(60) + ".";
+        String fits = prefix + "e".repeat(49) + ".com";
+        String overflows = prefix + "e".repeat(50) + ".com";
+        assertThat(inputs.destination(fits).value()).hasSize(254).contains("xn--bcher-kva");
+        assertInvalidRequest(() -> inputs.destination(overflows), "email must be at most 254 characters");
+        // A domain only its ASCII form makes longer than 253 characters is refused as a domain.
+        String longDomain =
+                "bücher." + "c".repeat(63) + "." + "d".repeat(63) + "." + "e".repeat(63) + "." + "f".repeat(47);
+        assertThat(java.net.IDN.toASCII(longDomain)).hasSize(253);
+        assertInvalidRequest(() -> inputs.destination("a@" + longDomain), "email must be at most 254 characters");
+        String longerDomain = longDomain + "f";
+        assertInvalidRequest(() -> inputs.destination("a@" + longerDomain), "email domain is not valid");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "az@example.com",
+                "AZ09@example.com",
+                "!ada@example.com",
+                "~ada@example.com",
+                "`{}|ada/@example.com",
+                "a.b@example.com",
+                "ada@z9-0a.example.com",
+                "ada@bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.com"
+            })
+    void emailsAcceptEveryAllowedCharacterUpToTheEndsOfTheirRanges(String email) {
+        assertThat(inputs.destination(email).value()).isEqualTo(email.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "a[@example.com",
+                "a:@example.com",
+                "a\"@example.com",
+                "a(@example.com",
+                "ada.@example.com",
+                "ada@example.com.",
+                "ada@example-.com",
+                "ada@bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.com"
+            })
+    void emailsRefuseTheCharactersAndLabelsJustOutsideTheirRanges(String email) {
+        assertInvalidRequest(() -> inputs.destination(email));
+    }
+
+    @Test
+    void aMobileNumberMayBeThirtyTwoCharactersLongWithItsSpacing() {
+        String spaced = "+1" + " ".repeat(16) + "(415) 555-0123";
+        assertThat(spaced).hasSize(32);
+        assertThat(inputs.destination(spaced).value()).isEqualTo("+14155550123");
+        assertInvalidRequest(
+                () -> inputs.destination(spaced.replace("+1 ", "+1  ")), "mobile number must be 1 to 32 characters");
+    }
+
+    @Test
+    void eachMobileNumberRefusalSaysWhatIsWrong() {
+        assertInvalidRequest(
+                () -> inputs.destination("4155550123"),
+                "mobile number must be in international format, starting with +");
+        assertInvalidRequest(() -> inputs.destination("+1415555012"), "mobile number is not valid");
+        assertInvalidRequest(() -> inputs.destination("+19005550123"), "only mobile numbers are accepted");
+        assertInvalidRequest(
+                () -> new Inputs(Set.of("US"), null).destination("+4915112345678"),
+                "mobile numbers from this country are not accepted");
+        assertInvalidRequest(
+                () -> inputs.destination("+1 415 555 0123 x"),
+                "mobile number may contain only digits, spaces, '+', '-', '(', ')'");
+        assertThat(new Inputs(Set.of(), "US").destination("+4915112345678").value())
+                .isEqualTo("+4915112345678");
+    }
+
+    @Test
+    void clientIpsAreCheckedForLengthBeforeForm() {
+        assertThat(Inputs.clientIp(" \t ")).isNull();
+        assertInvalidRequest(() -> Inputs.clientIp("1".repeat(64)), "clientIp is not an IP address");
+        assertInvalidRequest(() -> Inputs.clientIp("1".repeat(65)), "clientIp is too long");
+    }
+
+    @Test
+    void ipv6LiteralsAcceptEveryHexDigitAndRefuseLookalikes() {
+        assertThat(Inputs.clientIp("A:F:a:f:0:9::1")).isEqualTo("a:f:a:f:0:9:0:1");
+        // Non-ASCII digits are refused, whichever check meets them first.
+        assertInvalidRequest(() -> Inputs.clientIp("２００１:db8::1"), "clientIp is not an IP address");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1..2.3", "1a.2.3.4", "1.2.3.4.", "1234.1.1.1", "1.2.3.-4"})
+    void ipv4LiteralsMustBeFourDecimalOctets(String ip) {
+        assertInvalidRequest(() -> Inputs.clientIp(ip), "clientIp is not an IP address");
+    }
+
+    @Test
+    void theHighestOctetIs255() {
+        assertThat(Inputs.clientIp("255.255.255.255")).isEqualTo("255.255.255.255");
+        assertInvalidRequest(() -> Inputs.clientIp("255.255.255.256"), "clientIp is not an IP address");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "azAZ09-_azAZ09-_azAZ09",
+                "zzzzzzzzzzzzzzzzzzzzzz",
+                "ZZZZZZZZZZZZZZZZZZZZZZ",
+                "9999999999999999999999"
+            })
+    void challengeIdsAreTwentyTwoBase64UrlCharacters(String id) {
+        assertThat(Inputs.challengeId(id)).isEqualTo(id);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"`", "{", "@", "[", "/", ":", "+", "="})
+    void challengeIdsRefuseTheCharactersJustOutsideBase64Url(String bad) {
+        String id = "a".repeat(21) + bad;
+        assertInvalidRequest(() -> Inputs.challengeId(id), "challengeId must be the id sendOtp returned");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"123456, 123456", "' 1234567890 ', 1234567890", "0000009, 0000009"})
+    void codesOfSixToTenDigitsAreAcceptedWithoutSurroundingSpace(String raw, String code) {
+        assertThat(Inputs.code(raw)).isEqualTo(code);
+    }
+
+    @Test
+    void freeTextIsBoundedAndFreeOfControlCharacters() {
+        assertThat(Inputs.text("name", "Ada", 3)).isEqualTo("Ada");
+        assertInvalidRequest(() -> Inputs.text("name", "Adam", 3), "name must be 1 to 3 characters");
+        assertInvalidRequest(() -> Inputs.text("name", null, 3), "name must be 1 to 3 characters");
+        assertInvalidRequest(() -> Inputs.text("name", "  ", 3), "name must be 1 to 3 characters");
+        assertInvalidRequest(() -> Inputs.text("name", "A\u0000a", 3), "name must not contain control characters");
+        assertInvalidRequest(() -> Inputs.text("name", "Ad\n", 3), "name must not contain control characters");
+    }
+
+    private static void assertInvalidRequest(
+            org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
+        assertThatThrownBy(call)
+                .isInstanceOf(AuthException.class)
+                .hasMessage(message)
+                .satisfies(e -> assertThat(((AuthException) e).errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST));
+    }
+
     private static void assertInvalidRequest(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
         assertThatThrownBy(call)
                 .isInstanceOf(AuthException.class)

@@ -1,7 +1,10 @@
 package dev.latchkey.auth.store.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.auth.AuthException;
+import dev.latchkey.auth.ErrorCode;
 import dev.latchkey.auth.User;
 import dev.latchkey.auth.spi.NewUser;
 import dev.latchkey.auth.testkit.ConcurrentRunner;
@@ -46,6 +49,22 @@ class MemoryUserDatabaseTest {
 
         assertThat(database.findByEmail("t", "a@example.com"))
                 .hasValueSatisfying(u -> assertThat(u.id()).isEqualTo(user.id()));
+        assertThat(database.findByEmail("t", "b@example.com")).isEmpty();
+    }
+
+    @Test
+    void aNewUserWhoseIdIsTakenIsAConflictAndTheStoredUserStaysAsItWas() {
+        MemoryUserDatabase database = new MemoryUserDatabase();
+        UUID id = UUID.randomUUID();
+        database.upsert(new NewUser(id, "t", "a@example.com", null, null, "member", Set.of()), BASE);
+
+        assertThatThrownBy(() -> database.upsert(
+                        new NewUser(id, "t", "b@example.com", null, null, "admin", Set.of()), BASE.plusSeconds(1)))
+                .isInstanceOfSatisfying(
+                        AuthException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFLICT))
+                .hasMessage("user id already exists");
+        assertThat(database.findById("t", id))
+                .hasValueSatisfying(u -> assertThat(u.email()).isEqualTo("a@example.com"));
         assertThat(database.findByEmail("t", "b@example.com")).isEmpty();
     }
 }
