@@ -6,7 +6,7 @@ module dev.latchkey.auth.store.postgres {
     requires org.slf4j;
     requires transitive java.sql;
     requires com.zaxxer.hikari;
-    // Never referenced in code; required so the driver is resolved on the module path for the pool we build.
+    // The driver of the pool we build; DatabaseUrl also asks it whether it can read the JDBC URL.
     requires org.postgresql.jdbc;
 
     exports dev.latchkey.auth.store.postgres;
