@@ -73,6 +73,9 @@ class JsonRequestFuzzTest {
         int framing = data.consumeInt(0, 3);
         String authorization = data.consumeBoolean() ? data.consumeString(200) : null;
         byte[] body = data.consumeRemainingAsBytes();
+        if (!headerValue(declaredType) || (authorization != null && !headerValue(authorization))) {
+            return; // the JDK server refuses such a request line while parsing it, before any handler runs
+        }
 
         FakeExchange exchange = new FakeExchange(route[0], URI.create(route[1]), body);
         var headers = exchange.requestHeadersForSetup();
@@ -97,5 +100,10 @@ class JsonRequestFuzzTest {
         if (!DOCUMENTED.contains(exchange.status())) {
             throw new AssertionError(route[0] + " " + route[1] + " answered " + exchange.status());
         }
+    }
+
+    /** Whether a request could carry this header value: no line breaks (the JDK's {@code Headers} refuses them). */
+    private static boolean headerValue(String value) {
+        return value.indexOf('\r') < 0 && value.indexOf('\n') < 0;
     }
 }
