@@ -6,7 +6,8 @@ module dev.latchkey.auth.store.postgres {
     requires org.slf4j;
     requires transitive java.sql;
     requires com.zaxxer.hikari;
-    // The driver: the pool we build loads it, and the revocation listener uses its PGConnection (LISTEN/NOTIFY).
+    // The driver: the pool we build loads it, DatabaseUrl asks it whether it can read the JDBC URL, and the
+    // revocation listener uses its PGConnection (LISTEN/NOTIFY).
     requires org.postgresql.jdbc;
     // Annotations on pgjdbc's classes, read by javac only.
     requires static org.checkerframework.checker.qual;

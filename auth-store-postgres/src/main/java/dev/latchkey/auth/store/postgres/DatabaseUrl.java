@@ -3,6 +3,8 @@ package dev.latchkey.auth.store.postgres;
 import dev.latchkey.auth.ConfigurationException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.sql.Driver;
+import java.sql.SQLException;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -28,6 +30,23 @@ record DatabaseUrl(
     private static final String HOST_ENTRY = "(?:\\[[0-9A-Fa-f:.%\\w]+\\]|[\\w.~%-]+)(?::\\d{1,5})?";
     private static final Pattern HOST_LIST = Pattern.compile(HOST_ENTRY + "(?:," + HOST_ENTRY + ")*");
     private static final Pattern PARAMETER = Pattern.compile("[A-Za-z_][\\w.-]*=[^&]*");
+
+    /**
+     * pgjdbc, the driver the pool is built with, loaded by name as the pool loads it (its class files carry
+     * annotations of a checker framework that is not on the compile path, which would warn).
+     */
+    private static final Driver DRIVER = loadDriver();
+
+    private static Driver loadDriver() {
+        try {
+            return Class.forName("org.postgresql.Driver", true, DatabaseUrl.class.getClassLoader())
+                    .asSubclass(Driver.class)
+                    .getDeclaredConstructor()
+                    .newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the PostgreSQL JDBC driver (org.postgresql:postgresql) is missing", e);
+        }
+    }
 
     /** The variable every parse error names. */
     static final String SETTING = "DATABASE_URL";
@@ -55,7 +74,7 @@ record DatabaseUrl(
         }
         String trimmed = url.strip();
         if (trimmed.regionMatches(true, 0, JDBC_SCHEME, 0, JDBC_SCHEME.length())) {
-            return new DatabaseUrl(trimmed, null, null);
+            return new DatabaseUrl(driverAccepted(trimmed), null, null);
         }
         int schemeEnd = trimmed.indexOf("://");
         String scheme = schemeEnd < 0 ? "" : trimmed.substring(0, schemeEnd).toLowerCase(java.util.Locale.ROOT);
@@ -91,7 +110,26 @@ record DatabaseUrl(
         if (queryStart >= 0 && queryStart + 1 < rest.length()) {
             jdbc.append('?').append(translateQuery(rest.substring(queryStart + 1)));
         }
-        return new DatabaseUrl(jdbc.toString(), user, password);
+        return new DatabaseUrl(driverAccepted(jdbc.toString()), user, password);
+    }
+
+    /**
+     * The JDBC URL, if pgjdbc can read it: a port outside 1-65535, a broken percent-encoding in a parameter or a host
+     * list the driver cannot split would otherwise pass here and fail only when the pool is built, with the pool's
+     * untyped "driver does not accept jdbcUrl" error (found by {@code DatabaseUrlFuzzTest}).
+     */
+    private static String driverAccepted(String jdbcUrl) {
+        boolean accepted;
+        try {
+            accepted = DRIVER.acceptsURL(jdbcUrl);
+        } catch (SQLException | RuntimeException e) {
+            accepted = false;
+        }
+        if (!accepted) {
+            throw invalid("is not a URL the PostgreSQL driver can read (check the host list, a port from 1 to 65535"
+                    + " and the percent-encoding of parameters)");
+        }
+        return jdbcUrl;
     }
 
     /**

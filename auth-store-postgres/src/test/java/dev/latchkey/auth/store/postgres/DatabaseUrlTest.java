@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.auth.ConfigurationException;
 import dev.latchkey.auth.ErrorCode;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DatabaseUrlTest {
@@ -183,6 +184,28 @@ class DatabaseUrlTest {
                     })
                     .hasMessageNotContaining("topsecret")
                     .hasNoCause();
+        }
+    }
+
+    /** Found by DatabaseUrlFuzzTest: these passed here, then failed building the pool with an untyped error. */
+    @Test
+    void urlsThePostgresDriverCannotReadAreConfigurationErrors() {
+        for (String url : new String[] {
+            "jdbc:postgresql://l://loclocalhost:5432/test?user=postgresgre",
+            "jdbc:postgresql:/?loCalhost:5432/test?user=postgres",
+            "jdbc:postgresql://h:0/db?password=topsecret",
+            "postgresql://u:topsecret@h:99999/db",
+            "postgresql://u:topsecret@h:/db",
+            "postgresql://u:topsecret@h/db?sslmode=%zz"
+        }) {
+            assertThatThrownBy(() -> DatabaseUrl.parse(url))
+                    .as(url)
+                    .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.setting())
+                            .isEqualTo("DATABASE_URL"))
+                    .hasMessageNotContaining("topsecret");
+            assertThatThrownBy(() -> PostgresStores.fromEnv(Map.of("DATABASE_URL", url)))
+                    .as(url)
+                    .isInstanceOf(ConfigurationException.class);
         }
     }
 

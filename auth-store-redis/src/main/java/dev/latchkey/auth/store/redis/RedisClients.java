@@ -65,6 +65,11 @@ public final class RedisClients {
         if (host == null || host.isEmpty()) {
             throw invalidUrl("has no host");
         }
+        // java.net.URI reads any run of digits as the port: refuse here what no client could connect to (found by
+        // RedisUrlFuzzTest), rather than as an outage on first use.
+        if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+            throw invalidUrl("has a port outside 1 to 65535");
+        }
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }

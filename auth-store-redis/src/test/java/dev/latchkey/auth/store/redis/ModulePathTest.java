@@ -115,6 +115,7 @@ class ModulePathTest {
                 "org.apache.commons.pool2.impl.GenericObjectPoolConfig",
                 "org.slf4j.Logger",
                 "com.nimbusds.jose.JWSObject",
+                "com.fasterxml.jackson.core.JsonFactory",
                 "com.google.i18n.phonenumbers.PhoneNumberUtil",
                 "com.google.gson.Gson",
                 "org.json.JSONObject",
