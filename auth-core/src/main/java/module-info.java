@@ -1,6 +1,4 @@
 /** Latchkey core: the facade, its values and errors, and the SPI that stores and hosts implement. */
-// "module": the qualified export names the memory store module, which is not on this module's path when it compiles.
-@SuppressWarnings("module")
 module dev.latchkey.auth {
     // Nullness annotations (TYPE_USE, so part of the exported API): needed to compile, not at run time.
     requires static transitive org.jspecify;
@@ -11,7 +9,8 @@ module dev.latchkey.auth {
 
     exports dev.latchkey.auth;
     exports dev.latchkey.auth.spi;
-    // The bounded memory stores exist once, here, for the local fallback; the memory store module wraps them.
-    exports dev.latchkey.auth.internal.memory to
-            dev.latchkey.auth.store.memory;
+    // The bounded memory stores exist once, here, for the local fallback; the memory store module wraps them. Exported
+    // to all, not only to that module: an application may put the core on the module path and the memory store on the
+    // class path (as surefire does with test dependencies), and a qualified export fails there at run time. Not an API.
+    exports dev.latchkey.auth.internal.memory;
 }
