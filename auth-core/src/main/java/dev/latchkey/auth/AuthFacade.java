@@ -291,13 +291,17 @@ public final class AuthFacade implements AutoCloseable {
     }
 
     /**
-     * Ends the revocation mirror's subscription and its threads, if there is one; the stores stay the host's to close.
-     * Idempotent. Operations keep working afterwards, with {@link #authenticate} asking the store on every call.
+     * Ends the revocation mirror's subscription and its threads, and the store fallback's probes, if there are any;
+     * the stores stay the host's to close. Idempotent. Operations keep working afterwards, with {@link #authenticate}
+     * asking the store on every call and codes staying on the stores in use at that moment.
      */
     @Override
     public void close() {
         if (mirror != null) {
             mirror.close();
+        }
+        if (codeStoreFallback != null) {
+            codeStoreFallback.stopProbing();
         }
     }
 

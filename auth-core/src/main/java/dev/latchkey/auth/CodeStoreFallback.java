@@ -65,6 +65,8 @@ final class CodeStoreFallback {
     /** The primary counters as the code operations see them: every failure reaches the switch. */
     private final PrimaryLimits primaryLimitsView = new PrimaryLimits();
 
+    private volatile boolean stopped;
+
     /** The pair in use; written only under the lock, read without it. */
     private volatile CodeStores active;
 
@@ -112,13 +114,18 @@ final class CodeStoreFallback {
         WeakReference<CodeStoreFallback> self = new WeakReference<>(this);
         scheduler.every(interval, () -> {
             CodeStoreFallback fallback = self.get();
-            if (fallback == null) {
+            if (fallback == null || fallback.stopped) {
                 return false;
             }
             fallback.probe();
             return true;
         });
         return this;
+    }
+
+    /** Stops the probes (the facade was closed); the stores in use stay as they are. */
+    void stopProbing() {
+        stopped = true;
     }
 
     /** The pair of stores the next code operation uses, with its limit divisor: one call, one consistent pair. */

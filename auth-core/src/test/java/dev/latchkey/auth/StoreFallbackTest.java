@@ -129,6 +129,17 @@ class StoreFallbackTest {
     // ---------------------------------------------------------------- off by default
 
     @Test
+    void closingTheFacadeStopsItsProbesSoAnOutageAfterwardsEngagesNothing() {
+        AuthFacade auth = facade(withFallback());
+        auth.close();
+        redisDown.set(true);
+        probes.run(5);
+        assertThat(auth.codeStoreFallback).isNotNull();
+        assertThat(auth.codeStoreFallback.engaged()).isFalse();
+        assertThat(probes.scheduled).noneMatch(BooleanSupplier::getAsBoolean);
+    }
+
+    @Test
     void withoutOptingInAnOutageIsUnavailableAndNothingIsProbed() {
         AuthFacade auth = facade(settings());
         redisDown.set(true);
