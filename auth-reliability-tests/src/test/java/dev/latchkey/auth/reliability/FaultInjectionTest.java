@@ -299,13 +299,14 @@ class FaultInjectionTest {
                         "verifyOtp",
                         () -> d.auth.verifyOtp(d.tenant, challenge.email(), challenge.id(), challenge.code())),
                 callers);
-        Thread.sleep(350);
+        Thread.sleep(200);
         proxy.cut();
         Outcome outcome = inFlight.get(30, TimeUnit.SECONDS);
         report(server + " cut mid-verification", List.of(outcome));
         assertSucceededOrFailedClosedInTime(outcome);
-        // Each round trip to the slowed server takes 300 ms and a verification makes at least two, so the cut at
-        // 350 ms lands before the call ends (or, on a slow machine, before it reaches that server): never after.
+        // Each round trip to the slowed server takes 300 ms (150 ms each way) and a verification makes at least one
+        // (one Redis script; two PostgreSQL statements), so the cut at 200 ms lands inside the first (or, on a slow
+        // machine, before the call reaches that server): never after the call ends.
         assertUnavailable(outcome);
 
         proxy.heal();
