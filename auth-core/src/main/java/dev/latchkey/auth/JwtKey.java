@@ -4,7 +4,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
@@ -14,6 +13,7 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import dev.latchkey.auth.internal.Ed25519Jws;
+import dev.latchkey.auth.internal.HmacJwsSigner;
 import dev.latchkey.auth.internal.JwsSignatureCheck;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -78,11 +78,7 @@ public final class JwtKey {
             throw new IllegalArgumentException("the HS256 secret " + problem);
         });
         byte[] copy = secret.clone();
-        try {
-            return new JwtKey(kid, JWSAlgorithm.HS256, new MACSigner(copy), JwsSignatureCheck.hs256(copy), null);
-        } catch (JOSEException e) {
-            throw new IllegalArgumentException("HS256 secret rejected", e);
-        }
+        return new JwtKey(kid, JWSAlgorithm.HS256, HmacJwsSigner.hs256(copy), JwsSignatureCheck.hs256(copy), null);
     }
 
     /** An ES256 (P-256) key; with a public key only, it verifies but cannot sign. */

@@ -37,7 +37,8 @@ import redis.clients.jedis.resps.ScanResult;
  * facades. Creates and drops its own schema and key prefix.
  *
  * <p>Arguments ({@code key=value}): {@code seconds} per scenario (default 10), {@code threads} (default {@code 1,16}),
- * {@code backends} (default {@code memory,pg,pg+redis}), {@code propagation} trials (default 200). Servers:
+ * {@code backends} (default {@code memory,pg,pg+redis}), {@code operations} (default all four), {@code propagation}
+ * trials (default 200). Servers:
  * {@code PGHOST}/{@code PGPORT}/{@code PGDATABASE}/{@code PGUSER} (default 127.0.0.1:5432, test, postgres) and
  * {@code REDIS_HOST}/{@code REDIS_PORT} (default 127.0.0.1:6379).
  */
@@ -55,6 +56,8 @@ public final class LoadHarness {
             double p50Micros,
             double p99Micros,
             double cpuMicrosPerOp,
+            double pgCpuMicrosPerOp,
+            double redisCpuMicrosPerOp,
             double pgRoundTrips,
             double redisRoundTrips) {}
 
@@ -72,12 +75,19 @@ public final class LoadHarness {
     private final int[] threadCounts;
     private final List<Backend> backends;
     private final int propagationTrials;
+    private final List<String> operations;
     private final Backend.Endpoints direct;
     private final AuthSettings settings;
     private final AtomicLong numbers = new AtomicLong();
 
-    LoadHarness(Duration duration, int[] threadCounts, List<Backend> backends, int propagationTrials) {
+    LoadHarness(
+            Duration duration,
+            int[] threadCounts,
+            List<Backend> backends,
+            int propagationTrials,
+            List<String> operations) {
         this.duration = duration;
+        this.operations = operations;
         this.threadCounts = threadCounts;
         this.backends = backends;
         this.propagationTrials = propagationTrials;
@@ -127,7 +137,12 @@ public final class LoadHarness {
                 .map(Backend::byLabel)
                 .toList();
         int trials = Integer.parseInt(options.getOrDefault("propagation", "200"));
-        Report report = new LoadHarness(duration, threads, backends, trials).run();
+        List<String> operations = List.of(
+                options.getOrDefault("operations", String.join(",", OPERATIONS)).split(","));
+        if (!OPERATIONS.containsAll(operations)) {
+            throw new IllegalArgumentException("operations must be among " + OPERATIONS);
+        }
+        Report report = new LoadHarness(duration, threads, backends, trials, operations).run();
         System.out.print(format(report));
     }
 
@@ -141,7 +156,7 @@ public final class LoadHarness {
                 Map<String, double[]> roundTrips = countRoundTrips(backend);
                 try (Backend.Instance instance = backend.open(settings, direct, sharedMemory)) {
                     for (int threads : threadCounts) {
-                        for (String operation : OPERATIONS) {
+                        for (String operation : operations) {
                             double[] rt = roundTrips.getOrDefault(operation, new double[] {-1, -1});
                             rows.add(measure(backend.label, operation, threads, instance, rt));
                         }
@@ -156,8 +171,8 @@ public final class LoadHarness {
                 Map<String, double[]> host = countRoundTrips(Backend.POSTGRES_HOST_DATASOURCE);
                 for (String operation : OPERATIONS) {
                     double[] rt = host.getOrDefault(operation, new double[] {-1, -1});
-                    rows.add(
-                            new Row(Backend.POSTGRES_HOST_DATASOURCE.label, operation, 1, 0, 0, 0, 0, 0, rt[0], rt[1]));
+                    rows.add(new Row(
+                            Backend.POSTGRES_HOST_DATASOURCE.label, operation, 1, 0, 0, 0, 0, 0, -1, -1, rt[0], rt[1]));
                 }
             }
         } finally {
@@ -225,7 +240,8 @@ public final class LoadHarness {
     /** Send and verify for a mobile number never used before, so every login creates a user. */
     LoginResult login(AuthFacade facade, Map<String, String> codes) {
         long n = numbers.incrementAndGet();
-        String mobile = String.format(Locale.ROOT, "+4479%08d", n % 100_000_000L);
+        // Eight digits, zero-padded, without String.format: the harness's own CPU counts in "CPU µs/op".
+        String mobile = "+4479" + Long.toString(100_000_000L + n % 100_000_000L).substring(1);
         String ip = "198.51." + ((n >> 8) & 0xff) + "." + (n & 0xff);
         OtpDispatch dispatch = facade.sendOtp(TENANT, mobile, ip);
         String code = codes.remove(dispatch.destination().value());
@@ -303,6 +319,7 @@ public final class LoadHarness {
         }
         warm.await();
         long cpuBefore = os.getProcessCpuTime();
+        ServerCpu.Sample serversBefore = ServerCpu.sample();
         window[0] = System.nanoTime();
         window[1] = window[0] + duration.toNanos();
         go.countDown();
@@ -311,6 +328,7 @@ public final class LoadHarness {
         }
         long elapsed = System.nanoTime() - window[0];
         long cpu = os.getProcessCpuTime() - cpuBefore;
+        ServerCpu.Sample servers = ServerCpu.sample().minus(serversBefore);
         if (failure[0] != null) {
             throw new IllegalStateException(backend + " " + operation + " failed", failure[0]);
         }
@@ -331,6 +349,8 @@ public final class LoadHarness {
                 percentile(all, 0.50) / 1e3,
                 percentile(all, 0.99) / 1e3,
                 total == 0 ? 0 : cpu / 1e3 / total,
+                total == 0 || servers.postgres() < 0 ? -1 : servers.postgres() / total,
+                total == 0 || servers.redis() < 0 ? -1 : servers.redis() / total,
                 rt[0],
                 rt[1]);
     }
@@ -491,13 +511,13 @@ public final class LoadHarness {
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version")));
         out.append("| backend | operation | threads | ops/s | × SELECT 1 | × PING | p50 µs | p99 µs | PG RT | Redis RT"
-                + " | CPU µs/op |\n");
-        out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + " | CPU µs/op | PG CPU µs/op | Redis CPU µs/op |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : report.rows()) {
             boolean countedOnly = r.operations() == 0;
             out.append(String.format(
                     Locale.ROOT,
-                    "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                    "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     r.backend(),
                     r.operation(),
                     countedOnly ? "-" : Integer.toString(r.threads()),
@@ -508,7 +528,9 @@ public final class LoadHarness {
                     countedOnly ? "-" : String.format(Locale.ROOT, "%.1f", r.p99Micros()),
                     roundTrips(r.pgRoundTrips()),
                     roundTrips(r.redisRoundTrips()),
-                    countedOnly ? "-" : String.format(Locale.ROOT, "%.1f", r.cpuMicrosPerOp())));
+                    countedOnly ? "-" : String.format(Locale.ROOT, "%.1f", r.cpuMicrosPerOp()),
+                    serverCpu(countedOnly, r.pgCpuMicrosPerOp()),
+                    serverCpu(countedOnly, r.redisCpuMicrosPerOp())));
         }
         if (!report.propagation().isEmpty()) {
             out.append("\nRevocation propagation (sign-out on facade A until facade B's authenticate refuses):\n");
@@ -525,6 +547,11 @@ public final class LoadHarness {
             }
         }
         return out.toString();
+    }
+
+    /** Server CPU per operation; "-" when not measurable. /proc counts in 10 ms ticks: short runs read coarsely. */
+    private static String serverCpu(boolean countedOnly, double micros) {
+        return countedOnly || micros < 0 ? "-" : String.format(Locale.ROOT, "%.1f", micros);
     }
 
     private static String ratio(double value, @Nullable Double floor) {
