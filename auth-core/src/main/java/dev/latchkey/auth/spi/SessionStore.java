@@ -23,7 +23,8 @@ public interface SessionStore extends Store {
     /**
      * The session with this id together with its user, for the checks that need both ({@code session()} and
      * {@code refresh}). The default asks {@link #find} and then {@code users.findById}: two round trips. A store that
-     * keeps users next to its sessions (PostgreSQL, when {@code users} is its own bundle's) answers in one.
+     * keeps users next to its sessions (PostgreSQL, when {@code users} is its own bundle's; Redis, when {@code users}
+     * is its bundle's user cache and the record is cached) answers in one.
      *
      * @param users the facade's user database, where the default looks the user up
      */

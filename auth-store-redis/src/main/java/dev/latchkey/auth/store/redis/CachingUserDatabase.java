@@ -224,9 +224,26 @@ public final class CachingUserDatabase implements UserDatabase {
         delegate.ping();
     }
 
+    /** The key of this user's cached record: a session keeps it, so that one script reads the session and its user. */
+    String recordKeyOf(String tenantId, UUID id) {
+        return recordKey(tenantId, id);
+    }
+
+    /**
+     * The user, from a cached record read together with a session (null when there was none) if it is this user's,
+     * otherwise from the database, and then cached.
+     */
+    Optional<User> fromRecordOrDatabase(@Nullable String json, String tenantId, UUID id) {
+        Optional<User> cached = ownRecord(json, tenantId, id);
+        return cached.isPresent() ? cached : remember(delegate.findById(tenantId, id));
+    }
+
     private Optional<User> cachedRecord(String tenantId, UUID id) {
         String key = recordKey(tenantId, id);
-        String json = bestEffort("read", () -> redis.call(client -> client.hget(key, "json")));
+        return ownRecord(bestEffort("read", () -> redis.call(client -> client.hget(key, "json"))), tenantId, id);
+    }
+
+    private static Optional<User> ownRecord(@Nullable String json, String tenantId, UUID id) {
         return decode(json)
                 .filter(user -> user.tenantId().equals(tenantId) && user.id().equals(id));
     }

@@ -1,12 +1,16 @@
 package dev.latchkey.auth.store.redis;
 
 import dev.latchkey.auth.AuthException;
+import dev.latchkey.auth.User;
 import dev.latchkey.auth.spi.SessionRecord;
 import dev.latchkey.auth.spi.SessionStore;
+import dev.latchkey.auth.spi.SessionWithUser;
+import dev.latchkey.auth.spi.UserDatabase;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,7 +30,9 @@ import redis.clients.jedis.UnifiedJedis;
  *
  * <ul>
  *   <li>{@code session:{<sessionId>}}: hash {@code tenant, user, token, previous, generation, created, rotated, idle,
- *       absolute}, with a TTL running until the session's earlier expiry (refreshed on every rotation);
+ *       absolute}, and in a {@link RedisStores} bundle {@code ukey}, the key of the user's record in the bundle's
+ *       user cache, so that {@link #findWithUser} reads both in one script; with a TTL running until the session's
+ *       earlier expiry (refreshed on every rotation);
  *   <li>{@code user:{<tenantId>:<userId>}:sessions}: sorted set of the user's session ids, scored by absolute expiry
  *       (epoch milliseconds), with a TTL running until the latest absolute expiry among them.
  * </ul>
@@ -51,6 +57,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
             redis.call('HSET', KEYS[1], 'tenant', ARGV[1], 'user', ARGV[2], 'token', ARGV[3], 'generation', ARGV[4],
               'created', ARGV[5], 'rotated', ARGV[6], 'idle', ARGV[7], 'absolute', ARGV[8])
             if ARGV[10] ~= '' then redis.call('HSET', KEYS[1], 'previous', ARGV[10]) end
+            if ARGV[11] ~= '' then redis.call('HSET', KEYS[1], 'ukey', ARGV[11]) end
             redis.call('PEXPIRE', KEYS[1], ARGV[9])
             return 1
             """);
@@ -68,18 +75,36 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
 
     /**
      * {@link #CREATE} and {@link #INDEX} in one atomic step, where both keys are on one node (a standalone server).
-     * KEYS: session, index. ARGV: CREATE's ten, then INDEX's four.
+     * KEYS: session, index. ARGV: CREATE's eleven, then INDEX's four.
      */
     private static final LuaScript CREATE_INDEXED = new LuaScript("""
             redis.call('DEL', KEYS[1])
             redis.call('HSET', KEYS[1], 'tenant', ARGV[1], 'user', ARGV[2], 'token', ARGV[3], 'generation', ARGV[4],
               'created', ARGV[5], 'rotated', ARGV[6], 'idle', ARGV[7], 'absolute', ARGV[8])
             if ARGV[10] ~= '' then redis.call('HSET', KEYS[1], 'previous', ARGV[10]) end
+            if ARGV[11] ~= '' then redis.call('HSET', KEYS[1], 'ukey', ARGV[11]) end
             redis.call('PEXPIRE', KEYS[1], ARGV[9])
-            redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[13])
-            redis.call('ZADD', KEYS[2], ARGV[12], ARGV[11])
-            if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[14]) then redis.call('PEXPIRE', KEYS[2], ARGV[14]) end
+            redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[14])
+            redis.call('ZADD', KEYS[2], ARGV[13], ARGV[12])
+            if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[15]) then redis.call('PEXPIRE', KEYS[2], ARGV[15]) end
             return 1
+            """);
+
+    /**
+     * The session and, when it names the key of its user's cached record ({@code ukey}), that record, in one step:
+     * {@code {fields, json}} (an empty json when not cached: no nil, whose reply type differs between RESP2 and RESP3),
+     * or an empty reply when there is no session. The record's key is read from the
+     * session, so it is not among KEYS; this runs only where every key lives on one node (see {@link
+     * #readsUserWithSession}).
+     */
+    private static final LuaScript FIND_WITH_CACHED_USER = new LuaScript("""
+            local s = redis.call('HGETALL', KEYS[1])
+            if #s == 0 then return {} end
+            local user = ''
+            for i = 1, #s, 2 do
+              if s[i] == 'ukey' then user = redis.call('HGET', s[i + 1], 'json') or '' end
+            end
+            return {s, user}
             """);
 
     /** The compare-and-set of the SPI: rotates only a live session whose current hash is the expected one. */
@@ -104,6 +129,8 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisSessionStore.class);
 
     private final RedisAccess redis;
+    /** The bundle's user cache, whose records a session read returns with the session; null outside a bundle. */
+    private final @Nullable CachingUserDatabase userCache;
 
     /**
      * A store on the host's client; the client stays the host's to close.
@@ -112,11 +139,22 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
      * @throws dev.latchkey.auth.ConfigurationException naming {@code REDIS_KEY_PREFIX} if the prefix is unsupported
      */
     public RedisSessionStore(UnifiedJedis client, String keyPrefix) {
-        this(new RedisAccess(client, false, keyPrefix, "Redis session store"));
+        this(new RedisAccess(client, false, keyPrefix, "Redis session store"), null);
     }
 
-    private RedisSessionStore(RedisAccess redis) {
+    /** The store of a {@link RedisStores} bundle, whose user cache shares this store's client and prefix. */
+    RedisSessionStore(UnifiedJedis client, String keyPrefix, @Nullable CachingUserDatabase userCache) {
+        this(new RedisAccess(client, false, keyPrefix, "Redis session store"), userCache);
+    }
+
+    private RedisSessionStore(RedisAccess redis, @Nullable CachingUserDatabase userCache) {
         this.redis = redis;
+        // Only where a session and every cached user record share a node can one script read both: a standalone
+        // server, or a Cluster under a hash-tagged prefix such as {latchkey}: (every key then has one slot).
+        this.userCache = userCache != null
+                        && redis.oneNode(List.of(sessionKey("probe"), userCache.recordKeyOf("probe", new UUID(0, 0))))
+                ? userCache
+                : null;
     }
 
     /**
@@ -129,7 +167,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
             String redisUrl, Duration connectTimeout, Duration socketTimeout, String keyPrefix) {
         RedisAccess.checkKeyPrefix(keyPrefix);
         UnifiedJedis client = RedisClients.fromUrl(redisUrl, connectTimeout, socketTimeout);
-        return new RedisSessionStore(new RedisAccess(client, true, keyPrefix, "Redis session store"));
+        return new RedisSessionStore(new RedisAccess(client, true, keyPrefix, "Redis session store"), null);
     }
 
     @Override
@@ -149,7 +187,8 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
                 RedisTime.encode(session.idleExpiresAt()),
                 RedisTime.encode(session.absoluteExpiresAt()),
                 Long.toString(RedisTime.ttlMillis(reference, session.expiresAt())),
-                session.previousTokenHash() == null ? "" : session.previousTokenHash());
+                session.previousTokenHash() == null ? "" : session.previousTokenHash(),
+                userCache == null ? "" : userCache.recordKeyOf(session.tenantId(), session.userId()));
         List<String> indexArgs = List.of(
                 session.id(),
                 Long.toString(RedisTime.scoreMillis(session.absoluteExpiresAt())),
@@ -188,6 +227,37 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         String key = sessionKey(sessionId);
         Map<String, String> fields = redis.call(client -> client.hgetAll(key));
         return fields.isEmpty() ? Optional.empty() : Optional.of(toRecord(sessionId, fields));
+    }
+
+    /**
+     * With the bundle's own user cache as {@code users}: the session and its user's cached record in one script, one
+     * round trip (the database is asked only when the record is not cached). Otherwise the default's two lookups.
+     */
+    @Override
+    public Optional<SessionWithUser> findWithUser(String sessionId, UserDatabase users) {
+        if (!readsUserWithSession(users)) {
+            return SessionStore.super.findWithUser(sessionId, users);
+        }
+        CachingUserDatabase cache = Objects.requireNonNull(userCache);
+        List<?> reply = (List<?>) redis.run(FIND_WITH_CACHED_USER, List.of(sessionKey(sessionId)), List.of());
+        if (reply.isEmpty()) {
+            return Optional.empty();
+        }
+        List<?> flat = (List<?>) reply.get(0);
+        Map<String, String> fields = new HashMap<>(flat.size());
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            fields.put((String) flat.get(i), (String) flat.get(i + 1));
+        }
+        SessionRecord session = toRecord(sessionId, fields);
+        String json = (String) reply.get(1);
+        User user = cache.fromRecordOrDatabase(json.isEmpty() ? null : json, session.tenantId(), session.userId())
+                .orElse(null);
+        return Optional.of(new SessionWithUser(session, user));
+    }
+
+    /** Whether {@link #findWithUser} can read the user with the session: {@code users} is this bundle's cache. */
+    boolean readsUserWithSession(UserDatabase users) {
+        return userCache != null && users == userCache;
     }
 
     @Override

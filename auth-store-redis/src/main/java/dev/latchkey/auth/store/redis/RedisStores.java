@@ -54,7 +54,8 @@ public final class RedisStores implements AuthStores, AutoCloseable {
         this.users = users;
         this.otp = new RedisOTPStore(client, keyPrefix);
         this.rateLimits = new RedisRateLimitStore(client, keyPrefix);
-        this.sessions = new RedisSessionStore(client, keyPrefix);
+        this.sessions =
+                new RedisSessionStore(client, keyPrefix, users instanceof CachingUserDatabase cache ? cache : null);
         this.revocations = new RedisRevocationList(client, keyPrefix);
     }
 

@@ -2,12 +2,15 @@ package dev.latchkey.auth.store.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.auth.User;
 import dev.latchkey.auth.spi.Budget;
 import dev.latchkey.auth.spi.BudgetedCheck;
 import dev.latchkey.auth.spi.BudgetedVerification;
+import dev.latchkey.auth.spi.NewUser;
 import dev.latchkey.auth.spi.OtpChallenge;
 import dev.latchkey.auth.spi.SessionRecord;
 import dev.latchkey.auth.spi.Throttle;
+import dev.latchkey.auth.store.memory.MemoryUserDatabase;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,6 +20,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -129,6 +133,39 @@ class RedisLoginRoundTripsTest {
         assertThat(new RedisSessionStore(RedisTestServers.standalone(), PREFIX).listForUser("t", user, NOW))
                 .as("the index lists the session")
                 .contains(record);
+    }
+
+    @Test
+    void aSessionWithItsCachedUserIsOneCommandAndARefreshTwo() {
+        String prefix = PREFIX + UUID.randomUUID() + ":";
+        MemoryUserDatabase database = new MemoryUserDatabase();
+        CachingUserDatabase cache =
+                new CachingUserDatabase(database, counted, Duration.ofSeconds(60), prefix, TestData.KEY_SECRET);
+        RedisSessionStore sessions = new RedisSessionStore(counted, prefix, cache);
+        User user = database.upsert(
+                        new NewUser(UUID.randomUUID(), "t", "ann@example.com", null, null, "member", Set.of()), NOW)
+                .user();
+        SessionRecord record = new SessionRecord(
+                UUID.randomUUID().toString(), "t", user.id(), "h0", null, 0, NOW, NOW, NOW.plus(HOUR), NOW.plus(HOUR));
+        sessions.create(record);
+        // The user cached through the shared client (caching pipelines, which a single-connection client cannot),
+        // then one read uncounted, so that the script is cached on the server.
+        new CachingUserDatabase(
+                        database, RedisTestServers.standalone(), Duration.ofSeconds(60), prefix, TestData.KEY_SECRET)
+                .findById("t", user.id());
+        sessions.findWithUser(record.id(), cache);
+
+        int sessionCheck = commands(() -> assertThat(sessions.findWithUser(record.id(), cache))
+                .hasValueSatisfying(found -> assertThat(found.user()).isEqualTo(user)));
+        int refresh = commands(() -> {
+            assertThat(sessions.findWithUser(record.id(), cache)).isPresent();
+            assertThat(sessions.rotate(record.id(), "h0", "h1", NOW, NOW.plus(HOUR)))
+                    .isTrue();
+        });
+
+        assertThat(List.of(sessionCheck, refresh))
+                .as("session() reads the session and its user in one command; refresh adds only the rotation")
+                .containsExactly(1, 2);
     }
 
     private static int commands(Runnable call) {
