@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The stores chosen by the configuration, and the pools and clients the example created for them (closed on
- * shutdown). PostgreSQL, when configured, holds users and sessions (and codes and throttle counters, if there is no
- * Redis); Redis holds codes, throttle counters and the revocation list (and sessions, if there is no PostgreSQL);
- * memory fills the rest.
+ * shutdown). PostgreSQL, when configured, holds users and sessions (and codes, throttle counters and the revocation
+ * list, if there is no Redis); Redis holds codes, throttle counters and the revocation list (and sessions, if there is
+ * no PostgreSQL); memory fills the rest.
  */
 final class Backends implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
@@ -81,8 +81,10 @@ final class Backends implements AutoCloseable {
             if (config.databaseUrl().isPresent()) {
                 postgres = postgres(config);
                 owned.add(postgres);
-                onPostgres.addAll(List.of("users", "sessions", "otp", "rateLimits"));
+                onPostgres.addAll(List.of("users", "sessions", "otp", "rateLimits", "revocations"));
                 users = postgres.users();
+                // Shared by every instance on the database, and mirrored through LISTEN/NOTIFY.
+                revocations = postgres.revocations().orElseThrow();
                 identities = postgres.externalIdentities().orElseThrow();
                 sessions = postgres.sessions();
                 codes = postgres.otp();
@@ -93,7 +95,7 @@ final class Backends implements AutoCloseable {
                 owned.add(redis);
                 codes = redis.otp();
                 rateLimits = redis.rateLimits();
-                onPostgres.removeAll(List.of("otp", "rateLimits"));
+                onPostgres.removeAll(List.of("otp", "rateLimits", "revocations"));
                 revocations = redis.revocations().orElseThrow();
                 if (config.databaseUrl().isEmpty()) {
                     sessions = redis.sessions();
@@ -137,7 +139,7 @@ final class Backends implements AutoCloseable {
 
     /**
      * The connection pool behind a {@code /health} component ({@code users}, {@code sessions}, {@code otp}, {@code
-     * rateLimits}) when that store is on the PostgreSQL pool this example created: a pool with threads waiting is the
+     * rateLimits}, {@code revocations}) when that store is on the PostgreSQL pool this example created: a pool with threads waiting is the
      * first sign of a database too slow or too small for the load.
      */
     Optional<Map<String, Integer>> poolUsage(String component) {

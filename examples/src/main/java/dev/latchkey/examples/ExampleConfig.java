@@ -34,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  * @param shutdownGraceSeconds how long a shutdown waits for requests in flight ({@code SHUTDOWN_GRACE_SECONDS})
  * @param databaseUrl PostgreSQL for users and sessions ({@code DATABASE_URL})
  * @param databaseSchema schema of the PostgreSQL tables ({@code DATABASE_SCHEMA})
- * @param redisUrl Redis for codes, throttles and the revocation list ({@code REDIS_URL})
+ * @param redisUrl Redis for codes, throttles and the revocation list ({@code REDIS_URL}); without it, PostgreSQL holds
+ *     them when {@code DATABASE_URL} is set
  * @param redisKeyPrefix prefix of every Redis key ({@code REDIS_KEY_PREFIX})
  * @param bootstrapAdminEmail normalised email that becomes {@code admin} on first login, or {@code null}
  * @param bootstrapAdminMobile E.164 mobile that becomes {@code admin} on first login, or {@code null}
@@ -133,10 +134,6 @@ record ExampleConfig(
         if (redisUrl.isPresent() && databaseUrl.isEmpty()) {
             warnings.add("REDIS_URL without DATABASE_URL: users are kept in memory and lost on restart");
         }
-        if (databaseUrl.isPresent() && redisUrl.isEmpty()) {
-            warnings.add("DATABASE_URL without REDIS_URL: the access-token revocation list is per process;"
-                    + " other instances accept signed-out access tokens until they expire");
-        }
         OAuthConfig oauth = OAuthConfig.fromEnv(env);
         if (!oauth.providers().isEmpty()
                 && oauth.publicBaseUrl() == null
@@ -171,7 +168,7 @@ record ExampleConfig(
         String users = databaseUrl.isPresent() ? "postgres" : "memory";
         String sessions = databaseUrl.isPresent() ? "postgres" : redisUrl.isPresent() ? "redis" : "memory";
         String codes = redisUrl.isPresent() ? "redis" : databaseUrl.isPresent() ? "postgres" : "memory";
-        String revocations = redisUrl.isPresent() ? "redis" : "memory";
+        String revocations = redisUrl.isPresent() ? "redis" : databaseUrl.isPresent() ? "postgres" : "memory";
         return "users=" + users + ", sessions=" + sessions + ", codes=" + codes + ", revocations=" + revocations;
     }
 

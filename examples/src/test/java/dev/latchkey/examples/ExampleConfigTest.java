@@ -63,7 +63,7 @@ class ExampleConfigTest {
                 .isEqualTo("users=memory, sessions=redis, codes=redis, revocations=redis");
         assertThat(ExampleConfig.fromEnv(Map.of("DATABASE_URL", "postgresql://db/app"))
                         .storesDescription())
-                .isEqualTo("users=postgres, sessions=postgres, codes=postgres, revocations=memory");
+                .isEqualTo("users=postgres, sessions=postgres, codes=postgres, revocations=postgres");
     }
 
     @Test
