@@ -24,18 +24,22 @@ public final class RunAll {
         List<String> harnessArgs = new ArrayList<>();
         boolean jmh = true;
         boolean load = true;
+        String benchmarks = "";
         for (String arg : args) {
             if (arg.equals("jmh=false")) {
                 jmh = false;
             } else if (arg.equals("load=false")) {
                 load = false;
+            } else if (arg.startsWith("benchmarks=")) {
+                // A regular expression on the benchmark method names, such as Verify, to run a subset.
+                benchmarks = ".*" + arg.substring("benchmarks=".length());
             } else {
                 harnessArgs.add(arg);
             }
         }
         if (jmh) {
             Options options = new OptionsBuilder()
-                    .include(TokenBenchmarks.class.getName())
+                    .include(TokenBenchmarks.class.getName() + benchmarks)
                     .addProfiler(CpuTimeProfiler.class)
                     .build();
             Collection<RunResult> results = new Runner(options).run();
