@@ -225,24 +225,31 @@ final class Inputs {
         return groups[0] + ":" + groups[1] + ":" + groups[2] + ":" + groups[3] + "::/64";
     }
 
+    /** Four dot-separated decimal octets of one to three digits each, leading zeros dropped; on every send and verify. */
     private static String ipv4(String ip) {
-        String[] parts = ip.split("\\.", -1);
-        if (parts.length != 4) {
-            throw AuthException.invalidRequest("clientIp is not an IP address");
-        }
         StringBuilder canonical = new StringBuilder(15);
-        for (String part : parts) {
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        int octets = 0;
+        int digits = 0;
+        int octet = 0;
+        for (int i = 0; i <= ip.length(); i++) {
+            char c = i < ip.length() ? ip.charAt(i) : '.';
+            if (c >= '0' && c <= '9' && digits < 3) {
+                octet = octet * 10 + (c - '0');
+                digits++;
+            } else if (c == '.' && digits > 0 && octet <= 255 && octets < 4) {
+                if (octets > 0) {
+                    canonical.append('.');
+                }
+                canonical.append(octet);
+                octets++;
+                digits = 0;
+                octet = 0;
+            } else {
                 throw AuthException.invalidRequest("clientIp is not an IP address");
             }
-            int octet = Integer.parseInt(part);
-            if (octet > 255) {
-                throw AuthException.invalidRequest("clientIp is not an IP address");
-            }
-            if (canonical.length() > 0) {
-                canonical.append('.');
-            }
-            canonical.append(octet);
+        }
+        if (octets != 4) {
+            throw AuthException.invalidRequest("clientIp is not an IP address");
         }
         return canonical.toString();
     }

@@ -35,6 +35,20 @@ record Setting<T>(
         Function<T, Optional<String>> rule,
         Function<T, String> formatter) {
 
+    /**
+     * A setting is its variable: settings are map keys on every request's path, and a record's own hashCode would hash
+     * every component (parser and rule functions included) on each lookup.
+     */
+    @Override
+    public boolean equals(@Nullable Object other) {
+        return other instanceof Setting<?> setting && setting.variable.equals(variable);
+    }
+
+    @Override
+    public int hashCode() {
+        return variable.hashCode();
+    }
+
     /** The default of a setting that has one; {@code IllegalStateException} for one that has none. */
     T requiredDefault() {
         if (defaultValue == null) {
