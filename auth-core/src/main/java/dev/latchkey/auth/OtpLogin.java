@@ -261,10 +261,36 @@ final class OtpLogin {
         return B64.encodeToString(id);
     }
 
+    /**
+     * A uniformly random code of {@code otpLength} decimal digits (6 to 10), from one draw of the DRBG rather than one
+     * per digit: 63 random bits, rejected when they fall in the incomplete last block of {@code 10^length}, so every
+     * code is exactly as likely (NIST SP 800-63B-4 §3.1.3: at least 20 bits of entropy, from an approved RBG).
+     */
     private String newCode() {
-        char[] digits = new char[settings.otpLength()];
-        for (int i = 0; i < digits.length; i++) {
-            digits[i] = (char) ('0' + random.nextInt(10));
+        return code(random, settings.otpLength());
+    }
+
+    static String code(SecureRandom random, int length) {
+        long bound = 1;
+        for (int i = 0; i < length; i++) {
+            bound *= 10;
+        }
+        long limit = Long.MAX_VALUE - Long.MAX_VALUE % bound;
+        byte[] bytes = new byte[Long.BYTES];
+        long value;
+        do {
+            random.nextBytes(bytes);
+            value = 0;
+            for (byte b : bytes) {
+                value = (value << 8) | (b & 0xff);
+            }
+            value &= Long.MAX_VALUE;
+        } while (value >= limit);
+        value %= bound;
+        char[] digits = new char[length];
+        for (int i = length - 1; i >= 0; i--) {
+            digits[i] = (char) ('0' + value % 10);
+            value /= 10;
         }
         return new String(digits);
     }
