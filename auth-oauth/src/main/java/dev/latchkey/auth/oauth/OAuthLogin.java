@@ -231,7 +231,7 @@ public final class OAuthLogin {
         ProviderMetadata meta = client.metadata();
         checkIssuerParameter(params.get("iss"), t, meta, provider.id());
         String code = params.get("code");
-        if (code == null || code.isEmpty() || code.length() > 2048) {
+        if (code == null || !isAuthorizationCode(code)) {
             throw refuse(Reason.PROVIDER_ERROR, providerId, "the callback has no authorization code");
         }
 
@@ -288,6 +288,23 @@ public final class OAuthLogin {
 
     private static TransactionCookie clearCookie(Transaction t, OAuthProvider provider) {
         return new TransactionCookie(t.cookieName(), "", provider.callbackPath(), Duration.ZERO);
+    }
+
+    /**
+     * RFC 6749 Appendix A.11: {@code code = 1*VSCHAR} (printable ASCII and space), here at most 2048 characters and
+     * not all spaces (nimbus refuses a blank code with an untyped exception; a fuzz run found that).
+     */
+    static boolean isAuthorizationCode(String code) {
+        if (code.isBlank() || code.length() > 2048) {
+            return false;
+        }
+        for (int i = 0; i < code.length(); i++) {
+            char c = code.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Single use (RFC 9700 §4.5.3 against replayed callbacks): the first callback of a flow counts 1, any other more. */

@@ -98,6 +98,16 @@ class OAuthAttackTest {
         assertReason(() -> oauth.finish("google", callback.params(), callback.cookieHeader()), Reason.REPLAYED);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "   ", "co\nde", "c\u00f6de"})
+    void aBlankOrNonAsciiAuthorizationCodeIsATypedRefusal(String code) {
+        Harness.Callback callback = h.authorize(oauth.start("google", TENANT, "/"));
+
+        assertReason(
+                () -> oauth.finish("google", callback.withParam("code", code).params(), callback.cookieHeader()),
+                Reason.PROVIDER_ERROR);
+    }
+
     @Test
     void aCodeFromAnotherFlowIsRefusedByPkce() {
         // Code injection (RFC 9700 §4.5): the attacker's code, pasted into the victim's callback with the victim's
