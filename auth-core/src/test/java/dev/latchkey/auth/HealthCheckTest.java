@@ -361,6 +361,22 @@ class HealthCheckTest {
                 .containsExactly("WARN store users is DOWN: unreachable or failing (IllegalStateException: cause 20)");
     }
 
+    @Test
+    void aReportIsUpOnlyWhileItsStatusIsUp() {
+        HealthReport.Component up = new HealthReport.Component(HealthReport.Status.UP, Duration.ZERO, null);
+        HealthReport.Component slow =
+                new HealthReport.Component(HealthReport.Status.DEGRADED, Duration.ZERO, "slower than threshold");
+
+        assertThat(new HealthReport(HealthReport.Status.UP, Map.of("otp", up)).isUp())
+                .isTrue();
+        assertThat(new HealthReport(HealthReport.Status.DEGRADED, Map.of("otp", slow)).isUp())
+                .isFalse();
+        assertThat(new HealthReport(HealthReport.Status.DOWN, Map.of()).isUp()).isFalse();
+        assertThat(up.detailText()).isEmpty();
+        assertThat(slow.detailText()).contains("slower than threshold");
+        assertThat(slow.fallback()).isFalse();
+    }
+
     /** A check that probes on every call, reusing no report, and logs to {@code log}. */
     private static HealthCheck everyTime(Map<String, Store> stores, Duration deadline, RecordingLog log) {
         return new HealthCheck(stores, HealthCheck.Fallbacks.NONE, SLOW, deadline, Map.of(), Duration.ZERO, log.logger);
