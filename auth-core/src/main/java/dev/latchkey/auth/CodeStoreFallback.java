@@ -301,11 +301,6 @@ final class CodeStoreFallback {
         }
 
         @Override
-        public int purgeExpired(Instant now) {
-            return localOtp.purgeExpired(now) + primary(() -> primaryOtp.purgeExpired(now));
-        }
-
-        @Override
         public void ping() {
             primaryOtp.ping();
         }

@@ -5,7 +5,6 @@ import dev.latchkey.auth.spi.BudgetedVerification;
 import dev.latchkey.auth.spi.ChallengeIssue;
 import dev.latchkey.auth.spi.CodeCheck;
 import dev.latchkey.auth.spi.CodeLogin;
-import dev.latchkey.auth.spi.Counter;
 import dev.latchkey.auth.spi.ExternalIdentity;
 import dev.latchkey.auth.spi.ExternalIdentityStore;
 import dev.latchkey.auth.spi.NewUser;
@@ -20,7 +19,6 @@ import dev.latchkey.auth.spi.Throttle;
 import dev.latchkey.auth.spi.TokenIssuer;
 import dev.latchkey.auth.spi.UpsertResult;
 import dev.latchkey.auth.spi.UserDatabase;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -188,31 +186,6 @@ final class FailClosed {
             @Override
             public void deleteChallenge(String key) {
                 run(c, () -> d.deleteChallenge(key));
-            }
-
-            @Override
-            public void ping() {
-                d.ping();
-            }
-        };
-    }
-
-    static RateLimitStore rateLimits(RateLimitStore d) {
-        String c = "rate-limit store";
-        return new RateLimitStore() {
-            @Override
-            public Counter increment(String key, Duration window, Instant now) {
-                return call(c, () -> d.increment(key, window, now));
-            }
-
-            @Override
-            public Counter peek(String key, Instant now) {
-                return call(c, () -> d.peek(key, now));
-            }
-
-            @Override
-            public void reset(String key) {
-                run(c, () -> d.reset(key));
             }
 
             @Override

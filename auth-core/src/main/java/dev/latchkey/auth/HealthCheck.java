@@ -41,6 +41,8 @@ final class HealthCheck {
     private final Duration degradedThreshold;
     private final Duration deadline;
     private final Map<String, Supplier<String>> notes;
+    private final long reuseNanos;
+    private final Logger log;
     /**
      * Daemon threads, so a hung probe never keeps the host's JVM alive. At most one probe per store is in flight (see
      * {@link #inFlight}), so a store that never answers holds one thread, not one per check.
@@ -106,22 +108,39 @@ final class HealthCheck {
             Duration degradedThreshold,
             Duration deadline,
             Map<String, Supplier<String>> notes) {
+        this(stores, fallbacks, degradedThreshold, deadline, notes, REUSE, LOG);
+    }
+
+    /**
+     * @param reuse how long a report is reused ({@link #REUSE}; tests pass zero to probe on every check)
+     * @param log where the changes of state go (tests pass one that records them)
+     */
+    HealthCheck(
+            Map<String, Store> stores,
+            Fallbacks fallbacks,
+            Duration degradedThreshold,
+            Duration deadline,
+            Map<String, Supplier<String>> notes,
+            Duration reuse,
+            Logger log) {
         this.stores = Collections.unmodifiableMap(new LinkedHashMap<>(stores));
         this.fallbacks = fallbacks;
         this.degradedThreshold = degradedThreshold;
         this.deadline = deadline;
         this.notes = Map.copyOf(notes);
+        this.reuseNanos = reuse.toNanos();
+        this.log = log;
     }
 
     HealthReport check() {
         Probed previous = last;
         long now = System.nanoTime();
-        if (previous != null && now - previous.atNanos() < REUSE.toNanos()) {
+        if (previous != null && now - previous.atNanos() < reuseNanos) {
             return previous.report();
         }
         synchronized (this) {
             previous = last;
-            if (previous != null && System.nanoTime() - previous.atNanos() < REUSE.toNanos()) {
+            if (previous != null && System.nanoTime() - previous.atNanos() < reuseNanos) {
                 return previous.report();
             }
             HealthReport report = probeAll();
@@ -230,12 +249,12 @@ final class HealthCheck {
             return;
         }
         if (component.status() == HealthReport.Status.UP) {
-            LOG.info("store {} is UP again (was {})", name, before);
+            log.info("store {} is UP again (was {})", name, before);
         } else {
             // The driver's own words (such as: database "x" does not exist) are what an operator needs; drivers keep
             // passwords out of them, and the report itself shows only the cause class.
             Throwable failure = outcome.failure();
-            LOG.warn("store {} is {}{}", name, state, failure == null ? "" : " (" + rootMessage(failure) + ")");
+            log.warn("store {} is {}{}", name, state, failure == null ? "" : " (" + rootMessage(failure) + ")");
         }
     }
 

@@ -37,8 +37,11 @@ class RevocationMirrorTest {
 
     @Test
     void untilTheFirstCatchUpEveryCheckAsksTheStore() {
-        mirror.isRevoked("a");
-        mirror.isRevoked("a");
+        assertThat(mirror.state()).isEqualTo("mirror not started");
+        list.entries.put("b", START.plusSeconds(900));
+
+        assertThat(mirror.isRevoked("a")).isFalse();
+        assertThat(mirror.isRevoked("b")).isTrue();
 
         assertThat(list.checks.get()).isEqualTo(2);
         assertThat(mirror.isLive()).isFalse();
@@ -139,6 +142,172 @@ class RevocationMirrorTest {
         mirror.revoke("mine", START.plusSeconds(900), START);
 
         assertThat(mirror.isRevoked("mine")).isTrue();
+        assertThat(list.entries)
+                .as("revoked in the store, for every other instance")
+                .containsKey("mine");
+    }
+
+    @Test
+    void anAlreadyExpiredRevocationGoesToTheStoreOnly() {
+        mirror.isRevoked("x");
+        list.subscriber().subscribed();
+        list.publish = false;
+
+        mirror.revoke("ended", START, START);
+
+        assertThat(list.entries).containsKey("ended");
+        assertThat(mirror.size())
+                .as("its tokens can no longer be accepted anyway")
+                .isZero();
+    }
+
+    @Test
+    void anEntryRevokedTwiceKeepsTheLaterExpiry() {
+        mirror.isRevoked("x");
+        list.subscriber().subscribed();
+        list.publish = false;
+        mirror.revoke("later-first", START.plusSeconds(900), START);
+        mirror.revoke("later-first", START.plusSeconds(60), START);
+        mirror.revoke("later-second", START.plusSeconds(60), START);
+        mirror.revoke("later-second", START.plusSeconds(900), START);
+
+        clock.advance(Duration.ofSeconds(120));
+        mirror.prune();
+
+        assertThat(mirror.isRevoked("later-first")).isTrue();
+        assertThat(mirror.isRevoked("later-second")).isTrue();
+    }
+
+    @Test
+    void aProbeOfTheMirrorProbesTheStore() {
+        RevocationMirror probed = new RevocationMirror(
+                new RevocationList() {
+                    @Override
+                    public void revoke(String sessionId, Instant expiresAt, Instant now) {}
+
+                    @Override
+                    public boolean isRevoked(String sessionId) {
+                        return false;
+                    }
+
+                    @Override
+                    public void ping() {
+                        throw new IllegalStateException("store down");
+                    }
+                },
+                list,
+                clock);
+
+        assertThatThrownBy(probed::ping).hasMessage("store down");
+        probed.close();
+    }
+
+    @Test
+    void startingTwiceSubscribesOnce() {
+        mirror.start();
+        mirror.start();
+        mirror.isRevoked("x");
+
+        assertThat(list.subscribers).hasSize(1);
+    }
+
+    @Test
+    void aClosedMirrorNeverSubscribesAndChecksTheStore() {
+        mirror.close();
+        list.entries.put("a", START.plusSeconds(900));
+
+        assertThat(mirror.isRevoked("a")).isTrue();
+        assertThat(list.subscribers).isEmpty();
+        assertThat(mirror.state()).isEqualTo("mirror not started");
+    }
+
+    @Test
+    void aFailedSubscribeIsRetriedOnADaemonThreadThatClosingEnds() throws InterruptedException {
+        list.failSubscribes = 1;
+
+        mirror.isRevoked("x");
+        await(() -> list.subscribers.size() == 1);
+        Thread retrying = list.subscribedOn.get(0);
+
+        assertThat(retrying).isNotSameAs(Thread.currentThread());
+        assertThat(retrying.isDaemon()).isTrue();
+        assertThat(retrying.getName()).startsWith("latchkey-revocation-mirror-");
+        mirror.close();
+        retrying.join(10_000);
+        assertThat(retrying.isAlive()).as("closing stops the mirror's thread").isFalse();
+    }
+
+    @Test
+    void aSubscriptionLostWhileRetriesFailIsNotClosedAgain() {
+        mirror.isRevoked("x");
+        RevocationFeed.Listener first = list.subscriber();
+        list.failSubscribes = Integer.MAX_VALUE;
+
+        first.lost(new IllegalStateException("connection reset"));
+        mirror.close();
+
+        assertThat(list.closed.get())
+                .as("the lost subscription is over already")
+                .isZero();
+    }
+
+    @Test
+    void afterClosingNoCallbackOfAnEarlierSubscriptionMakesTheMirrorLive() {
+        mirror.isRevoked("x");
+        RevocationFeed.Listener first = list.subscriber();
+        first.lost(new IllegalStateException("connection reset"));
+        await(() -> list.subscribers.size() == 2);
+        RevocationFeed.Listener second = list.subscriber();
+
+        mirror.close();
+        first.subscribed();
+        second.subscribed();
+
+        assertThat(mirror.isLive()).isFalse();
+    }
+
+    @Test
+    void aLateCatchUpOfAnEarlierSubscriptionDoesNotMakeTheMirrorLive() {
+        mirror.isRevoked("x");
+        RevocationFeed.Listener first = list.subscriber();
+        first.lost(new IllegalStateException("connection reset"));
+        await(() -> list.subscribers.size() == 2);
+
+        first.subscribed();
+
+        assertThat(mirror.isLive())
+                .as("the current subscription has not caught up")
+                .isFalse();
+    }
+
+    @Test
+    void aLateFailedCatchUpOfAnEarlierSubscriptionLeavesTheCurrentOneAlone() {
+        mirror.isRevoked("x");
+        RevocationFeed.Listener first = list.subscriber();
+        first.lost(new IllegalStateException("connection reset"));
+        await(() -> list.subscribers.size() == 2);
+        list.subscriber().subscribed();
+        list.failCatchUp = true;
+
+        first.subscribed();
+
+        assertThat(mirror.isLive()).isTrue();
+        assertThat(list.closed.get()).isZero();
+    }
+
+    @Test
+    void afterAFailedCatchUpTheFailedSubscriptionsCallbacksAreIgnored() {
+        mirror.isRevoked("x");
+        RevocationFeed.Listener first = list.subscriber();
+        list.failCatchUp = true;
+        first.subscribed();
+        await(() -> list.subscribers.size() == 2);
+        list.failCatchUp = false;
+        list.subscriber().subscribed();
+
+        first.lost(new IllegalStateException("reported late"));
+
+        assertThat(mirror.isLive()).isTrue();
     }
 
     @Test
@@ -188,6 +357,10 @@ class RevocationMirrorTest {
         volatile boolean failChecks;
         volatile boolean publish = true;
         volatile @Nullable Runnable duringCatchUp;
+        /** How many of the next subscribes fail. */
+        volatile int failSubscribes;
+        /** The thread of each successful subscribe. */
+        final List<Thread> subscribedOn = new CopyOnWriteArrayList<>();
 
         Listener subscriber() {
             return subscribers.get(subscribers.size() - 1);
@@ -215,6 +388,11 @@ class RevocationMirrorTest {
 
         @Override
         public Subscription subscribe(Listener listener) {
+            if (failSubscribes > 0) {
+                failSubscribes--;
+                throw new IllegalStateException("connection refused");
+            }
+            subscribedOn.add(Thread.currentThread());
             subscribers.add(listener);
             return closed::incrementAndGet;
         }

@@ -362,6 +362,9 @@ class StoreFallbackTest {
                         .limit(new AuthSettings.Limit(100, Duration.ofHours(24)))
                         .max())
                 .isEqualTo(34);
+        assertThatThrownBy(() -> new CodeStores(otp, limits, 0))
+                .as("no pair divides its limits by less than one")
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     // ---------------------------------------------------------------- bounded local store
