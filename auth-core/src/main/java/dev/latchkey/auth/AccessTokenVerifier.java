@@ -94,7 +94,8 @@ final class AccessTokenVerifier {
     /** The principal of a valid token; any other outcome is an exception (the caller maps it to INVALID_TOKEN). */
     AuthPrincipal verify(String token, long nowSeconds) throws IOException {
         int headerEnd = token.indexOf('.');
-        int payloadEnd = headerEnd < 0 ? -1 : token.indexOf('.', headerEnd + 1);
+        // Without any '.', headerEnd is -1 and this search from 0 finds none either.
+        int payloadEnd = token.indexOf('.', headerEnd + 1);
         if (payloadEnd < 0) {
             throw AccessTokens.invalid();
         }

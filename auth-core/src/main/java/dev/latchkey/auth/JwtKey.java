@@ -87,15 +87,16 @@ public final class JwtKey {
         if (!(keyPair.getPublic() instanceof ECPublicKey publicKey)) {
             throw new IllegalArgumentException("ES256 needs an EC key pair");
         }
+        // Before the JWK is built: its builder refuses a point off P-256 with a message about coordinates.
+        if (!Curve.P_256.equals(Curve.forECParameterSpec(publicKey.getParams()))) {
+            throw new IllegalArgumentException("ES256 needs a P-256 key");
+        }
         try {
             ECKey jwk = new ECKey.Builder(Curve.P_256, publicKey)
                     .keyID(kid)
                     .algorithm(JWSAlgorithm.ES256)
                     .keyUse(KeyUse.SIGNATURE)
                     .build();
-            if (!Curve.P_256.equals(Curve.forECParameterSpec(publicKey.getParams()))) {
-                throw new IllegalArgumentException("ES256 needs a P-256 key");
-            }
             PrivateKey privateKey = keyPair.getPrivate();
             JWSSigner signer = privateKey == null ? null : new ECDSASigner((ECPrivateKey) privateKey);
             return new JwtKey(kid, JWSAlgorithm.ES256, signer, JwsSignatureCheck.es256(publicKey), jwk);

@@ -1,5 +1,6 @@
 package dev.latchkey.auth;
 
+import dev.latchkey.auth.internal.Base64Url;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -13,7 +14,6 @@ import java.util.UUID;
  */
 final class RefreshTokens {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-    private static final Base64.Decoder B64_DECODE = Base64.getUrlDecoder();
     private static final int SECRET_BYTES = 32;
     private static final int SESSION_ID_CHARS = 36;
     private static final int SECRET_CHARS = 43;
@@ -75,8 +75,10 @@ final class RefreshTokens {
             if (!UUID.fromString(sessionId).toString().equals(sessionId)) {
                 throw AccessTokens.invalid();
             }
-            byte[] secret = B64_DECODE.decode(token.substring(secretStart, tagStart - 1));
-            byte[] tag = B64_DECODE.decode(token.substring(tagStart));
+            // The strict decoder: the JDK's ignores the unused low bits of the last character, so each token would have
+            // 256 spellings that all parse to the same secret and tag.
+            byte[] secret = Base64Url.decode(token, secretStart, tagStart - 1);
+            byte[] tag = Base64Url.decode(token, tagStart, TOKEN_CHARS);
             if (secret.length != SECRET_BYTES || !MessageDigest.isEqual(tag, hashes.refreshTag(sessionId, secret))) {
                 throw AccessTokens.invalid();
             }

@@ -491,6 +491,71 @@ class AccessTokenVerificationTest {
         assertInvalid(() -> tokens.verify(parts[0] + ".." + parts[2], NOW));
     }
 
+    @Test
+    void aHeaderThatOnlyStartsWithTheKeysOwnHeaderIsParsedAndRefused() {
+        JwtKey key = TestKeys.hs256("hs-1");
+        String known = AccessTokenVerifier.header(key).toBase64URL().toString();
+        byte[] json = Base64.getUrlDecoder().decode(known);
+        // Bytes after the object that keep the known header as a prefix of the longer header's base64url.
+        String longer = null;
+        for (String extra : List.of("0", "\u0001", "00", "\u0001\u0001", "000")) {
+            byte[] bytes = Arrays.copyOf(json, json.length + extra.length());
+            System.arraycopy(extra.getBytes(StandardCharsets.ISO_8859_1), 0, bytes, json.length, extra.length());
+            String candidate = b64(bytes);
+            if (candidate.startsWith(known) && candidate.length() > known.length()) {
+                longer = candidate;
+                break;
+            }
+        }
+        assertThat(longer).isNotNull();
+        String signedLonger = signHs(longer + "." + b64(claims("")));
+        String signedKnown = signHs(known + "." + b64(claims("")));
+
+        assertThat(tokens.verify(signedKnown, NOW)).isNotNull();
+        assertInvalid(() -> tokens.verify(signedLonger, NOW), "trailing bytes after the known header");
+    }
+
+    @Test
+    void timeClaimsAtTheEpochOrAtTheLargestAcceptedSecondAreIntegersInRange() {
+        long max = 100_000_000_000L;
+        assertThat(tokens.verify(hs(HEADER, claimsAt(0, T + 300, 0L)), NOW).issuedAt())
+                .isEqualTo(Instant.EPOCH);
+        assertThat(tokens.verify(hs(HEADER, claimsAt(T, max, null)), NOW).expiresAt())
+                .isEqualTo(Instant.ofEpochSecond(max));
+        assertInvalid(() -> tokens.verify(hs(HEADER, claimsAt(T, max + 1, null)), NOW), "exp above the maximum");
+        assertInvalid(() -> tokens.verify(hs(HEADER, claimsAt(T, T + 300, max + 1)), NOW), "nbf above the maximum");
+        assertInvalid(() -> tokens.verify(hs(HEADER, claimsAt(-1, T + 300, null)), NOW), "iat before the epoch");
+        assertInvalid(() -> tokens.verify(hs(HEADER, claimsAt(T, T + 300, -1L)), NOW), "nbf before the epoch");
+        assertInvalid(() -> tokens.verify(hs(HEADER, claimsAt(T, 0, null)), NOW), "exp at the epoch");
+    }
+
+    @Test
+    void leewayIsTheConfiguredOneOnEverySide() {
+        AccessTokens strict = new AccessTokens(
+                TestKeys.settings(TestKeys.hs256("hs-1"))
+                        .clockSkew(java.time.Duration.ZERO)
+                        .tokenCacheSize(0)
+                        .build(),
+                new SecureRandom());
+        assertThat(strict.verify(hs(HEADER, claimsAt(T - 600, T + 1, null)), NOW))
+                .isNotNull();
+        assertInvalid(() -> strict.verify(hs(HEADER, claimsAt(T - 600, T, null)), NOW), "expires now");
+        assertThat(strict.verify(hs(HEADER, claimsAt(T, T + 300, T)), NOW)).isNotNull();
+        assertInvalid(() -> strict.verify(hs(HEADER, claimsAt(T + 1, T + 300, null)), NOW), "issued a second ahead");
+        assertInvalid(() -> strict.verify(hs(HEADER, claimsAt(T, T + 300, T + 1)), NOW), "valid a second from now");
+    }
+
+    @Test
+    void aUserWithoutAnEmailGetsATokenWithoutOne() {
+        User noEmail = new User(
+                UUID.fromString(SUB), "acme", null, "+14155550123", "Ada", "member", Set.of(), true, null, NOW, NOW);
+        String token = tokens.issue(noEmail, "sess-1", NOW).token();
+
+        String payload = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+        assertThat(payload).doesNotContain("\"email\"");
+        assertThat(tokens.verify(token, NOW).email()).isNull();
+    }
+
     // ------------------------------------------------------------------ pooled Mac/Signature instances
 
     @Test

@@ -39,4 +39,28 @@ class Base64UrlTest {
         assertThatThrownBy(() -> Base64Url.decode("QU\u00c9B", 0, 4)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Base64Url.decode("QU\u0141B", 0, 4)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aRangeOutsideTheTextOrBackwardsIsRefused() {
+        String text = "QUFB";
+        for (int[] range : new int[][] {{-1, 2}, {0, 5}, {3, 2}, {5, 5}}) {
+            assertThatThrownBy(() -> Base64Url.decode(text, range[0], range[1]))
+                    .as("%d..%d", range[0], range[1])
+                    .isExactlyInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("bad range");
+        }
+        assertThat(Base64Url.decode(text, 4, 4)).isEmpty();
+        assertThat(Base64Url.decode(text, 0, 4)).containsExactly('A', 'A', 'A');
+    }
+
+    @Test
+    void charactersJustOutsideAsciiAreRefusedInEveryPosition() {
+        for (char c : new char[] {'\u007f', '\u0080', '\u00ff', '\uffff', '=', '.', '+', '/'}) {
+            for (String text : List.of(c + "UFB", "Q" + c + "FB", "QU" + c + "B", "QUF" + c, "Q" + c, "QU" + c)) {
+                assertThatThrownBy(() -> Base64Url.decode(text, 0, text.length()))
+                        .as(text)
+                        .isExactlyInstanceOf(IllegalArgumentException.class);
+            }
+        }
+    }
 }
