@@ -163,7 +163,7 @@ final class Sessions {
         Instant now = clock.instant();
         AuthPrincipal principal = tokens.verify(accessToken, now);
         // Only a live session may sign out: a token whose own session already ended must not end the others.
-        liveSessionOf(principal, now);
+        requireLiveSession(principal, now);
         int ended;
         if (scope == SignOutScope.LOCAL) {
             // Denied before it is ended (see end()): a sign-out that fails leaves the session live, so the client's
@@ -218,8 +218,8 @@ final class Sessions {
         }
     }
 
-    private SessionRecord liveSessionOf(AuthPrincipal principal, Instant now) {
-        return liveSession(sessions.find(principal.sessionId()).orElseThrow(AccessTokens::invalid), principal, now);
+    private void requireLiveSession(AuthPrincipal principal, Instant now) {
+        liveSession(sessions.find(principal.sessionId()).orElseThrow(AccessTokens::invalid), principal, now);
     }
 
     private static SessionRecord liveSession(SessionRecord family, AuthPrincipal principal, Instant now) {
