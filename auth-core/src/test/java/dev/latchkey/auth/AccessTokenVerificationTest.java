@@ -600,18 +600,7 @@ class AccessTokenVerificationTest {
     }
 
     private static User user() {
-        return new User(
-                UUID.fromString(SUB),
-                "acme",
-                "ada@example.com",
-                null,
-                "Ada",
-                "member",
-                Set.of("a:read"),
-                true,
-                null,
-                NOW,
-                NOW);
+        return TestKeys.ada(Set.of("a:read"));
     }
 
     /** Valid claims (issued now, 5 minutes) with {@code extra} members appended before the closing brace. */

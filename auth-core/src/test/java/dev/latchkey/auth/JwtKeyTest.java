@@ -17,7 +17,6 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -330,18 +329,7 @@ class JwtKeyTest {
     }
 
     private static User user() {
-        return new User(
-                UUID.fromString("7d1c9a0e-5f0b-4f4e-9a55-2f0c1d2e3f40"),
-                "acme",
-                "ada@example.com",
-                null,
-                "Ada",
-                "member",
-                Set.of(),
-                true,
-                null,
-                NOW,
-                NOW);
+        return TestKeys.ada(Set.of());
     }
 
     private static KeyPair ecPair() {

@@ -196,18 +196,7 @@ class VerifiedTokenCacheTest {
     }
 
     private static User user() {
-        return new User(
-                UUID.fromString("7d1c9a0e-5f0b-4f4e-9a55-2f0c1d2e3f40"),
-                "acme",
-                "ada@example.com",
-                null,
-                "Ada",
-                "member",
-                Set.of("a:read"),
-                true,
-                null,
-                NOW,
-                NOW);
+        return TestKeys.ada(Set.of("a:read"));
     }
 
     private static AuthPrincipal principal(long expiresAtEpochSecond) {
