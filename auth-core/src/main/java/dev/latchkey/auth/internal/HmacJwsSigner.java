@@ -23,16 +23,7 @@ public final class HmacJwsSigner implements JWSSigner {
     private final JCAContext context = new JCAContext();
 
     private HmacJwsSigner(SecretKeySpec key) {
-        this.macs = new Pool<>(() -> {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac;
-        });
-        try {
-            macs.give(macs.take());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("the key is not usable for HS256: " + e.getMessage(), e);
-        }
+        this.macs = JwsSignatureCheck.hmacSha256(key, "HS256 signing");
     }
 
     /** A signer for HS256 with {@code secret} (its length is the caller's to check). */

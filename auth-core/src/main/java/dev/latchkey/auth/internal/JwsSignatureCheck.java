@@ -53,12 +53,7 @@ public abstract class JwsSignatureCheck {
         private final Pool<Mac> macs;
 
         Hmac(SecretKeySpec key) {
-            this.macs = new Pool<>(() -> {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(key);
-                return mac;
-            });
-            warmUp(macs);
+            this.macs = hmacSha256(key, "verification");
         }
 
         @Override
@@ -91,7 +86,7 @@ public abstract class JwsSignatureCheck {
                 signature.initVerify(key);
                 return signature;
             });
-            warmUp(signatures);
+            warmUp(signatures, "verification");
         }
 
         @Override
@@ -135,12 +130,23 @@ public abstract class JwsSignatureCheck {
         }
     }
 
+    /** A pool of HMAC-SHA256 instances keyed with {@code key}, for verification here and for {@link HmacJwsSigner}. */
+    static Pool<Mac> hmacSha256(SecretKeySpec key, String use) {
+        Pool<Mac> macs = new Pool<>(() -> {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac;
+        });
+        warmUp(macs, use);
+        return macs;
+    }
+
     /** Makes one instance now, so a key the provider refuses fails at configuration time, not on the first token. */
-    private static <T> void warmUp(Pool<T> pool) {
+    private static <T> void warmUp(Pool<T> pool, String use) {
         try {
             pool.give(pool.take());
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("the key is not usable for verification: " + e.getMessage(), e);
+            throw new IllegalArgumentException("the key is not usable for " + use + ": " + e.getMessage(), e);
         }
     }
 }
