@@ -80,17 +80,32 @@ class VerifiedTokenCacheTest {
     }
 
     @Test
-    void tokensWithEqualHashCodesAreStillTold() {
-        // "Aa" and "BB" have the same String hash code, so these two tokens always share a slot.
-        String a = TOKEN + "Aa";
-        String b = TOKEN + "BB";
-        assertThat(a.hashCode()).isEqualTo(b.hashCode());
+    void tokensEndingAlikeShareASlotAndAreStillTold() {
+        // The slot comes from the last characters, so these two tokens always share one.
+        String a = "Aa" + TOKEN;
+        String b = "BB" + TOKEN;
         VerifiedTokenCache cache = new VerifiedTokenCache(4096);
         AuthPrincipal principal = principal(T + 300);
         cache.put(a, principal);
 
         assertThat(cache.get(b, T, SKEW)).isNull();
         assertThat(cache.get(a, T, SKEW)).isSameAs(principal);
+    }
+
+    @Test
+    void aCharacterBeyondLatinOneIsNeverReadAsItsLowByte() {
+        VerifiedTokenCache cache = new VerifiedTokenCache(2);
+        AuthPrincipal principal = principal(T + 300);
+        cache.put(TOKEN, principal);
+
+        for (int at : new int[] {0, TOKEN.length() / 2, TOKEN.length() - 1}) {
+            char wide = (char) (TOKEN.charAt(at) + 0x100);
+            String other = TOKEN.substring(0, at) + wide + TOKEN.substring(at + 1);
+            assertThat(cache.get(other, T, SKEW))
+                    .as("U+%04X at %d", (int) wide, at)
+                    .isNull();
+        }
+        assertThat(cache.get(TOKEN, T, SKEW)).isSameAs(principal);
     }
 
     @Test
@@ -114,8 +129,8 @@ class VerifiedTokenCacheTest {
     @Test
     void aNewerTokenInTheSameSlotReplacesTheOlder() {
         VerifiedTokenCache cache = new VerifiedTokenCache(4096);
-        String a = TOKEN + "Aa";
-        String b = TOKEN + "BB";
+        String a = "Aa" + TOKEN;
+        String b = "BB" + TOKEN;
         AuthPrincipal first = principal(T + 300);
         AuthPrincipal second = principal(T + 600);
         cache.put(a, first);
