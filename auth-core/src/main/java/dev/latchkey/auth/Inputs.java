@@ -163,14 +163,16 @@ final class Inputs {
         } catch (NumberParseException e) {
             throw AuthException.invalidRequest("mobile number is not valid");
         }
-        // isValidNumber(number) is exactly this, with the region looked up once instead of twice.
-        String region = PHONES.getRegionCodeForNumber(number);
-        if (!PHONES.isValidNumberForRegion(number, region)) {
+        // isValidNumber(number) is isValidNumberForRegion(number, its own region), which is exactly "its type is not
+        // UNKNOWN": both match the national number against the same region's patterns, so they are matched once.
+        PhoneNumberType type = PHONES.getNumberType(number);
+        if (type == PhoneNumberType.UNKNOWN) {
             throw AuthException.invalidRequest("mobile number is not valid");
         }
-        if (!SMS_CAPABLE.contains(PHONES.getNumberType(number))) {
+        if (!SMS_CAPABLE.contains(type)) {
             throw AuthException.invalidRequest("only mobile numbers are accepted");
         }
+        String region = PHONES.getRegionCodeForNumber(number);
         if (!allowedRegions.isEmpty() && !allowedRegions.contains(region)) {
             throw AuthException.invalidRequest("mobile numbers from this country are not accepted");
         }

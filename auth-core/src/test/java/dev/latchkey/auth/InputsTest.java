@@ -3,6 +3,13 @@ package dev.latchkey.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -269,6 +276,43 @@ class InputsTest {
                 "mobile number may contain only digits, spaces, '+', '-', '(', ')'");
         assertThat(new Inputs(Set.of(), "US").destination("+4915112345678").value())
                 .isEqualTo("+4915112345678");
+    }
+
+    @Test
+    void everyRegionsExampleNumbersAreJudgedAsLibphonenumbersIsValidNumberJudgesThem() {
+        PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
+        List<PhoneNumber> numbers = new ArrayList<>();
+        for (String region : phones.getSupportedRegions()) {
+            for (PhoneNumberType type : PhoneNumberType.values()) {
+                Optional.ofNullable(phones.getExampleNumberForType(region, type))
+                        .ifPresent(numbers::add);
+            }
+            Optional.ofNullable(phones.getInvalidExampleNumber(region)).ifPresent(numbers::add);
+        }
+        assertThat(numbers).hasSizeGreaterThan(1_000);
+        int accepted = 0;
+        for (PhoneNumber number : numbers) {
+            String e164 = phones.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
+            PhoneNumber parsed = parse(phones, e164);
+            if (!phones.isValidNumber(parsed)) {
+                assertInvalidRequest(() -> inputs.destination(e164), "mobile number is not valid");
+            } else if (!Set.of(PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+                    .contains(phones.getNumberType(parsed))) {
+                assertInvalidRequest(() -> inputs.destination(e164), "only mobile numbers are accepted");
+            } else {
+                assertThat(inputs.destination(e164).value()).as(e164).isEqualTo(e164);
+                accepted++;
+            }
+        }
+        assertThat(accepted).isGreaterThan(200);
+    }
+
+    private static PhoneNumber parse(PhoneNumberUtil phones, String e164) {
+        try {
+            return phones.parse(e164, null);
+        } catch (NumberParseException e) {
+            throw new AssertionError(e164, e);
+        }
     }
 
     @Test

@@ -87,6 +87,7 @@ public final class CachingUserDatabase implements UserDatabase {
     static final int MIN_SECRET_BYTES = 32;
 
     private static final String HMAC = "HmacSHA256";
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     /** Domain separation: the key secret may be the host's {@code OTP_HASH_SECRET}, which the core also derives from. */
     private static final String KEY_PURPOSE = "latchkey redis user-cache key names v2";
@@ -94,7 +95,8 @@ public final class CachingUserDatabase implements UserDatabase {
     private final UserDatabase delegate;
     private final RedisAccess redis;
     private final long ttlMillis;
-    private final SecretKeySpec nameKey;
+    /** Keyed once per thread: {@code Mac.getInstance} and {@code init} on every key name cost more than the hash. */
+    private final ThreadLocal<Mac> nameMac;
 
     /**
      * A cache in front of {@code delegate}. {@link RedisStores} builds one with the prefix of its other stores; build
@@ -121,7 +123,8 @@ public final class CachingUserDatabase implements UserDatabase {
         }
         this.ttlMillis = ttl.toMillis();
         checkKeySecret(keySecret, "userCacheKeySecret");
-        this.nameKey = new SecretKeySpec(hmac(new SecretKeySpec(keySecret, HMAC), KEY_PURPOSE), HMAC);
+        SecretKeySpec nameKey = new SecretKeySpec(hmac(new SecretKeySpec(keySecret, HMAC), KEY_PURPOSE), HMAC);
+        this.nameMac = ThreadLocal.withInitial(() -> keyedMac(nameKey));
     }
 
     /**
@@ -335,15 +338,18 @@ public final class CachingUserDatabase implements UserDatabase {
     private String name(String kind, String tenantId, String value) {
         Objects.requireNonNull(tenantId, "tenantId");
         String message = kind + ":" + tenantId.length() + ":" + tenantId + ":" + value;
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(nameKey, message));
+        return B64.encodeToString(nameMac.get().doFinal(message.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static byte[] hmac(SecretKeySpec key, String message) {
+        return keyedMac(key).doFinal(message.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Mac keyedMac(SecretKeySpec key) {
         try {
-            // A Mac is not thread-safe and getInstance is cheap next to a network round trip, so one per call.
             Mac mac = Mac.getInstance(HMAC);
             mac.init(key);
-            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
+            return mac;
         } catch (GeneralSecurityException missing) {
             // Every Java SE implementation must provide HmacSHA256.
             throw new IllegalStateException(missing);
