@@ -10,12 +10,13 @@ import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * The whole benchmark: the JMH token benchmarks with a summary of ratios, then the {@link LoadHarness} (its arguments
- * pass through). {@code jmh=false} skips JMH, {@code load=false} the harness.
+ * pass through). {@code jmh=false} skips JMH, {@code load=false} the harness. {@code benchmarks=<regex>} picks
+ * benchmark methods, {@code algorithms=ES256,EdDSA} the algorithms, and {@code forks=N} runs each benchmark in N JVMs
+ * (JMH's error then spans JVM-to-JVM variation too, which a ratio of 1.1 needs to be told from noise).
  */
 public final class RunAll {
     private RunAll() {}
@@ -25,6 +26,8 @@ public final class RunAll {
         boolean jmh = true;
         boolean load = true;
         String benchmarks = "";
+        String @Nullable [] algorithms = null;
+        int forks = 1;
         for (String arg : args) {
             if (arg.equals("jmh=false")) {
                 jmh = false;
@@ -33,16 +36,23 @@ public final class RunAll {
             } else if (arg.startsWith("benchmarks=")) {
                 // A regular expression on the benchmark method names, such as Verify, to run a subset.
                 benchmarks = ".*" + arg.substring("benchmarks=".length());
+            } else if (arg.startsWith("algorithms=")) {
+                algorithms = arg.substring("algorithms=".length()).split(",");
+            } else if (arg.startsWith("forks=")) {
+                forks = Integer.parseInt(arg.substring("forks=".length()));
             } else {
                 harnessArgs.add(arg);
             }
         }
         if (jmh) {
-            Options options = new OptionsBuilder()
-                    .include(TokenBenchmarks.class.getName() + benchmarks)
+            OptionsBuilder options = new OptionsBuilder();
+            options.include(TokenBenchmarks.class.getName() + benchmarks)
                     .addProfiler(CpuTimeProfiler.class)
-                    .build();
-            Collection<RunResult> results = new Runner(options).run();
+                    .forks(forks);
+            if (algorithms != null) {
+                options.param("algorithm", algorithms);
+            }
+            Collection<RunResult> results = new Runner(options.build()).run();
             System.out.print(summary(results, null));
             System.out.print(summary(results, CpuTimeProfiler.LABEL));
         }

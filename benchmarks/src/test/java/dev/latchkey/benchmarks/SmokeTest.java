@@ -52,4 +52,23 @@ class SmokeTest {
             b.auth0Sign();
         }
     }
+
+    @Test
+    void interleavedVerificationMeasuresEveryLibraryThatHasTheAlgorithm() throws Exception {
+        List<InterleavedVerify.Result> es256 = InterleavedVerify.measure("ES256", 3, 2_000_000);
+        List<InterleavedVerify.Result> eddsa = InterleavedVerify.measure("EdDSA", 3, 2_000_000);
+        System.out.print(InterleavedVerify.format(es256));
+
+        assertThat(es256)
+                .extracting(InterleavedVerify.Result::library)
+                .containsExactly("latchkey", "nimbus", "auth0", "jjwt", "jose4j", "jca");
+        assertThat(eddsa)
+                .as("java-jwt and bare nimbus have no EdDSA")
+                .extracting(InterleavedVerify.Result::library)
+                .containsExactly("latchkey", "jjwt", "jose4j", "jca");
+        assertThat(es256).allSatisfy(r -> assertThat(r.minMicros())
+                .isPositive()
+                .isLessThanOrEqualTo(r.medianMicros())
+                .isLessThanOrEqualTo(r.maxMicros()));
+    }
 }
