@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -58,6 +60,9 @@ final class ConnectionGate implements AutoCloseable {
     private final Map<Integer, InetAddress> clientByRelayPort = new ConcurrentHashMap<>();
 
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    /** Clients whose header block is still being read: nothing of theirs has reached the JDK server yet. */
+    private final Set<Socket> reading = ConcurrentHashMap.newKeySet();
+
     private final ExecutorService threads;
     private final Thread acceptor;
     private volatile boolean closed;
@@ -123,15 +128,22 @@ final class ConnectionGate implements AutoCloseable {
                 continue;
             }
             sockets.add(client);
-            threads.execute(() -> {
-                try {
-                    serve(client);
-                } finally {
-                    sockets.remove(client);
-                    closeQuietly(client);
-                    release(address);
-                }
-            });
+            try {
+                threads.execute(() -> {
+                    try {
+                        serve(client);
+                    } finally {
+                        sockets.remove(client);
+                        closeQuietly(client);
+                        release(address);
+                    }
+                });
+            } catch (RejectedExecutionException closing) {
+                // Accepted just as close() began: no server is left to answer it.
+                sockets.remove(client);
+                closeQuietly(client);
+                release(address);
+            }
         }
     }
 
@@ -165,13 +177,21 @@ final class ConnectionGate implements AutoCloseable {
 
     private void serve(Socket client) {
         byte[] head;
+        reading.add(client);
         try {
+            // Checked after joining the set: a close that began earlier may have missed this client, and must not
+            // wait HEADER_TIME for headers that no server is left to answer.
+            if (closed) {
+                return;
+            }
             head = readHead(client);
         } catch (SocketTimeoutException slow) {
             answer(client, plainAnswer(408, "Request Timeout", "request headers took too long", false));
             return;
         } catch (IOException gone) {
             return;
+        } finally {
+            reading.remove(client);
         }
         if (head == null) {
             answer(client, plainAnswer(431, "Request Header Fields Too Large", "request headers too large", false));
@@ -273,16 +293,40 @@ final class ConnectionGate implements AutoCloseable {
         }
     }
 
-    /** Stops accepting and closes every connection still open. Idempotent. */
+    /** Stops accepting and closes every connection still open at once. Idempotent. */
     @Override
     public void close() {
+        close(Duration.ZERO);
+    }
+
+    /**
+     * Stops accepting, closes the connections whose headers have not arrived yet, and waits up to {@code grace} for
+     * the relayed ones to end; then closes whatever is still open. Idempotent.
+     *
+     * <p>Call it after stopping the JDK server. An answer the server has written may still sit in a relay's socket
+     * buffers on its way to the client: closing the client's connection at once would cut it off, and the client
+     * would see its connection closed without an answer (or a body short of its {@code Content-Length}), although the
+     * request was served. A relay ends by itself once the server has closed its side and every byte has been passed
+     * on, so this normally waits only for that copy; the grace bounds the wait for a client that does not read.
+     */
+    void close(Duration grace) {
         closed = true;
         try {
             listener.close();
         } catch (IOException ignored) {
             // Closing is all that was wanted.
         }
-        sockets.forEach(ConnectionGate::closeQuietly);
-        threads.shutdownNow();
+        reading.forEach(ConnectionGate::closeQuietly);
+        threads.shutdown();
+        try {
+            if (!grace.isZero() && !threads.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS)) {
+                LOG.warn("connections still relaying after {} ms; closing them", grace.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            sockets.forEach(ConnectionGate::closeQuietly);
+            threads.shutdownNow();
+        }
     }
 }

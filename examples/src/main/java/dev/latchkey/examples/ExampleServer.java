@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,8 @@ public final class ExampleServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExampleServer.class);
     /** Time a client has to send a whole request; JSON bodies here are a few hundred bytes. */
     static final int MAX_REQUEST_SECONDS = 5;
+    /** Least time a shutdown gives the gate to pass on answers already written; loopback copies take microseconds. */
+    static final Duration RELAY_FLUSH = Duration.ofSeconds(1);
 
     private final HttpServer server;
     private final ConnectionGate gate;
@@ -248,12 +251,16 @@ public final class ExampleServer implements AutoCloseable {
         // the requests still waiting in our queue; so the admission drains first (answering requests that arrive
         // meanwhile with 503 and Connection: close), and the server is stopped after. stop(0) also avoids JDK 17
         // waiting out the whole delay when nothing is running (JDK-8304065).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(graceSeconds);
         try {
             if (!admission.drain(graceSeconds, TimeUnit.SECONDS)) {
                 LOG.warn("requests still running after {} s; closing them", graceSeconds);
             }
             server.stop(0);
-            gate.close();
+            // The answers are written, but the gate may not have passed the last of them on to the clients yet: its
+            // relays end by themselves now that the server has closed its side. At least RELAY_FLUSH even when the
+            // drain used up the grace, so an answer finished at its very end still reaches its client.
+            gate.close(max(RELAY_FLUSH, Duration.ofNanos(deadline - System.nanoTime())));
             admission.shutdown(graceSeconds, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -281,6 +288,10 @@ public final class ExampleServer implements AutoCloseable {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "latchkey-shutdown"));
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static void setIfAbsent(String property, String value) {
