@@ -57,7 +57,8 @@ enum Backend {
             String redisHost,
             int redisPort,
             String schema,
-            String keyPrefix) {
+            String keyPrefix,
+            int pgPoolSize) {
         String jdbcUrl() {
             return "jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + pgDatabase
                     + "?sslmode=disable&gssEncMode=disable";
@@ -76,7 +77,8 @@ enum Backend {
                     redis == null ? redisHost : "127.0.0.1",
                     redis == null ? redisPort : redis.port(),
                     schema,
-                    keyPrefix);
+                    keyPrefix,
+                    pgPoolSize);
         }
     }
 
@@ -120,7 +122,7 @@ enum Backend {
                 return new Instance(settings, pg, closeables);
             }
             case POSTGRES_HOST_DATASOURCE: {
-                HikariDataSource host = hostPool(at, 20);
+                HikariDataSource host = hostPool(at, at.pgPoolSize());
                 closeables.add(host);
                 PostgresStores pg = PostgresStores.builder()
                         .dataSource(host)
@@ -150,7 +152,7 @@ enum Backend {
                 .databaseUrl(at.jdbcUrl())
                 .username(at.pgUser())
                 .schema(at.schema())
-                .maxPoolSize(20)
+                .maxPoolSize(at.pgPoolSize())
                 .build();
     }
 

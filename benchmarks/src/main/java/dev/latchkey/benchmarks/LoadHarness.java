@@ -85,7 +85,8 @@ public final class LoadHarness {
             int[] threadCounts,
             List<Backend> backends,
             int propagationTrials,
-            List<String> operations) {
+            List<String> operations,
+            int pgPoolSize) {
         this.duration = duration;
         this.operations = operations;
         this.threadCounts = threadCounts;
@@ -100,7 +101,8 @@ public final class LoadHarness {
                 env("REDIS_HOST", "127.0.0.1"),
                 Integer.parseInt(env("REDIS_PORT", "6379")),
                 "bench_" + run,
-                "bench:" + run + ":");
+                "bench:" + run + ":",
+                pgPoolSize);
         byte[] hmac = randomBytes();
         this.settings = AuthSettings.builder()
                 .hashSecret(randomBytes())
@@ -142,7 +144,10 @@ public final class LoadHarness {
         if (!OPERATIONS.containsAll(operations)) {
             throw new IllegalArgumentException("operations must be among " + OPERATIONS);
         }
-        Report report = new LoadHarness(duration, threads, backends, trials, operations).run();
+        // PostgreSQL connections per pool (the floors' and each backend's); 20 unless given. HikariCP's sizing rule,
+        // about twice the cores, is 4 here: more connections than cores only queue inside the server instead.
+        int pgPool = Integer.parseInt(options.getOrDefault("pgPool", "20"));
+        Report report = new LoadHarness(duration, threads, backends, trials, operations, pgPool).run();
         System.out.print(format(report));
     }
 
@@ -185,7 +190,7 @@ public final class LoadHarness {
 
     private List<Row> floors() throws Exception {
         List<Row> rows = new ArrayList<>();
-        try (HikariDataSource pool = Backend.hostPool(direct, 20);
+        try (HikariDataSource pool = Backend.hostPool(direct, direct.pgPoolSize());
                 RedisClient redis = RedisClients.fromUrl(direct.redisUrl())) {
             for (int threads : threadCounts) {
                 rows.add(run(

@@ -15,8 +15,9 @@ class SmokeTest {
     @Test
     void harnessMeasuresEveryScenarioOnEveryBackendAndCountsRoundTrips() throws Exception {
         List<Backend> backends = List.of(Backend.MEMORY, Backend.POSTGRES, Backend.POSTGRES_REDIS);
-        LoadHarness.Report report =
-                new LoadHarness(Duration.ofMillis(500), new int[] {1, 16}, backends, 5, LoadHarness.OPERATIONS).run();
+        LoadHarness.Report report = new LoadHarness(
+                        Duration.ofMillis(500), new int[] {1, 16}, backends, 5, LoadHarness.OPERATIONS, 20)
+                .run();
         System.out.print(LoadHarness.format(report));
 
         assertThat(report.rows()).filteredOn(r -> r.operations() > 0).hasSize(4 + 3 * 2 * 4);
