@@ -131,6 +131,7 @@ public final class FakeOidcProvider implements AutoCloseable {
     private final AtomicInteger tokenRequests = new AtomicInteger();
     private volatile RSAKey signingKey = newKey();
     private volatile Map<String, String> lastTokenRequest = Map.of();
+    private volatile Map<String, String> lastAuthorizationRequest = Map.of();
 
     private volatile Account account = Account.verified("subject-1", "user@example.com");
     private volatile @Nullable String denyWith;
@@ -143,6 +144,7 @@ public final class FakeOidcProvider implements AutoCloseable {
     private volatile boolean emailVerifiedAsString;
     private volatile boolean legacyIssuerForm;
     private volatile boolean down;
+    private volatile boolean approveByClick;
     private volatile IdTokenAttack attack = IdTokenAttack.NONE;
 
     private record Grant(
@@ -281,6 +283,17 @@ public final class FakeOidcProvider implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The authorize endpoint answers with a page on which the user clicks "Continue" (element id {@code approve}), as
+     * after a real provider's sign-in and consent screens: the way back to the redirect URI, a GET with the answer in
+     * the query or the form_post POST, then starts on this provider's site. Off: a redirect, or a form_post page that
+     * submits itself.
+     */
+    public FakeOidcProvider approveByClick(boolean value) {
+        this.approveByClick = value;
+        return this;
+    }
+
     /** Every endpoint answers 503. */
     public FakeOidcProvider down(boolean value) {
         this.down = value;
@@ -301,6 +314,11 @@ public final class FakeOidcProvider implements AutoCloseable {
     /** How many token requests arrived. */
     public int tokenRequests() {
         return tokenRequests.get();
+    }
+
+    /** The query parameters of the last authorization request. */
+    public Map<String, String> lastAuthorizationRequest() {
+        return lastAuthorizationRequest;
     }
 
     /** The form parameters of the last token request (client secret removed). */
@@ -369,6 +387,7 @@ public final class FakeOidcProvider implements AutoCloseable {
 
     private void authorize(HttpExchange exchange) throws IOException {
         Map<String, String> q = form(exchange.getRequestURI().getRawQuery());
+        lastAuthorizationRequest = Map.copyOf(q);
         String redirect = q.get("redirect_uri");
         String mode = q.getOrDefault("response_mode", "query");
         if (redirect == null
@@ -396,8 +415,13 @@ public final class FakeOidcProvider implements AutoCloseable {
         if (issParameter) {
             answer.put("iss", tenantTemplateIssuer ? tenantIssuer(account) : issuer());
         }
-        if (mode.equals("form_post")) {
-            send(exchange, 200, "text/html; charset=utf-8", autoSubmittingForm(redirect, answer));
+        boolean click = approveByClick;
+        if (mode.equals("form_post") || click) {
+            send(
+                    exchange,
+                    200,
+                    "text/html; charset=utf-8",
+                    answerPage(redirect, answer, mode.equals("form_post"), click));
             return;
         }
         exchange.getResponseHeaders().set("Location", redirect + (redirect.contains("?") ? "&" : "?") + encode(answer));
@@ -405,12 +429,16 @@ public final class FakeOidcProvider implements AutoCloseable {
     }
 
     /**
-     * OAuth 2.0 Form Post Response Mode §2: a page whose form posts the answer to the redirect URI as soon as it
-     * loads. The browser sends that POST from this provider's site to the application's: a cross-site request.
+     * A page whose form sends the answer to the redirect URI: for form_post a POST (OAuth 2.0 Form Post Response Mode
+     * §2), submitted as soon as the page loads unless the user is to click; else a GET with the answer in the query.
+     * The browser sends it from this provider's site to the application's: a cross-site request.
      */
-    private static String autoSubmittingForm(String redirect, Map<String, String> answer) {
+    private static String answerPage(String redirect, Map<String, String> answer, boolean formPost, boolean click) {
         StringBuilder html = new StringBuilder("<!DOCTYPE html><html><head><title>Submit This Form</title></head>")
-                .append("<body onload=\"document.forms[0].submit()\"><form method=\"post\" action=\"")
+                .append(click ? "<body>" : "<body onload=\"document.forms[0].submit()\">")
+                .append("<form method=\"")
+                .append(formPost ? "post" : "get")
+                .append("\" action=\"")
                 .append(escapeHtml(redirect))
                 .append("\">");
         answer.forEach((name, value) -> html.append("<input type=\"hidden\" name=\"")
@@ -418,7 +446,9 @@ public final class FakeOidcProvider implements AutoCloseable {
                 .append("\" value=\"")
                 .append(escapeHtml(value))
                 .append("\"/>"));
-        return html.append("<noscript><button type=\"submit\">Continue</button></noscript></form></body></html>")
+        String button = "<button type=\"submit\" id=\"approve\">Continue</button>";
+        return html.append(click ? button : "<noscript>" + button + "</noscript>")
+                .append("</form></body></html>")
                 .toString();
     }
 
