@@ -2,6 +2,7 @@ package dev.latchkey.examples;
 
 import dev.latchkey.auth.ConfigurationException;
 import dev.latchkey.auth.oauth.OAuthProvider;
+import dev.latchkey.auth.oauth.OAuthProvider.ResponseMode;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,7 +18,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The sign-in providers configured in the environment, in the original system's style: {@code GOOGLE_CLIENT_ID} /
  * {@code GOOGLE_CLIENT_SECRET}, {@code MICROSOFT_*}, {@code LINKEDIN_*}, and {@code OIDC_*} for any OpenID Connect
- * provider. A provider is on when its client id is set. Each provider's redirect URI is exactly {@code
+ * provider, each with an optional {@code <PREFIX>_RESPONSE_MODE}. A provider is on when its client id is set. Each provider's redirect URI is exactly {@code
  * <PUBLIC_BASE_URL>/api/auth/oauth/<id>/callback}, never derived from a request's {@code Host} header.
  *
  * @param publicBaseUrl {@code PUBLIC_BASE_URL}, or {@code null} to use the bound loopback address
@@ -34,9 +35,11 @@ record OAuthConfig(@Nullable URI publicBaseUrl, List<Setup> providers, Set<Strin
         client(env, "GOOGLE").ifPresent(c -> {
             Set<String> domains = list(env, "GOOGLE_HOSTED_DOMAINS");
             Optional<String> issuer = value(env, "GOOGLE_ISSUER");
+            ResponseMode mode = responseMode(env, "GOOGLE");
             providers.add(new Setup("google", "Google", base -> {
                 OAuthProvider.Builder b = OAuthProvider.google(c.id(), c.secret(), callback(base, "google"))
-                        .allowedHostedDomains(domains);
+                        .allowedHostedDomains(domains)
+                        .responseMode(mode);
                 issuer.ifPresent(iss -> b.issuer(iss).discoveryUri(discovery(iss)));
                 return b.build();
             }));
@@ -44,9 +47,11 @@ record OAuthConfig(@Nullable URI publicBaseUrl, List<Setup> providers, Set<Strin
         client(env, "MICROSOFT").ifPresent(c -> {
             String tenant = value(env, "MICROSOFT_TENANT").orElse("common");
             Set<String> tids = list(env, "MICROSOFT_ALLOWED_TENANT_IDS");
+            ResponseMode mode = responseMode(env, "MICROSOFT");
             providers.add(new Setup("microsoft", "Microsoft", base -> {
-                OAuthProvider.Builder b =
-                        OAuthProvider.microsoft(tenant, c.id(), c.secret(), callback(base, "microsoft"));
+                OAuthProvider.Builder b = OAuthProvider.microsoft(
+                                tenant, c.id(), c.secret(), callback(base, "microsoft"))
+                        .responseMode(mode);
                 if (!tids.isEmpty()) {
                     b.allowedTenantIds(tids);
                 }
@@ -55,8 +60,10 @@ record OAuthConfig(@Nullable URI publicBaseUrl, List<Setup> providers, Set<Strin
         });
         client(env, "LINKEDIN").ifPresent(c -> {
             Optional<String> issuer = value(env, "LINKEDIN_ISSUER");
+            ResponseMode mode = responseMode(env, "LINKEDIN");
             providers.add(new Setup("linkedin", "LinkedIn", base -> {
-                OAuthProvider.Builder b = OAuthProvider.linkedIn(c.id(), c.secret(), callback(base, "linkedin"));
+                OAuthProvider.Builder b = OAuthProvider.linkedIn(c.id(), c.secret(), callback(base, "linkedin"))
+                        .responseMode(mode);
                 issuer.ifPresent(iss -> b.discoveryUri(discovery(iss)));
                 return b.build();
             }));
@@ -72,8 +79,10 @@ record OAuthConfig(@Nullable URI publicBaseUrl, List<Setup> providers, Set<Strin
                         "OIDC_PROVIDER_ID", "is not a usable provider id", "1-32 of a-z, 0-9 and '-', such as sso");
             }
             String name = value(env, "OIDC_DISPLAY_NAME").orElse("single sign-on");
+            ResponseMode mode = responseMode(env, "OIDC");
             providers.add(
                     new Setup(id, name, base -> OAuthProvider.oidc(id, issuer, c.id(), c.secret(), callback(base, id))
+                            .responseMode(mode)
                             .build()));
         });
         URI base = value(env, "PUBLIC_BASE_URL").map(OAuthConfig::baseUrl).orElse(null);
@@ -115,6 +124,19 @@ record OAuthConfig(@Nullable URI publicBaseUrl, List<Setup> providers, Set<Strin
                     prefix + "_CLIENT_SECRET", "is missing while " + prefix + "_CLIENT_ID is set", "the client secret");
         }
         return Optional.of(new Client(id.get(), secret.get()));
+    }
+
+    /**
+     * {@code <PREFIX>_RESPONSE_MODE}: {@code query} (the default) or {@code form_post}, for providers that post their
+     * answer to the callback (Sign in with Apple asking for name or email, or Entra ID by choice).
+     */
+    private static ResponseMode responseMode(Map<String, String> env, String prefix) {
+        String name = prefix + "_RESPONSE_MODE";
+        return switch (value(env, name).orElse("query").toLowerCase(Locale.ROOT)) {
+            case "query" -> ResponseMode.QUERY;
+            case "form_post" -> ResponseMode.FORM_POST;
+            default -> throw new ConfigurationException(name, "is not a known response mode", "query or form_post");
+        };
     }
 
     private static URI callback(URI base, String id) {

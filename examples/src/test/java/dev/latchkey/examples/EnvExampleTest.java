@@ -66,18 +66,22 @@ class EnvExampleTest {
         "GOOGLE_CLIENT_SECRET",
         "GOOGLE_HOSTED_DOMAINS",
         "GOOGLE_ISSUER",
+        "GOOGLE_RESPONSE_MODE",
         "MICROSOFT_CLIENT_ID",
         "MICROSOFT_CLIENT_SECRET",
         "MICROSOFT_TENANT",
         "MICROSOFT_ALLOWED_TENANT_IDS",
+        "MICROSOFT_RESPONSE_MODE",
         "LINKEDIN_CLIENT_ID",
         "LINKEDIN_CLIENT_SECRET",
         "LINKEDIN_ISSUER",
+        "LINKEDIN_RESPONSE_MODE",
         "OIDC_ISSUER",
         "OIDC_CLIENT_ID",
         "OIDC_CLIENT_SECRET",
         "OIDC_PROVIDER_ID",
-        "OIDC_DISPLAY_NAME"
+        "OIDC_DISPLAY_NAME",
+        "OIDC_RESPONSE_MODE"
     };
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.auth.ConfigurationException;
 import dev.latchkey.auth.oauth.OAuthProvider;
+import dev.latchkey.auth.oauth.OAuthProvider.ResponseMode;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,36 @@ class OAuthConfigTest {
 
         assertThat(config.build(BOUND).get(0).redirectUri())
                 .isEqualTo(URI.create("http://127.0.0.1:8080/api/auth/oauth/google/callback"));
+    }
+
+    @Test
+    void eachProvidersResponseModeIsQueryUnlessItsVariableSaysFormPost() {
+        OAuthConfig config = OAuthConfig.fromEnv(TestServers.env(
+                "GOOGLE_CLIENT_ID", "g-id",
+                "GOOGLE_CLIENT_SECRET", "g-secret",
+                "MICROSOFT_CLIENT_ID", "m-id",
+                "MICROSOFT_CLIENT_SECRET", "m-secret",
+                "MICROSOFT_RESPONSE_MODE", "form_post",
+                "LINKEDIN_CLIENT_ID", "l-id",
+                "LINKEDIN_CLIENT_SECRET", "l-secret",
+                "LINKEDIN_RESPONSE_MODE", "query",
+                "OIDC_ISSUER", "https://appleid.apple.com",
+                "OIDC_CLIENT_ID", "o-id",
+                "OIDC_CLIENT_SECRET", "o-secret",
+                "OIDC_RESPONSE_MODE", "FORM_POST"));
+
+        assertThat(config.build(BOUND))
+                .extracting(OAuthProvider::responseMode)
+                .containsExactly(
+                        ResponseMode.QUERY, ResponseMode.FORM_POST, ResponseMode.QUERY, ResponseMode.FORM_POST);
+    }
+
+    @Test
+    void anUnknownResponseModeNamesItsVariable() {
+        assertThatThrownBy(() -> OAuthConfig.fromEnv(Map.of(
+                        "GOOGLE_CLIENT_ID", "g", "GOOGLE_CLIENT_SECRET", "s", "GOOGLE_RESPONSE_MODE", "fragment")))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.setting())
+                        .isEqualTo("GOOGLE_RESPONSE_MODE"));
     }
 
     @Test

@@ -177,8 +177,7 @@ public final class OAuthLogin {
                 back,
                 linkUserId,
                 now.plus(lifetime));
-        TransactionCookie cookie =
-                new TransactionCookie(t.cookieName(), codec.seal(t, now), provider.callbackPath(), lifetime);
+        TransactionCookie cookie = transactionCookie(provider, t.cookieName(), codec.seal(t, now), lifetime);
         return new AuthorizationStart(client.authorizationUri(meta, t), cookie);
     }
 
@@ -279,15 +278,28 @@ public final class OAuthLogin {
         if (client == null || state == null || state.isEmpty() || state.length() > 512) {
             return Optional.empty();
         }
-        return Optional.of(new TransactionCookie(
-                Transaction.COOKIE_PREFIX + Transaction.flowIdOf(state),
-                "",
-                client.provider().callbackPath(),
-                Duration.ZERO));
+        return Optional.of(transactionCookie(
+                client.provider(), Transaction.COOKIE_PREFIX + Transaction.flowIdOf(state), "", Duration.ZERO));
     }
 
     private static TransactionCookie clearCookie(Transaction t, OAuthProvider provider) {
-        return new TransactionCookie(t.cookieName(), "", provider.callbackPath(), Duration.ZERO);
+        return transactionCookie(provider, t.cookieName(), "", Duration.ZERO);
+    }
+
+    /**
+     * Every transaction cookie of a provider, setting or deleting, has the same path and {@code SameSite}, so a
+     * deleting cookie replaces the one it deletes. A form_post answer arrives as a cross-site POST from the provider's
+     * page (OAuth 2.0 Form Post Response Mode §2), with which a browser sends no {@code SameSite=Lax} cookie: such a
+     * provider's cookie is {@code SameSite=None} (and {@code Secure}, which {@code None} requires). That loses no
+     * protection RFC 9700 §4.7 asks for: the callback is bound to this browser by the state matching the encrypted,
+     * authenticated cookie, which expires and is single use; {@code SameSite} only narrows when it is sent.
+     */
+    private static TransactionCookie transactionCookie(
+            OAuthProvider provider, String name, String value, Duration maxAge) {
+        TransactionCookie.SameSite sameSite = provider.responseMode() == OAuthProvider.ResponseMode.FORM_POST
+                ? TransactionCookie.SameSite.NONE
+                : TransactionCookie.SameSite.LAX;
+        return new TransactionCookie(name, value, provider.callbackPath(), maxAge, sameSite);
     }
 
     /**

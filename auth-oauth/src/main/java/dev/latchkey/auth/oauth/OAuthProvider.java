@@ -43,6 +43,26 @@ public final class OAuthProvider {
         CLIENT_SECRET_POST
     }
 
+    /**
+     * How the provider returns the authorization response to the redirect URI (OAuth 2.0 Multiple Response Type
+     * Encoding Practices §2.1; OAuth 2.0 Form Post Response Mode).
+     */
+    public enum ResponseMode {
+        /**
+         * {@code response_mode=query}, the default of the code flow (not sent): a top-level GET redirect to the
+         * callback with the parameters in the query. The transaction cookie is {@code SameSite=Lax}.
+         */
+        QUERY,
+        /**
+         * {@code response_mode=form_post}: the provider's page auto-submits a POST form to the callback, keeping code
+         * and state out of URLs, logs and {@code Referer}. Sign in with Apple needs it when asking for name or email;
+         * Entra ID supports it. That POST is cross-site, so the transaction cookie is {@code SameSite=None} (always
+         * {@code Secure}); the host must accept a POST on the callback and pass the form's parameters to {@link
+         * OAuthLogin#finish}.
+         */
+        FORM_POST
+    }
+
     /** Which claims identify the account at the provider. */
     public enum SubjectKey {
         /** {@code iss} + {@code sub} (OpenID Connect Core §5.7): every provider but Entra ID. */
@@ -79,6 +99,7 @@ public final class OAuthProvider {
     private final boolean linkByVerifiedEmail;
     private final boolean userInfoForEmail;
     private final Map<String, String> extraAuthorizationParameters;
+    private final ResponseMode responseMode;
     private final Duration clockSkew;
 
     private OAuthProvider(Builder b) {
@@ -109,6 +130,7 @@ public final class OAuthProvider {
         this.linkByVerifiedEmail = b.linkByVerifiedEmail;
         this.userInfoForEmail = b.userInfoForEmail;
         this.extraAuthorizationParameters = Map.copyOf(b.extraAuthorizationParameters);
+        this.responseMode = b.responseMode;
         this.clockSkew = b.clockSkew;
         if (!scopes.contains("openid")) {
             throw new IllegalArgumentException("provider " + id + ": scopes must include openid");
@@ -223,6 +245,11 @@ public final class OAuthProvider {
     public String callbackPath() {
         String path = redirectUri.getRawPath();
         return path == null || path.isEmpty() ? "/" : path;
+    }
+
+    /** How the provider returns to the callback: a GET with a query (the default) or a cross-site form POST. */
+    public ResponseMode responseMode() {
+        return responseMode;
     }
 
     /** The configured issuer, if it is not taken from discovery. */
@@ -373,6 +400,7 @@ public final class OAuthProvider {
         private boolean linkByVerifiedEmail = true;
         private boolean userInfoForEmail = true;
         private final Map<String, String> extraAuthorizationParameters = new LinkedHashMap<>();
+        private ResponseMode responseMode = ResponseMode.QUERY;
         private Duration clockSkew = Duration.ofSeconds(60);
 
         private Builder(@Nullable String id) {
@@ -541,9 +569,31 @@ public final class OAuthProvider {
             return this;
         }
 
-        /** An extra authorization request parameter, for example {@code prompt=select_account}. */
+        /**
+         * An extra authorization request parameter, for example {@code prompt=select_account}. Not {@code
+         * response_mode}: choose that with {@link #responseMode}, which also sets the transaction cookie to match.
+         *
+         * @throws IllegalArgumentException for {@code response_mode}
+         */
         public Builder extraAuthorizationParameter(String name, String value) {
-            this.extraAuthorizationParameters.put(require(name, "name"), require(value, "value"));
+            // A hand-set response_mode=form_post would leave the cookie SameSite=Lax, which the browser withholds
+            // from the provider's cross-site POST: every sign-in would fail the state check.
+            if (require(name, "name").trim().equalsIgnoreCase("response_mode")) {
+                throw new IllegalArgumentException(
+                        "response_mode is not an extra parameter; use responseMode(ResponseMode.FORM_POST)");
+            }
+            this.extraAuthorizationParameters.put(name, require(value, "value"));
+            return this;
+        }
+
+        /**
+         * How the provider returns to the callback. Default {@link ResponseMode#QUERY}; {@link ResponseMode#FORM_POST}
+         * for providers that post the answer (Sign in with Apple asking for name or email), which makes the
+         * transaction cookie {@code SameSite=None; Secure}. State, encryption, expiry and single use protect the
+         * callback the same in both modes.
+         */
+        public Builder responseMode(ResponseMode value) {
+            this.responseMode = Objects.requireNonNull(value, "responseMode");
             return this;
         }
 

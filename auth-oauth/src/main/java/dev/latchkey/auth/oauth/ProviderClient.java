@@ -4,6 +4,7 @@ import com.nimbusds.oauth2.sdk.AuthorizationCode;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.ResponseMode;
 import com.nimbusds.oauth2.sdk.ResponseType;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
@@ -99,6 +100,9 @@ final class ProviderClient {
                 .nonce(new Nonce(t.nonce()));
         if (t.codeVerifier() != null) {
             request.codeChallenge(new CodeVerifier(t.codeVerifier()), CodeChallengeMethod.S256);
+        }
+        if (provider.responseMode() == OAuthProvider.ResponseMode.FORM_POST) {
+            request.responseMode(ResponseMode.FORM_POST);
         }
         provider.extraAuthorizationParameters().forEach((name, value) -> request.customParameter(name, value));
         return request.build().toURI();

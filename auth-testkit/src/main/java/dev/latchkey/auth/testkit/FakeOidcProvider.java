@@ -45,7 +45,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An OpenID Connect provider in the test's JVM, on the JDK's HTTP server: discovery, JWKS, authorize (approves at once
- * as the configured account, no login page), token and userinfo, signing ID tokens with RS256 through nimbus. Every
+ * as the configured account, no login page; answers with a redirect, or for {@code response_mode=form_post} with a page
+ * that auto-submits a POST form to the redirect URI, as real providers do), token and userinfo, signing ID tokens with
+ * RS256 through nimbus. Every
  * quirk of the real providers Latchkey supports, and every attack its sign-in must refuse, is a switch, so a host can
  * test its own configuration against it without the internet:
  *
@@ -129,6 +131,7 @@ public final class FakeOidcProvider implements AutoCloseable {
     private final AtomicInteger tokenRequests = new AtomicInteger();
     private volatile RSAKey signingKey = newKey();
     private volatile Map<String, String> lastTokenRequest = Map.of();
+    private volatile Map<String, String> lastAuthorizationRequest = Map.of();
 
     private volatile Account account = Account.verified("subject-1", "user@example.com");
     private volatile @Nullable String denyWith;
@@ -141,6 +144,7 @@ public final class FakeOidcProvider implements AutoCloseable {
     private volatile boolean emailVerifiedAsString;
     private volatile boolean legacyIssuerForm;
     private volatile boolean down;
+    private volatile boolean approveByClick;
     private volatile IdTokenAttack attack = IdTokenAttack.NONE;
 
     private record Grant(
@@ -151,10 +155,10 @@ public final class FakeOidcProvider implements AutoCloseable {
             String clientId,
             Instant at) {}
 
-    private FakeOidcProvider(HttpServer server, Clock clock) {
+    private FakeOidcProvider(HttpServer server, Clock clock, String hostName) {
         this.server = server;
         this.clock = clock;
-        this.base = "http://127.0.0.1:" + server.getAddress().getPort();
+        this.base = "http://" + hostName + ":" + server.getAddress().getPort();
         server.createContext("/", this::handle);
         server.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fake-oidc-provider");
@@ -171,15 +175,29 @@ public final class FakeOidcProvider implements AutoCloseable {
 
     /** A provider on a free loopback port whose ID tokens take their times from {@code clock}. */
     public static FakeOidcProvider start(Clock clock) {
+        return start(clock, "127.0.0.1");
+    }
+
+    /**
+     * A provider on a free loopback port whose URLs (issuer, endpoints) name the loopback address {@code hostName}:
+     * {@code 127.0.0.1} or {@code localhost}. Browsers count these as two sites, so an application reached on one and
+     * this provider on the other makes a browser test cross-site, as with a real provider.
+     *
+     * @throws IllegalArgumentException for any other host name
+     */
+    public static FakeOidcProvider start(Clock clock, String hostName) {
+        if (!hostName.equals("127.0.0.1") && !hostName.equals("localhost")) {
+            throw new IllegalArgumentException("hostName must be 127.0.0.1 or localhost");
+        }
         try {
             return new FakeOidcProvider(
-                    HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0), clock);
+                    HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0), clock, hostName);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the fake provider", e);
         }
     }
 
-    /** {@code http://127.0.0.1:<port>}. */
+    /** {@code http://127.0.0.1:<port>}, or with the host name given to {@link #start(Clock, String)}. */
     public URI baseUri() {
         return URI.create(base);
     }
@@ -265,6 +283,17 @@ public final class FakeOidcProvider implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The authorize endpoint answers with a page on which the user clicks "Continue" (element id {@code approve}), as
+     * after a real provider's sign-in and consent screens: the way back to the redirect URI, a GET with the answer in
+     * the query or the form_post POST, then starts on this provider's site. Off: a redirect, or a form_post page that
+     * submits itself.
+     */
+    public FakeOidcProvider approveByClick(boolean value) {
+        this.approveByClick = value;
+        return this;
+    }
+
     /** Every endpoint answers 503. */
     public FakeOidcProvider down(boolean value) {
         this.down = value;
@@ -285,6 +314,11 @@ public final class FakeOidcProvider implements AutoCloseable {
     /** How many token requests arrived. */
     public int tokenRequests() {
         return tokenRequests.get();
+    }
+
+    /** The query parameters of the last authorization request. */
+    public Map<String, String> lastAuthorizationRequest() {
+        return lastAuthorizationRequest;
     }
 
     /** The form parameters of the last token request (client secret removed). */
@@ -336,6 +370,7 @@ public final class FakeOidcProvider implements AutoCloseable {
         m.put("userinfo_endpoint", base + "/userinfo");
         m.put("jwks_uri", base + "/jwks");
         m.put("response_types_supported", List.of("code"));
+        m.put("response_modes_supported", List.of("query", "form_post"));
         m.put("subject_types_supported", List.of("public"));
         m.put("id_token_signing_alg_values_supported", List.of("RS256"));
         m.put("code_challenge_methods_supported", List.of("S256"));
@@ -352,8 +387,13 @@ public final class FakeOidcProvider implements AutoCloseable {
 
     private void authorize(HttpExchange exchange) throws IOException {
         Map<String, String> q = form(exchange.getRequestURI().getRawQuery());
+        lastAuthorizationRequest = Map.copyOf(q);
         String redirect = q.get("redirect_uri");
-        if (redirect == null || !CLIENT_ID.equals(q.get("client_id")) || !"code".equals(q.get("response_type"))) {
+        String mode = q.getOrDefault("response_mode", "query");
+        if (redirect == null
+                || !CLIENT_ID.equals(q.get("client_id"))
+                || !"code".equals(q.get("response_type"))
+                || !(mode.equals("query") || mode.equals("form_post"))) {
             send(exchange, 400, "text/plain", "bad authorization request");
             return;
         }
@@ -375,8 +415,49 @@ public final class FakeOidcProvider implements AutoCloseable {
         if (issParameter) {
             answer.put("iss", tenantTemplateIssuer ? tenantIssuer(account) : issuer());
         }
+        boolean click = approveByClick;
+        if (mode.equals("form_post") || click) {
+            send(
+                    exchange,
+                    200,
+                    "text/html; charset=utf-8",
+                    answerPage(redirect, answer, mode.equals("form_post"), click));
+            return;
+        }
         exchange.getResponseHeaders().set("Location", redirect + (redirect.contains("?") ? "&" : "?") + encode(answer));
         exchange.sendResponseHeaders(302, -1);
+    }
+
+    /**
+     * A page whose form sends the answer to the redirect URI: for form_post a POST (OAuth 2.0 Form Post Response Mode
+     * §2), submitted as soon as the page loads unless the user is to click; else a GET with the answer in the query.
+     * The browser sends it from this provider's site to the application's: a cross-site request.
+     */
+    private static String answerPage(String redirect, Map<String, String> answer, boolean formPost, boolean click) {
+        StringBuilder html = new StringBuilder("<!DOCTYPE html><html><head><title>Submit This Form</title></head>")
+                .append(click ? "<body>" : "<body onload=\"document.forms[0].submit()\">")
+                .append("<form method=\"")
+                .append(formPost ? "post" : "get")
+                .append("\" action=\"")
+                .append(escapeHtml(redirect))
+                .append("\">");
+        answer.forEach((name, value) -> html.append("<input type=\"hidden\" name=\"")
+                .append(escapeHtml(name))
+                .append("\" value=\"")
+                .append(escapeHtml(value))
+                .append("\"/>"));
+        String button = "<button type=\"submit\" id=\"approve\">Continue</button>";
+        return html.append(click ? button : "<noscript>" + button + "</noscript>")
+                .append("</form></body></html>")
+                .toString();
+    }
+
+    private static String escapeHtml(String value) {
+        return value.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;")
+                .replace("'", "&#39;");
     }
 
     private void token(HttpExchange exchange) throws IOException {
