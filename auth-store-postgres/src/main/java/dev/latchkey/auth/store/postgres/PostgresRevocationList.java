@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A deny list for access tokens in PostgreSQL, by session id or {@code jti}, with a change feed through {@code
@@ -145,8 +146,20 @@ public final class PostgresRevocationList implements RevocationList {
      */
     void closeSubscriptions() {
         closed = true;
-        for (PostgresRevocationSubscription subscription : List.copyOf(subscriptions)) {
+        List<PostgresRevocationSubscription> ending = List.copyOf(subscriptions);
+        for (PostgresRevocationSubscription subscription : ending) {
             subscription.stop();
+        }
+        // A feed thread sees the stop within one poll; then its connection is back (or closed), so the caller may
+        // close the pool or the host's data source next.
+        long deadline = System.nanoTime()
+                + TimeUnit.MILLISECONDS.toNanos(2L * PostgresRevocationSubscription.POLL_MILLIS + 1_000);
+        try {
+            for (PostgresRevocationSubscription subscription : ending) {
+                subscription.awaitEnd(deadline);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -50,6 +51,8 @@ final class PostgresRevocationSubscription implements RevocationFeed.Subscriptio
     /** Set when the stores close under a facade still subscribed: the end is reported, so its mirror stops answering. */
     private volatile boolean stopped;
 
+    private volatile @Nullable Thread thread;
+
     PostgresRevocationSubscription(
             Opener opener,
             String channel,
@@ -67,9 +70,10 @@ final class PostgresRevocationSubscription implements RevocationFeed.Subscriptio
     }
 
     void start() {
-        Thread thread = new Thread(this::run, "latchkey-postgres-revocation-feed-" + THREADS.incrementAndGet());
-        thread.setDaemon(true);
-        thread.start();
+        Thread feed = new Thread(this::run, "latchkey-postgres-revocation-feed-" + THREADS.incrementAndGet());
+        feed.setDaemon(true);
+        thread = feed;
+        feed.start();
     }
 
     @Override
@@ -82,6 +86,19 @@ final class PostgresRevocationSubscription implements RevocationFeed.Subscriptio
     /** Ends the subscription from the store's side; unlike {@link #close()}, the listener is told it is lost. */
     void stop() {
         stopped = true;
+    }
+
+    /**
+     * Waits until the feed's thread has given its connection back, at most until {@code deadlineNanos} ({@link
+     * System#nanoTime()}): a host closes its data source right after the stores, and a connection still in use then
+     * is torn from under the thread (the pool logs it as broken) instead of being handed back clean.
+     */
+    void awaitEnd(long deadlineNanos) throws InterruptedException {
+        Thread feed = thread;
+        long left = deadlineNanos - System.nanoTime();
+        if (feed != null && feed != Thread.currentThread() && left > 0) {
+            feed.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        }
     }
 
     private void run() {

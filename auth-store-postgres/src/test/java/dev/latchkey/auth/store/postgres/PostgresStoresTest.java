@@ -9,6 +9,7 @@ import dev.latchkey.auth.AuthException;
 import dev.latchkey.auth.ConfigurationException;
 import dev.latchkey.auth.ErrorCode;
 import dev.latchkey.auth.spi.OtpChallenge;
+import dev.latchkey.auth.spi.RevocationFeed;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -17,6 +18,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -156,6 +159,39 @@ class PostgresStoresTest {
         owning.close();
         assertThatThrownBy(owning::ping).isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.errorCode())
                 .isEqualTo(ErrorCode.UNAVAILABLE));
+    }
+
+    @Test
+    void closeHandsTheRevocationListenersConnectionBackToTheHostBeforeReturning() throws Exception {
+        HikariConfig config = manualCommitConfig();
+        config.setAutoCommit(true);
+        config.setMaximumPoolSize(4);
+        try (var pool = new com.zaxxer.hikari.HikariDataSource(config)) {
+            PostgresStores stores =
+                    PostgresStores.builder().dataSource(pool).schema(schema).build();
+            CountDownLatch subscribed = new CountDownLatch(1);
+            stores.revocationList().feed().orElseThrow().subscribe(new RevocationFeed.Listener() {
+                @Override
+                public void subscribed() {
+                    subscribed.countDown();
+                }
+
+                @Override
+                public void revoked(String id, Instant expiresAt) {}
+
+                @Override
+                public void lost(Throwable cause) {}
+            });
+            assertThat(subscribed.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(pool.getHikariPoolMXBean().getActiveConnections())
+                    .as("the listener holds one of the host's connections")
+                    .isEqualTo(1);
+
+            stores.close();
+
+            // The host closes its pool next; a connection still held would be torn from the feed's thread.
+            assertThat(pool.getHikariPoolMXBean().getActiveConnections()).isZero();
+        }
     }
 
     @Test
