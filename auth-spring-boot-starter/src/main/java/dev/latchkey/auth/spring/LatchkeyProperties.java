@@ -113,18 +113,32 @@ public final class LatchkeyProperties {
             oauth("google.client-secret", null, "Google client secret. Secret: keep it out of committed files."),
             oauth("google.issuer", null, "Issuer of another Google-like provider (tests)."),
             oauth("google.hosted-domains", null, "Comma-separated Google Workspace domains allowed to sign in."),
+            responseMode("google"),
             oauth("microsoft.client-id", null, "Microsoft client id: turns sign-in with Microsoft on."),
             oauth("microsoft.client-secret", null, "Microsoft client secret. Secret: keep it out of committed files."),
             oauth("microsoft.tenant", "common", "Microsoft tenant: an id or domain, organizations, common, consumers."),
             oauth("microsoft.allowed-tenant-ids", null, "Comma-separated Microsoft tenant ids allowed to sign in."),
+            responseMode("microsoft"),
             oauth("linkedin.client-id", null, "LinkedIn client id: turns sign-in with LinkedIn on."),
             oauth("linkedin.client-secret", null, "LinkedIn client secret. Secret: keep it out of committed files."),
             oauth("linkedin.issuer", null, "Issuer whose discovery document replaces LinkedIn's (tests)."),
+            responseMode("linkedin"),
             oauth("oidc.client-id", null, "Client id at any OpenID Connect provider: turns it on."),
             oauth("oidc.client-secret", null, "OpenID Connect client secret. Secret: keep it out of committed files."),
             oauth("oidc.issuer", null, "OpenID Connect issuer URL. Required with oidc.client-id."),
             oauth("oidc.provider-id", "oidc", "Id of the OpenID Connect provider in its paths: 1-32 of a-z, 0-9, -."),
-            oauth("oidc.display-name", "single sign-on", "Label of the OpenID Connect provider's button."));
+            oauth("oidc.display-name", "single sign-on", "Label of the OpenID Connect provider's button."),
+            responseMode("oidc"));
+
+    /** A provider's {@code response-mode}: its metadata differs only in the provider's name. */
+    private static OwnProperty responseMode(String preset) {
+        return oauth(
+                preset + ".response-mode",
+                "query",
+                "How the provider returns to the callback: query (a GET) or form_post (a POST from the provider's page;"
+                        + " the flow's cookie is then SameSite=None; Secure so the browser sends it with that"
+                        + " cross-site POST).");
+    }
 
     /** A {@code latchkey.oauth.*} property: used when {@code dev.latchkey:auth-oauth} is on the class path. */
     private static OwnProperty oauth(String name, @Nullable String defaultValue, String description) {

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,8 +24,9 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 /**
  * The {@code latchkey.oauth.*} properties: the example server's variables under the starter's prefix ({@code
  * GOOGLE_CLIENT_ID} is {@code latchkey.oauth.google.client-id}, {@code PUBLIC_BASE_URL} is {@code
- * latchkey.oauth.public-base-url}). A provider is on when its client id is set. Each provider's redirect URI is
- * exactly {@code <public-base-url>/api/auth/oauth/<id>/callback}, never derived from a request's {@code Host}.
+ * latchkey.oauth.public-base-url}, {@code OIDC_RESPONSE_MODE} is {@code latchkey.oauth.oidc.response-mode}). A
+ * provider is on when its client id is set. Each provider's redirect URI is exactly {@code
+ * <public-base-url>/api/auth/oauth/<id>/callback}, never derived from a request's {@code Host}.
  */
 final class OAuthProperties {
     static final String PREFIX = "latchkey.oauth.";
@@ -78,16 +80,18 @@ final class OAuthProperties {
         p.secret("google").ifPresent(secret -> {
             OAuthProvider.Builder b = OAuthProvider.google(
                             p.required("google.client-id"), secret, callback(base, "google"))
-                    .allowedHostedDomains(p.list("google.hosted-domains"));
+                    .allowedHostedDomains(p.list("google.hosted-domains"))
+                    .responseMode(p.responseMode("google"));
             p.value("google.issuer").ifPresent(iss -> b.issuer(iss).discoveryUri(discovery(iss)));
             builder.provider(build(b, "google"));
         });
         p.secret("microsoft").ifPresent(secret -> {
             OAuthProvider.Builder b = OAuthProvider.microsoft(
-                    p.value("microsoft.tenant").orElse("common"),
-                    p.required("microsoft.client-id"),
-                    secret,
-                    callback(base, "microsoft"));
+                            p.value("microsoft.tenant").orElse("common"),
+                            p.required("microsoft.client-id"),
+                            secret,
+                            callback(base, "microsoft"))
+                    .responseMode(p.responseMode("microsoft"));
             Set<String> tenants = p.list("microsoft.allowed-tenant-ids");
             if (!tenants.isEmpty()) {
                 b.allowedTenantIds(tenants);
@@ -95,8 +99,9 @@ final class OAuthProperties {
             builder.provider(build(b, "microsoft"));
         });
         p.secret("linkedin").ifPresent(secret -> {
-            OAuthProvider.Builder b =
-                    OAuthProvider.linkedIn(p.required("linkedin.client-id"), secret, callback(base, "linkedin"));
+            OAuthProvider.Builder b = OAuthProvider.linkedIn(
+                            p.required("linkedin.client-id"), secret, callback(base, "linkedin"))
+                    .responseMode(p.responseMode("linkedin"));
             p.value("linkedin.issuer").ifPresent(iss -> b.discoveryUri(discovery(iss)));
             builder.provider(build(b, "linkedin"));
         });
@@ -111,7 +116,12 @@ final class OAuthProperties {
             }
             builder.provider(build(
                     OAuthProvider.oidc(
-                            id, p.required("oidc.issuer"), p.required("oidc.client-id"), secret, callback(base, id)),
+                                    id,
+                                    p.required("oidc.issuer"),
+                                    p.required("oidc.client-id"),
+                                    secret,
+                                    callback(base, id))
+                            .responseMode(p.responseMode("oidc")),
                     "oidc"));
         });
         return builder.build();
@@ -147,6 +157,21 @@ final class OAuthProperties {
                     PREFIX + preset + ".client-secret", "is missing while its client-id is set", "the client secret");
         }
         return secret;
+    }
+
+    /**
+     * {@code <preset>.response-mode}: {@code query} (the default) or {@code form_post}, for providers that post their
+     * answer to the callback (Sign in with Apple asking for name or email, or Entra ID by choice). An unknown value
+     * stops start-up rather than falling back to query: the provider would then be asked for the wrong mode.
+     */
+    private OAuthProvider.ResponseMode responseMode(String preset) {
+        String name = preset + ".response-mode";
+        return switch (value(name).orElse("query").toLowerCase(Locale.ROOT)) {
+            case "query" -> OAuthProvider.ResponseMode.QUERY;
+            case "form_post" -> OAuthProvider.ResponseMode.FORM_POST;
+            default ->
+                throw new ConfigurationException(PREFIX + name, "is not a known response mode", "query or form_post");
+        };
     }
 
     private String required(String name) {

@@ -11,15 +11,21 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,8 +36,9 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * Sign-in with an external provider through the starter's endpoints, against auth-testkit's in-JVM OpenID Connect
  * provider, on the real PostgreSQL and Redis: start, the provider's authorize, the callback with the transaction
- * cookie, the exchange of the single-use code, and the token pair on a protected route. The redirect URI is the
- * configured public base URL, so the application runs on a port chosen before it starts.
+ * cookie, the exchange of the single-use code, and the token pair on a protected route; and the same through a second
+ * provider configured with {@code response-mode=form_post}, whose answer is a form POSTed to the callback. The redirect
+ * URI is the configured public base URL, so the application runs on a port chosen before it starts.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 class ExternalSignInOverHttpTest {
@@ -40,6 +47,10 @@ class ExternalSignInOverHttpTest {
             UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private static final String SCHEMA = "latchkey_spring_oauth_" + RUN;
     private static final FakeOidcProvider IDP = FakeOidcProvider.start();
+    private static final FakeOidcProvider FORM_POST_IDP = FakeOidcProvider.start();
+    private static final Pattern FORM = Pattern.compile("<form method=\"post\" action=\"([^\"]*)\">");
+    private static final Pattern HIDDEN =
+            Pattern.compile("<input type=\"hidden\" name=\"([^\"]*)\" value=\"([^\"]*)\"/>");
     private static final int PORT = freePort();
     private static final String BASE = "http://127.0.0.1:" + PORT;
 
@@ -55,6 +66,10 @@ class ExternalSignInOverHttpTest {
         properties.add("latchkey.oauth.google.client-id", () -> FakeOidcProvider.CLIENT_ID);
         properties.add("latchkey.oauth.google.client-secret", () -> FakeOidcProvider.CLIENT_SECRET);
         properties.add("latchkey.oauth.google.issuer", IDP::issuer);
+        properties.add("latchkey.oauth.oidc.client-id", () -> FakeOidcProvider.CLIENT_ID);
+        properties.add("latchkey.oauth.oidc.client-secret", () -> FakeOidcProvider.CLIENT_SECRET);
+        properties.add("latchkey.oauth.oidc.issuer", FORM_POST_IDP::issuer);
+        properties.add("latchkey.oauth.oidc.response-mode", () -> "form_post");
     }
 
     @Autowired
@@ -68,6 +83,7 @@ class ExternalSignInOverHttpTest {
     @AfterAll
     static void cleanUp() throws Exception {
         IDP.close();
+        FORM_POST_IDP.close();
         try (Connection connection =
                         DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
                 Statement statement = connection.createStatement()) {
@@ -77,7 +93,7 @@ class ExternalSignInOverHttpTest {
 
     @Test
     void startCallbackAndExchangeGiveATokenPairThatTheApplicationAccepts() throws Exception {
-        assertThat(oauth.providerIds()).containsExactly("google");
+        assertThat(oauth.providerIds()).containsExactlyInAnyOrder("google", "oidc");
         IDP.signInAs(Account.verified("g-spring-1", "ada.oauth@example.com"));
 
         HttpResponse<String> start = get(BASE + "/api/auth/oauth/google/start?tenantId=acme&returnTo=/account", null);
@@ -120,6 +136,44 @@ class ExternalSignInOverHttpTest {
     }
 
     @Test
+    void aFormPostProviderPostsItsAnswerToTheCallbackWithTheSameSiteNoneCookie() throws Exception {
+        FORM_POST_IDP.signInAs(Account.verified("sso-spring-1", "grace.formpost@example.com"));
+
+        HttpResponse<String> start = get(BASE + "/api/auth/oauth/oidc/start?tenantId=acme&returnTo=/account", null);
+        assertThat(start.statusCode()).as(start.body()).isEqualTo(303);
+        String cookie = start.headers().firstValue("Set-Cookie").orElseThrow();
+        // None, not Lax: a browser sends no Lax cookie with the provider page's cross-site POST.
+        assertThat(cookie).contains("HttpOnly", "Secure", "SameSite=None", "Path=/api/auth/oauth/oidc/callback");
+
+        HttpResponse<String> page = get(start.headers().firstValue("Location").orElseThrow(), null);
+        assertThat(FORM_POST_IDP.lastAuthorizationRequest()).containsEntry("response_mode", "form_post");
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        Matcher form = FORM.matcher(page.body());
+        assertThat(form.find()).as(page.body()).isTrue();
+        assertThat(unescape(form.group(1))).isEqualTo(BASE + "/api/auth/oauth/oidc/callback");
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (Matcher hidden = HIDDEN.matcher(page.body()); hidden.find(); ) {
+            fields.put(unescape(hidden.group(1)), unescape(hidden.group(2)));
+        }
+        assertThat(fields).containsKeys("code", "state");
+
+        HttpResponse<String> finished =
+                postForm(unescape(form.group(1)), fields, cookie.substring(0, cookie.indexOf(';')));
+        assertThat(finished.statusCode()).as(finished.body()).isEqualTo(303);
+        String location = finished.headers().firstValue("Location").orElseThrow();
+        assertThat(location).startsWith("/account?oauth_code=");
+        assertThat(finished.headers().firstValue("Set-Cookie").orElseThrow()).contains("Max-Age=0", "SameSite=None");
+
+        HttpResponse<String> exchanged = exchange(location.substring("/account?oauth_code=".length()));
+        assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
+        JsonNode tokens = JSON.readTree(exchanged.body());
+        assertThat(tokens.get("user").get("email").asText()).isEqualTo("grace.formpost@example.com");
+        HttpResponse<String> me =
+                get(BASE + "/api/me", null, tokens.get("accessToken").asText());
+        assertThat(me.statusCode()).as(me.body()).isEqualTo(200);
+    }
+
+    @Test
     void aCallbackWithoutTheTransactionCookieIsRefusedWithTheErrorCodeOnly() throws Exception {
         IDP.signInAs(Account.verified("g-spring-2", "eve.oauth@example.com"));
         HttpResponse<String> start = get(BASE + "/api/auth/oauth/google/start?tenantId=acme", null);
@@ -150,7 +204,8 @@ class ExternalSignInOverHttpTest {
 
         assertThat(list.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(list.body()).get("providers"))
-                .isEqualTo(JSON.readTree("[{\"id\":\"google\",\"name\":\"Google\"}]"));
+                .isEqualTo(JSON.readTree(
+                        "[{\"id\":\"google\",\"name\":\"Google\"},{\"id\":\"oidc\",\"name\":\"single sign-on\"}]"));
     }
 
     private HttpResponse<String> exchange(String code) throws Exception {
@@ -160,6 +215,30 @@ class ExternalSignInOverHttpTest {
                         .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("code", code))))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The provider page's form as the browser submits it: {@code application/x-www-form-urlencoded}. */
+    private HttpResponse<String> postForm(String uri, Map<String, String> fields, String cookie) throws Exception {
+        String body = fields.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return http.send(
+                HttpRequest.newBuilder(URI.create(uri))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("Cookie", cookie)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The HTML escapes the provider's page uses in attribute values. */
+    private static String unescape(String html) {
+        return html.replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&");
     }
 
     private HttpResponse<String> get(String uri, String cookie, String... bearer) throws Exception {
