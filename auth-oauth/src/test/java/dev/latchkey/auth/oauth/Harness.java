@@ -26,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** A facade over the memory stores, an {@link OAuthLogin} against a {@link FakeOidcProvider}, and a scripted browser. */
 final class Harness implements AutoCloseable {
@@ -122,7 +120,7 @@ final class Harness implements AutoCloseable {
             HttpResponse<String> answer = browser.send(
                     HttpRequest.newBuilder(start.redirect()).GET().build(), HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() == 200) {
-                return new Callback(postedFields(answer.body()), cookie);
+                return new Callback(FakeOidcProvider.answerForm(answer.body()).fields(), cookie);
             }
             String location = answer.headers().firstValue("Location").orElseThrow();
             return new Callback(FakeOidcProvider.form(URI.create(location).getRawQuery()), cookie);
@@ -132,27 +130,6 @@ final class Harness implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    /** The hidden fields of the provider's auto-submitting form, unescaped. */
-    static Map<String, String> postedFields(String html) {
-        Map<String, String> fields = new java.util.LinkedHashMap<>();
-        Matcher input = HIDDEN_INPUT.matcher(html);
-        while (input.find()) {
-            fields.put(unescape(input.group(1)), unescape(input.group(2)));
-        }
-        return fields;
-    }
-
-    private static final Pattern HIDDEN_INPUT =
-            Pattern.compile("<input type=\"hidden\" name=\"([^\"]*)\" value=\"([^\"]*)\"/>");
-
-    private static String unescape(String html) {
-        return html.replace("&lt;", "<")
-                .replace("&gt;", ">")
-                .replace("&quot;", "\"")
-                .replace("&#39;", "'")
-                .replace("&amp;", "&");
     }
 
     OAuthCompletion signIn(OAuthLogin oauth, String provider) {

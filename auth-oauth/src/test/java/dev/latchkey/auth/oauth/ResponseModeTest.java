@@ -116,7 +116,7 @@ class ResponseModeTest {
                 .contains("<form method=\"post\" action=\"" + Harness.callback("google") + "\">")
                 .contains("document.forms[0].submit()")
                 .doesNotContain("<script>alert");
-        Map<String, String> fields = Harness.postedFields(page.body());
+        Map<String, String> fields = FakeOidcProvider.answerForm(page.body()).fields();
         assertThat(fields)
                 .containsEntry("error", "access_denied")
                 .containsEntry("error_description", "<script>alert('the user said no')</script>")

@@ -41,6 +41,8 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -450,6 +452,39 @@ public final class FakeOidcProvider implements AutoCloseable {
         return html.append(click ? button : "<noscript>" + button + "</noscript>")
                 .append("</form></body></html>")
                 .toString();
+    }
+
+    /** What an answer page sends: its form's action and hidden fields, unescaped, in page order. */
+    public record AnswerForm(String action, Map<String, String> fields) {}
+
+    private static final Pattern ANSWER_ACTION = Pattern.compile("<form method=\"(?:post|get)\" action=\"([^\"]*)\">");
+    private static final Pattern ANSWER_FIELD =
+            Pattern.compile("<input type=\"hidden\" name=\"([^\"]*)\" value=\"([^\"]*)\"/>");
+
+    /**
+     * Reads an answer page this provider wrote (form_post, or {@link #approveByClick}): public so tests can submit it
+     * as a browser would.
+     *
+     * @throws IllegalArgumentException if {@code html} holds no answer form
+     */
+    public static AnswerForm answerForm(String html) {
+        Matcher action = ANSWER_ACTION.matcher(html);
+        if (!action.find()) {
+            throw new IllegalArgumentException("not an answer page of the fake provider");
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (Matcher field = ANSWER_FIELD.matcher(html); field.find(); ) {
+            fields.put(unescapeHtml(field.group(1)), unescapeHtml(field.group(2)));
+        }
+        return new AnswerForm(unescapeHtml(action.group(1)), fields);
+    }
+
+    private static String unescapeHtml(String html) {
+        return html.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&");
     }
 
     private static String escapeHtml(String value) {

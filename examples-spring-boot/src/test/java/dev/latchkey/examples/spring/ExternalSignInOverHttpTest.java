@@ -20,11 +20,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -48,9 +45,6 @@ class ExternalSignInOverHttpTest {
     private static final String SCHEMA = "latchkey_spring_oauth_" + RUN;
     private static final FakeOidcProvider IDP = FakeOidcProvider.start();
     private static final FakeOidcProvider FORM_POST_IDP = FakeOidcProvider.start();
-    private static final Pattern FORM = Pattern.compile("<form method=\"post\" action=\"([^\"]*)\">");
-    private static final Pattern HIDDEN =
-            Pattern.compile("<input type=\"hidden\" name=\"([^\"]*)\" value=\"([^\"]*)\"/>");
     private static final int PORT = freePort();
     private static final String BASE = "http://127.0.0.1:" + PORT;
 
@@ -148,17 +142,12 @@ class ExternalSignInOverHttpTest {
         HttpResponse<String> page = get(start.headers().firstValue("Location").orElseThrow(), null);
         assertThat(FORM_POST_IDP.lastAuthorizationRequest()).containsEntry("response_mode", "form_post");
         assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
-        Matcher form = FORM.matcher(page.body());
-        assertThat(form.find()).as(page.body()).isTrue();
-        assertThat(unescape(form.group(1))).isEqualTo(BASE + "/api/auth/oauth/oidc/callback");
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (Matcher hidden = HIDDEN.matcher(page.body()); hidden.find(); ) {
-            fields.put(unescape(hidden.group(1)), unescape(hidden.group(2)));
-        }
-        assertThat(fields).containsKeys("code", "state");
+        FakeOidcProvider.AnswerForm form = FakeOidcProvider.answerForm(page.body());
+        assertThat(form.action()).isEqualTo(BASE + "/api/auth/oauth/oidc/callback");
+        assertThat(form.fields()).containsKeys("code", "state");
 
         HttpResponse<String> finished =
-                postForm(unescape(form.group(1)), fields, cookie.substring(0, cookie.indexOf(';')));
+                postForm(form.action(), form.fields(), cookie.substring(0, cookie.indexOf(';')));
         assertThat(finished.statusCode()).as(finished.body()).isEqualTo(303);
         String location = finished.headers().firstValue("Location").orElseThrow();
         assertThat(location).startsWith("/account?oauth_code=");
@@ -230,15 +219,6 @@ class ExternalSignInOverHttpTest {
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** The HTML escapes the provider's page uses in attribute values. */
-    private static String unescape(String html) {
-        return html.replace("&quot;", "\"")
-                .replace("&#39;", "'")
-                .replace("&lt;", "<")
-                .replace("&gt;", ">")
-                .replace("&amp;", "&");
     }
 
     private HttpResponse<String> get(String uri, String cookie, String... bearer) throws Exception {
