@@ -18,8 +18,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The sign-in providers configured in the environment, in the original system's style: {@code GOOGLE_CLIENT_ID} /
  * {@code GOOGLE_CLIENT_SECRET}, {@code MICROSOFT_*}, {@code LINKEDIN_*}, and {@code OIDC_*} for any OpenID Connect
- * provider, each with an optional {@code <PREFIX>_RESPONSE_MODE}. A provider is on when its client id is set. Each provider's redirect URI is exactly {@code
- * <PUBLIC_BASE_URL>/api/auth/oauth/<id>/callback}, never derived from a request's {@code Host} header.
+ * provider, each with an optional {@code <PREFIX>_RESPONSE_MODE}. A provider is on when its client id is set. Each
+ * provider's redirect URI is exactly {@code <PUBLIC_BASE_URL>/api/auth/oauth/<id>/callback}, never derived from a
+ * request's {@code Host} header.
  *
  * @param publicBaseUrl {@code PUBLIC_BASE_URL}, or {@code null} to use the bound loopback address
  * @param providers the configured providers, each built once the base URL is known
@@ -132,11 +133,9 @@ record OAuthConfig(@Nullable URI publicBaseUrl, List<Setup> providers, Set<Strin
      */
     private static ResponseMode responseMode(Map<String, String> env, String prefix) {
         String name = prefix + "_RESPONSE_MODE";
-        return switch (value(env, name).orElse("query").toLowerCase(Locale.ROOT)) {
-            case "query" -> ResponseMode.QUERY;
-            case "form_post" -> ResponseMode.FORM_POST;
-            default -> throw new ConfigurationException(name, "is not a known response mode", "query or form_post");
-        };
+        return ResponseMode.fromSetting(value(env, name).orElse("query"))
+                .orElseThrow(
+                        () -> new ConfigurationException(name, "is not a known response mode", "query or form_post"));
     }
 
     private static URI callback(URI base, String id) {

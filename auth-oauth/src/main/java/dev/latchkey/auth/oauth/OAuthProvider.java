@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -60,7 +61,19 @@ public final class OAuthProvider {
          * {@code Secure}); the host must accept a POST on the callback and pass the form's parameters to {@link
          * OAuthLogin#finish}.
          */
-        FORM_POST
+        FORM_POST;
+
+        /**
+         * The mode a configuration value names: {@code query} or {@code form_post}, the {@code response_mode} values
+         * themselves, in any case; empty for anything else, which the caller reports against its own setting.
+         */
+        public static Optional<ResponseMode> fromSetting(String value) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "query" -> Optional.of(QUERY);
+                case "form_post" -> Optional.of(FORM_POST);
+                default -> Optional.empty();
+            };
+        }
     }
 
     /** Which claims identify the account at the provider. */

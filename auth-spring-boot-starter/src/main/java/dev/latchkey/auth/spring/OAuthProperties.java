@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -166,12 +165,9 @@ final class OAuthProperties {
      */
     private OAuthProvider.ResponseMode responseMode(String preset) {
         String name = preset + ".response-mode";
-        return switch (value(name).orElse("query").toLowerCase(Locale.ROOT)) {
-            case "query" -> OAuthProvider.ResponseMode.QUERY;
-            case "form_post" -> OAuthProvider.ResponseMode.FORM_POST;
-            default ->
-                throw new ConfigurationException(PREFIX + name, "is not a known response mode", "query or form_post");
-        };
+        return OAuthProvider.ResponseMode.fromSetting(value(name).orElse("query"))
+                .orElseThrow(() -> new ConfigurationException(
+                        PREFIX + name, "is not a known response mode", "query or form_post"));
     }
 
     private String required(String name) {
