@@ -184,6 +184,13 @@ class ClusterFailoverTest {
                     guess.call(), guess.result(), guess.took().toMillis(), recovered.toMillis());
             assertThat(recovered).isLessThan(FAILOVER_BOUND);
             assertThat(isMaster(replica)).as("the replica was promoted").isTrue();
+            // The first node to serve the slot again is not the whole cluster: a node that has not yet heard of the
+            // promotion still answers CLUSTERDOWN, or hands the client a slot map naming the dead master, so a call
+            // touching its slots is refused UNAVAILABLE (fail closed) for a moment more. What follows asserts steady
+            // state, so it starts once every survivor agrees.
+            awaitUntil("every surviving node reports cluster_state:ok and the replica as a master", () -> PORTS.stream()
+                    .filter(port -> port != master)
+                    .allMatch(port -> clusterOk(port) && seesAsHealthyMaster(port, replica)));
             assertThat(attempt(() -> d.auth.verifyOtp(d.tenant, confirmed.email(), confirmed.id(), confirmed.code())))
                     .as("a code logs in once")
                     .isEqualTo(ErrorCode.INVALID_CODE);
@@ -263,6 +270,20 @@ class ClusterFailoverTest {
     private static boolean clusterOk(int port) {
         try (Jedis jedis = jedis(port)) {
             return jedis.clusterInfo().contains("cluster_state:ok");
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Whether {@code port}'s view of the cluster ({@code CLUSTER NODES}) lists {@code node} as a master not failed. */
+    private static boolean seesAsHealthyMaster(int port, int node) {
+        try (Jedis jedis = jedis(port)) {
+            return jedis.clusterNodes()
+                    .lines()
+                    .map(line -> line.split(" "))
+                    .filter(fields -> fields.length > 2 && fields[1].startsWith("127.0.0.1:" + node + "@"))
+                    .anyMatch(
+                            fields -> List.of(fields[2].split(",")).contains("master") && !fields[2].contains("fail"));
         } catch (RuntimeException e) {
             return false;
         }
