@@ -12,7 +12,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -27,11 +29,20 @@ import org.jspecify.annotations.Nullable;
 public final class PostgresSessionStore implements SessionStore {
 
     private static final String STORE = "session store";
+    /** Session checks read together at most; 64 rows of a session and its user stay well under 64 KiB. */
+    private static final int MAX_BATCH = 64;
+    /**
+     * Batches read at once. Each holds a pooled connection; more than the cores the database is likely to give us
+     * only splits the queue into smaller batches.
+     */
+    private static final int MAX_BATCHES_IN_FLIGHT = 4;
 
     private final Jdbc jdbc;
     private final String insert;
     private final String select;
     private final String selectWithUser;
+    private final String selectManyWithUser;
+    private final CoalescingReader<SessionWithUser> sessionsWithUsers;
     private final String rotate;
     private final String revoke;
     private final String revokeAll;
@@ -63,9 +74,13 @@ public final class PostgresSessionStore implements SessionStore {
                 + " s.generation AS s_generation, s.created_at AS s_created_at,"
                 + " s.last_rotated_at AS s_last_rotated_at, s.idle_expires_at AS s_idle_expires_at,"
                 + " s.absolute_expires_at AS s_absolute_expires_at";
-        selectWithUser = "SELECT " + prefixed + ", u.id IS NOT NULL AS has_user, " + PostgresUserDatabase.COLUMNS
-                + " FROM " + sessions + " s LEFT JOIN " + jdbc.layout().table("users")
-                + " u ON u.tenant_id = s.tenant_id AND u.id = s.user_id WHERE s.id = ?";
+        String selectWithUserFrom = "SELECT " + prefixed + ", u.id IS NOT NULL AS has_user, "
+                + PostgresUserDatabase.COLUMNS + " FROM " + sessions + " s LEFT JOIN "
+                + jdbc.layout().table("users")
+                + " u ON u.tenant_id = s.tenant_id AND u.id = s.user_id WHERE s.id ";
+        selectWithUser = selectWithUserFrom + "= ?";
+        selectManyWithUser = selectWithUserFrom + "= ANY (?)";
+        sessionsWithUsers = new CoalescingReader<>(this::readWithUsers, MAX_BATCH, MAX_BATCHES_IN_FLIGHT);
         rotate = "UPDATE " + sessions + " SET previous_token_hash = token_hash, token_hash = ?,"
                 + " generation = generation + 1, last_rotated_at = ?, idle_expires_at = ?"
                 + " WHERE id = ? AND token_hash = ? AND " + live;
@@ -120,25 +135,38 @@ public final class PostgresSessionStore implements SessionStore {
 
     /**
      * One round trip ({@code sessions LEFT JOIN users}) when {@code users} is this bundle's own PostgreSQL user
-     * database (same data source and schema); otherwise the default's two lookups.
+     * database (same data source and schema); otherwise the default's two lookups. Concurrent calls share round
+     * trips: each call's read starts after the call does, but calls arriving while others are being read are read
+     * together in one statement ({@link CoalescingReader}), so session checks are not capped at one round trip each.
      */
     @Override
     public Optional<SessionWithUser> findWithUser(String sessionId, UserDatabase users) {
         if (!(users instanceof PostgresUserDatabase own) || !jdbc.sameTablesAs(own.jdbc())) {
             return SessionStore.super.findWithUser(sessionId, users);
         }
+        // Checked on the caller's thread: a key PostgreSQL cannot take would otherwise fail the whole batch.
         Jdbc.checkText("session id", sessionId);
+        return sessionsWithUsers.get(sessionId);
+    }
+
+    private Map<String, SessionWithUser> readWithUsers(List<String> sessionIds) {
         return jdbc.call(STORE, connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(selectWithUser)) {
-                statement.setString(1, sessionId);
-                try (ResultSet rows = statement.executeQuery()) {
-                    if (!rows.next()) {
-                        return Optional.empty();
-                    }
-                    SessionRecord session = read(rows, "s_");
-                    User user = rows.getBoolean("has_user") ? PostgresUserDatabase.readUser(rows) : null;
-                    return Optional.of(new SessionWithUser(session, user));
+            boolean one = sessionIds.size() == 1;
+            try (PreparedStatement statement = connection.prepareStatement(one ? selectWithUser : selectManyWithUser)) {
+                if (one) {
+                    statement.setString(1, sessionIds.get(0));
+                } else {
+                    statement.setArray(1, connection.createArrayOf("text", sessionIds.toArray()));
                 }
+                Map<String, SessionWithUser> found = new HashMap<>();
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        SessionRecord session = read(rows, "s_");
+                        User user = rows.getBoolean("has_user") ? PostgresUserDatabase.readUser(rows) : null;
+                        found.put(session.id(), new SessionWithUser(session, user));
+                    }
+                }
+                return found;
             }
         });
     }

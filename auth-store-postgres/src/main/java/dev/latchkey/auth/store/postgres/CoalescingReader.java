@@ -1,0 +1,172 @@
+package dev.latchkey.auth.store.postgres;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads keys one at a time for its callers but from the database in batches ("natural" or group batching, as
+ * PostgreSQL's own group commit does for WAL flushes): a caller queues its key; if fewer than {@code maxInFlight}
+ * batches are running, it runs one itself with every key queued by then; otherwise it waits for a running batch to
+ * serve it. Nothing ever waits to fill a batch, so a lone caller pays one round trip as before, and under load many
+ * lookups share one round trip, which moves the ceiling past a round trip per lookup.
+ *
+ * <p>Every read still starts after its caller asked (a key is taken off the queue only by a batch about to run), so a
+ * caller never sees an answer older than its own call. A batch that fails fails every caller in it with the same
+ * exception, each on its own thread.
+ *
+ * <p>Why no caller is stranded: a batch runner releases its turn before it looks at the queue, and a caller queues its
+ * key before it tries to take a turn. So either the caller's try succeeds, or a runner still holds a turn and will see
+ * the key when it releases, and wake the oldest waiter to run the next batch.
+ *
+ * @param <V> what one key reads
+ */
+final class CoalescingReader<V> {
+
+    /** One batched read: the answer for each key found; keys not in the map read as absent. */
+    @FunctionalInterface
+    interface BatchRead<V> {
+        Map<String, V> read(List<String> keys);
+    }
+
+    private final BatchRead<V> read;
+    private final int maxBatch;
+    private final Semaphore turns;
+    private final ConcurrentLinkedQueue<Waiter<V>> queue = new ConcurrentLinkedQueue<>();
+
+    CoalescingReader(BatchRead<V> read, int maxBatch, int maxInFlight) {
+        if (maxBatch < 1 || maxInFlight < 1) {
+            throw new IllegalArgumentException("maxBatch and maxInFlight must be positive");
+        }
+        this.read = read;
+        this.maxBatch = maxBatch;
+        this.turns = new Semaphore(maxInFlight);
+    }
+
+    /** Reads {@code key}, in a batch with whatever other keys are waiting. */
+    Optional<V> get(String key) {
+        Waiter<V> waiter = new Waiter<>(key, Thread.currentThread());
+        queue.add(waiter);
+        boolean interrupted = false;
+        while (!waiter.done) {
+            if (turns.tryAcquire()) {
+                try {
+                    // Bounded: the queue is FIFO and holds this caller's key, so at most position / maxBatch runs.
+                    // An empty queue with the key not done means another batch took it: wait for that one.
+                    while (!waiter.done && runOneBatch()) {
+                        // the next batch
+                    }
+                } finally {
+                    turns.release();
+                    wakeNextRunner();
+                }
+                if (waiter.done) {
+                    break;
+                }
+            }
+            // A running batch either holds this key or, on finishing, wakes the oldest waiter to run the next.
+            LockSupport.park(this);
+            // An interrupt would make every later park return at once: remember it for the caller instead.
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return waiter.answer();
+    }
+
+    /** Reads the keys at the head of the queue; false if it was empty. */
+    private boolean runOneBatch() {
+        List<Waiter<V>> batch = new ArrayList<>(Math.min(maxBatch, 16));
+        Waiter<V> next;
+        while (batch.size() < maxBatch && (next = queue.poll()) != null) {
+            batch.add(next);
+        }
+        if (batch.isEmpty()) {
+            return false;
+        }
+        Map<String, V> found;
+        try {
+            found = read.read(keysOf(batch));
+        } catch (RuntimeException | Error failure) {
+            for (Waiter<V> waiter : batch) {
+                waiter.fail(failure);
+            }
+            return true;
+        }
+        for (Waiter<V> waiter : batch) {
+            waiter.answer(found.get(waiter.key));
+        }
+        return true;
+    }
+
+    private static List<String> keysOf(List<? extends Waiter<?>> batch) {
+        if (batch.size() == 1) {
+            return List.of(batch.get(0).key);
+        }
+        // Two callers asking for the same key share a slot in the read.
+        Map<String, Boolean> distinct = new HashMap<>();
+        List<String> keys = new ArrayList<>(batch.size());
+        for (Waiter<?> waiter : batch) {
+            if (distinct.putIfAbsent(waiter.key, Boolean.TRUE) == null) {
+                keys.add(waiter.key);
+            }
+        }
+        return keys;
+    }
+
+    private void wakeNextRunner() {
+        Waiter<V> oldest = queue.peek();
+        if (oldest != null) {
+            LockSupport.unpark(oldest.thread);
+        }
+    }
+
+    private static final class Waiter<V> {
+        final String key;
+        final Thread thread;
+        private @Nullable V value;
+        private @Nullable Throwable failure;
+        /** Written last, after the answer; its volatile write publishes the answer to the waiting thread. */
+        volatile boolean done;
+
+        Waiter(String key, Thread thread) {
+            this.key = key;
+            this.thread = thread;
+        }
+
+        void answer(@Nullable V found) {
+            value = found;
+            finish();
+        }
+
+        void fail(Throwable cause) {
+            failure = cause;
+            finish();
+        }
+
+        private void finish() {
+            done = true;
+            if (thread != Thread.currentThread()) {
+                LockSupport.unpark(thread);
+            }
+        }
+
+        Optional<V> answer() {
+            Throwable cause = failure;
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            return Optional.ofNullable(value);
+        }
+    }
+}
