@@ -6,7 +6,6 @@ import dev.latchkey.auth.spi.OtpMessage;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
@@ -20,10 +19,7 @@ class AbuseResistanceTest {
     private static final String VICTIM_IP = "198.51.100.7";
     private static final String ATTACKER_IP = "203.0.113.9";
 
-    private final MovableClock clock = new MovableClock(TestKeys.T0);
-    private final List<OtpMessage> sent = new CopyOnWriteArrayList<>();
-    private final TestStores stores = new TestStores();
-    private final List<AuthEvent> events = new CopyOnWriteArrayList<>();
+    private final FacadeFixture fixture = new FacadeFixture();
 
     @Test
     void sendLimitsCannotBeBypassedByChangingTheTenantId() {
@@ -38,7 +34,7 @@ class AbuseResistanceTest {
         assertThat(accepted)
                 .as("the resend cooldown holds per address, whatever the tenant")
                 .containsExactly(1);
-        assertThat(sent).hasSize(1);
+        assertThat(fixture.sent).hasSize(1);
     }
 
     @Test
@@ -48,7 +44,7 @@ class AbuseResistanceTest {
         auth.sendOtp("acme", "+14155550102");
         auth.sendOtp("Acme", "+14155550103");
         assertThat(code(() -> auth.sendOtp("aCmE", "+14155550104"))).isEqualTo(ErrorCode.RATE_LIMITED);
-        assertThat(sent).extracting(OtpMessage::tenantId).containsOnly("acme");
+        assertThat(fixture.sent).extracting(OtpMessage::tenantId).containsOnly("acme");
     }
 
     @Test
@@ -60,9 +56,9 @@ class AbuseResistanceTest {
             int n = i;
             assertThat(code(() -> auth.sendOtp("acme-" + n, "+1415555011" + n))).isEqualTo(ErrorCode.INVALID_REQUEST);
         }
-        assertThat(sent).isEmpty();
+        assertThat(fixture.sent).isEmpty();
         auth.sendOtp("acme", PHONE);
-        assertThat(sent).hasSize(1);
+        assertThat(fixture.sent).hasSize(1);
 
         AuthFacade resolved = builder(settings())
                 .tenantResolver(tenant -> tenant.startsWith("paying-"))
@@ -84,7 +80,7 @@ class AbuseResistanceTest {
     void codesRequestedByOthersNeitherReplaceNorLockTheVictimsCode() {
         AuthFacade auth = facade(settings());
         OtpDispatch victims = auth.sendOtp("acme", PHONE, VICTIM_IP);
-        String victimsCode = lastCode();
+        String victimsCode = fixture.lastCode();
         OtpDispatch attackers = auth.sendOtp("acme", PHONE, ATTACKER_IP);
         for (int i = 0; i < 5; i++) {
             assertThat(code(() -> auth.verifyOtp("acme", PHONE, attackers.challengeId(), "000000", ATTACKER_IP)))
@@ -102,10 +98,10 @@ class AbuseResistanceTest {
         // The review's attack: send a code to the victim, guess wrong five times, wait out the cooldown, repeat.
         for (int round = 0; round < 4; round++) {
             guessWrongFiveTimes(auth, ATTACKER_IP);
-            clock.advance(Duration.ofSeconds(61));
+            fixture.clock.advance(Duration.ofSeconds(61));
         }
         OtpDispatch victims = auth.sendOtp("acme", PHONE, VICTIM_IP);
-        LoginResult login = auth.verifyOtp("acme", PHONE, victims.challengeId(), lastCode(), VICTIM_IP);
+        LoginResult login = auth.verifyOtp("acme", PHONE, victims.challengeId(), fixture.lastCode(), VICTIM_IP);
         assertThat(login.user().mobile()).isEqualTo(PHONE);
     }
 
@@ -117,13 +113,13 @@ class AbuseResistanceTest {
             if (succeeds(() -> auth.sendOtp("acme", PHONE, ATTACKER_IP))) {
                 delivered++;
             }
-            clock.advance(Duration.ofSeconds(61));
+            fixture.clock.advance(Duration.ofSeconds(61));
         }
         assertThat(delivered)
                 .as("the attacker's client spent its own share of the address")
                 .isEqualTo(5);
         OtpDispatch victims = auth.sendOtp("acme", PHONE, VICTIM_IP);
-        assertThat(auth.verifyOtp("acme", PHONE, victims.challengeId(), lastCode(), VICTIM_IP)
+        assertThat(auth.verifyOtp("acme", PHONE, victims.challengeId(), fixture.lastCode(), VICTIM_IP)
                         .user()
                         .mobile())
                 .isEqualTo(PHONE);
@@ -133,18 +129,18 @@ class AbuseResistanceTest {
     void aClientThatKeepsGuessingWaitsWhileOthersDoNot() {
         AuthFacade auth = facade(settings());
         guessWrongFiveTimes(auth, ATTACKER_IP);
-        clock.advance(Duration.ofSeconds(61));
+        fixture.clock.advance(Duration.ofSeconds(61));
         guessWrongFiveTimes(auth, ATTACKER_IP);
-        clock.advance(Duration.ofSeconds(61));
+        fixture.clock.advance(Duration.ofSeconds(61));
         OtpDispatch third = auth.sendOtp("acme", PHONE, ATTACKER_IP);
-        AuthException refused =
-                Attempts.catchAuth(() -> auth.verifyOtp("acme", PHONE, third.challengeId(), lastCode(), ATTACKER_IP));
+        AuthException refused = Attempts.catchAuth(
+                () -> auth.verifyOtp("acme", PHONE, third.challengeId(), fixture.lastCode(), ATTACKER_IP));
         assertThat(refused.errorCode()).isEqualTo(ErrorCode.TOO_MANY_ATTEMPTS);
         assertThat(refused.retryAfter())
                 .hasValueSatisfying(wait -> assertThat(wait).isBetween(Duration.ofMinutes(10), Duration.ofMinutes(15)));
 
         OtpDispatch victims = auth.sendOtp("acme", PHONE, VICTIM_IP);
-        assertThat(auth.verifyOtp("acme", PHONE, victims.challengeId(), lastCode(), VICTIM_IP)
+        assertThat(auth.verifyOtp("acme", PHONE, victims.challengeId(), fixture.lastCode(), VICTIM_IP)
                         .user()
                         .mobile())
                 .isEqualTo(PHONE);
@@ -157,13 +153,13 @@ class AbuseResistanceTest {
         for (int client = 0; client < 20; client++) {
             guessWrongFiveTimes(auth, "192.0." + client + ".1");
             if (client % 10 == 9) {
-                clock.advance(Duration.ofHours(1)); // past the hourly send backstop of the address
+                fixture.clock.advance(Duration.ofHours(1)); // past the hourly send backstop of the address
             }
         }
         // Past the backstop every code allows one attempt: the second guess on a code is refused even when right.
         String fresh = "192.0.99.1";
         OtpDispatch attackers = auth.sendOtp("acme", PHONE, fresh);
-        String right = lastCode();
+        String right = fixture.lastCode();
         assertThat(code(() -> auth.verifyOtp("acme", PHONE, attackers.challengeId(), Attempts.wrong(right), fresh)))
                 .isEqualTo(ErrorCode.INVALID_CODE);
         assertThat(code(() -> auth.verifyOtp("acme", PHONE, attackers.challengeId(), right, fresh)))
@@ -171,16 +167,16 @@ class AbuseResistanceTest {
                 .isEqualTo(ErrorCode.INVALID_CODE);
 
         // The owner, typing the code received, gets in at the first attempt; success resets the backstop.
-        clock.advance(Duration.ofMinutes(2));
+        fixture.clock.advance(Duration.ofMinutes(2));
         OtpDispatch victims = auth.sendOtp("acme", PHONE, VICTIM_IP);
-        String victimsCode = lastCode();
+        String victimsCode = fixture.lastCode();
         assertThat(auth.verifyOtp("acme", PHONE, victims.challengeId(), victimsCode, VICTIM_IP)
                         .user()
                         .mobile())
                 .isEqualTo(PHONE);
-        clock.advance(Duration.ofMinutes(2));
+        fixture.clock.advance(Duration.ofMinutes(2));
         OtpDispatch after = auth.sendOtp("acme", PHONE, VICTIM_IP);
-        String afterCode = lastCode();
+        String afterCode = fixture.lastCode();
         assertThat(code(() -> auth.verifyOtp("acme", PHONE, after.challengeId(), Attempts.wrong(afterCode), VICTIM_IP)))
                 .isEqualTo(ErrorCode.INVALID_CODE);
         assertThat(auth.verifyOtp("acme", PHONE, after.challengeId(), afterCode, VICTIM_IP)
@@ -198,7 +194,7 @@ class AbuseResistanceTest {
                 .sendLimitPerDestination(new AuthSettings.Limit(50, Duration.ofHours(1)))
                 .sendLimitPerAddress(new AuthSettings.Limit(50, Duration.ofHours(1))));
         OtpDispatch delivered = auth.sendOtp("acme", PHONE, ATTACKER_IP);
-        String deliveredCode = lastCode();
+        String deliveredCode = fixture.lastCode();
         for (int guess = 0; guess < 5; guess++) {
             assertThat(code(() -> auth.verifyOtp(
                             "acme", PHONE, delivered.challengeId(), Attempts.wrong(deliveredCode), ATTACKER_IP)))
@@ -207,8 +203,8 @@ class AbuseResistanceTest {
         for (int round = 0; round < 3; round++) {
             guessWrongFiveTimes(auth, ATTACKER_IP); // 20 wrong codes in all; the last ten are refused unread
         }
-        int deliveredSoFar = sent.size();
-        events.clear();
+        int deliveredSoFar = fixture.sent.size();
+        fixture.events.clear();
 
         for (int i = 0; i < 5; i++) {
             OtpDispatch withheld = auth.sendOtp("acme", PHONE, ATTACKER_IP);
@@ -218,8 +214,8 @@ class AbuseResistanceTest {
             assertThat(withheld.expiresAt()).isEqualTo(delivered.expiresAt());
             assertThat(withheld.resendAvailableAt()).isEqualTo(delivered.resendAvailableAt());
         }
-        assertThat(sent).as("codes delivered while the budget is spent").hasSize(deliveredSoFar);
-        assertThat(events)
+        assertThat(fixture.sent).as("codes delivered while the budget is spent").hasSize(deliveredSoFar);
+        assertThat(fixture.events)
                 .filteredOn(AuthEvent.CodeSent.class::isInstance)
                 .hasSize(5)
                 .allSatisfy(event ->
@@ -227,11 +223,11 @@ class AbuseResistanceTest {
 
         // Another client still gets its code, and so does this one once its window is over.
         auth.sendOtp("acme", PHONE, VICTIM_IP);
-        assertThat(sent).hasSize(deliveredSoFar + 1);
-        clock.advance(Duration.ofMinutes(16));
+        assertThat(fixture.sent).hasSize(deliveredSoFar + 1);
+        fixture.clock.advance(Duration.ofMinutes(16));
         OtpDispatch again = auth.sendOtp("acme", PHONE, ATTACKER_IP);
-        assertThat(sent).hasSize(deliveredSoFar + 2);
-        assertThat(auth.verifyOtp("acme", PHONE, again.challengeId(), lastCode(), ATTACKER_IP)
+        assertThat(fixture.sent).hasSize(deliveredSoFar + 2);
+        assertThat(auth.verifyOtp("acme", PHONE, again.challengeId(), fixture.lastCode(), ATTACKER_IP)
                         .user()
                         .mobile())
                 .isEqualTo(PHONE);
@@ -246,10 +242,10 @@ class AbuseResistanceTest {
         for (int client = 0; client < 3; client++) {
             guessWrongFiveTimes(auth, "192.0." + client + ".1");
         }
-        int before = sent.size();
+        int before = fixture.sent.size();
         OtpDispatch owners = auth.sendOtp("acme", PHONE, VICTIM_IP);
-        assertThat(sent).hasSize(before + 1);
-        assertThat(auth.verifyOtp("acme", PHONE, owners.challengeId(), lastCode(), VICTIM_IP)
+        assertThat(fixture.sent).hasSize(before + 1);
+        assertThat(auth.verifyOtp("acme", PHONE, owners.challengeId(), fixture.lastCode(), VICTIM_IP)
                         .user()
                         .mobile())
                 .isEqualTo(PHONE);
@@ -257,7 +253,7 @@ class AbuseResistanceTest {
 
     private void guessWrongFiveTimes(AuthFacade auth, String ip) {
         OtpDispatch dispatch = auth.sendOtp("acme", PHONE, ip);
-        String right = lastCode();
+        String right = fixture.lastCode();
         for (int i = 0; i < 5; i++) {
             assertThat(code(() -> auth.verifyOtp("acme", PHONE, dispatch.challengeId(), Attempts.wrong(right), ip)))
                     .isIn(ErrorCode.INVALID_CODE, ErrorCode.TOO_MANY_ATTEMPTS);
@@ -273,17 +269,7 @@ class AbuseResistanceTest {
     }
 
     private AuthFacade.Builder builder(AuthSettings.Builder settings) {
-        return AuthFacade.builder()
-                .settings(settings.build())
-                .stores(stores)
-                .otpSender(sent::add)
-                .clock(clock)
-                .eventListener(events::add);
-    }
-
-    private String lastCode() {
-        assertThat(sent).as("codes sent").isNotEmpty();
-        return sent.get(sent.size() - 1).code();
+        return fixture.builder(settings);
     }
 
     private static boolean succeeds(ThrowingCallable call) {

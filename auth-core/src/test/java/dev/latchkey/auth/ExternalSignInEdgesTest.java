@@ -3,12 +3,9 @@ package dev.latchkey.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.auth.spi.ExternalIdentity;
-import dev.latchkey.auth.spi.OtpMessage;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** External sign-ins at the edges: links to users that are gone or disabled, and what a sign-in records. */
@@ -17,17 +14,9 @@ class ExternalSignInEdgesTest {
     private static final String ISSUER = "https://accounts.example.com";
     private static final String EMAIL = "ada@example.com";
 
-    private final MovableClock clock = new MovableClock(TestKeys.T0);
-    private final List<OtpMessage> sent = new CopyOnWriteArrayList<>();
-    private final List<AuthEvent> events = new CopyOnWriteArrayList<>();
-    private final TestStores stores = new TestStores();
-    private final AuthFacade auth = AuthFacade.builder()
-            .settings(TestKeys.settings(TestKeys.hs256("k1")).build())
-            .stores(stores)
-            .otpSender(sent::add)
-            .clock(clock)
-            .eventListener(events::add)
-            .build();
+    private final FacadeFixture fixture = new FacadeFixture();
+    private final AuthFacade auth =
+            fixture.builder(TestKeys.settings(TestKeys.hs256("k1"))).build();
 
     private static ExternalSignIn signIn(String subject, String email, boolean verified, UUID linkTo) {
         return new ExternalSignIn(TENANT, "google", ISSUER, subject, email, verified, true, linkTo);
@@ -39,20 +28,21 @@ class ExternalSignInEdgesTest {
 
     @Test
     void aKnownIdentityWhoseUserNoLongerExistsSignsNobodyIn() {
-        Instant now = clock.instant();
-        stores.externalIdentities()
+        Instant now = fixture.clock.instant();
+        fixture.stores
+                .externalIdentities()
                 .orElseThrow()
                 .linkIfAbsent(new ExternalIdentity(
                         TENANT, "google", ISSUER, "sub-1", UUID.randomUUID(), EMAIL, true, now, now));
         assertThat(refusal(() -> auth.signInWithExternalIdentity(signIn("sub-1", EMAIL, true, null))))
                 .isEqualTo(ErrorCode.USER_DISABLED);
-        assertThat(events).anyMatch(e -> e instanceof AuthEvent.ExternalSignInRefused);
+        assertThat(fixture.events).anyMatch(e -> e instanceof AuthEvent.ExternalSignInRefused);
     }
 
     @Test
     void aSignInWithAKnownIdentityRecordsWhatTheProviderSentThisTime() {
         LoginResult first = auth.signInWithExternalIdentity(signIn("sub-1", EMAIL, true, null));
-        clock.advance(Duration.ofHours(1));
+        fixture.clock.advance(Duration.ofHours(1));
         LoginResult again = auth.signInWithExternalIdentity(signIn("sub-1", "ada@new.example.com", false, null));
         assertThat(again.user().id()).isEqualTo(first.user().id());
         assertThat(again.newUser()).isFalse();
@@ -61,7 +51,7 @@ class ExternalSignInEdgesTest {
                 .satisfies(identity -> {
                     assertThat(identity.email()).isEqualTo("ada@new.example.com");
                     assertThat(identity.emailVerified()).isFalse();
-                    assertThat(identity.lastSignInAt()).isEqualTo(clock.instant());
+                    assertThat(identity.lastSignInAt()).isEqualTo(fixture.clock.instant());
                     assertThat(identity.firstSignInAt()).isEqualTo(TestKeys.T0);
                 });
     }
@@ -70,7 +60,7 @@ class ExternalSignInEdgesTest {
     void aLinkToAUserWhoDoesNotExistIsAnInvalidRequest() {
         assertThat(refusal(() -> auth.signInWithExternalIdentity(signIn("sub-1", EMAIL, true, UUID.randomUUID()))))
                 .isEqualTo(ErrorCode.INVALID_REQUEST);
-        assertThat(stores.externalIdentities().orElseThrow().find(TENANT, ISSUER, "sub-1"))
+        assertThat(fixture.stores.externalIdentities().orElseThrow().find(TENANT, ISSUER, "sub-1"))
                 .isEmpty();
     }
 
@@ -81,7 +71,7 @@ class ExternalSignInEdgesTest {
         assertThat(refusal(() -> auth.signInWithExternalIdentity(
                         signIn("sub-2", null, false, owner.user().id()))))
                 .isEqualTo(ErrorCode.USER_DISABLED);
-        assertThat(stores.externalIdentities().orElseThrow().find(TENANT, ISSUER, "sub-2"))
+        assertThat(fixture.stores.externalIdentities().orElseThrow().find(TENANT, ISSUER, "sub-2"))
                 .isEmpty();
     }
 
@@ -96,22 +86,24 @@ class ExternalSignInEdgesTest {
     @Test
     void aFirstExternalSignInAnnouncesTheNewUserAndEverySignInRecordsItsTime() {
         LoginResult created = auth.signInWithExternalIdentity(signIn("sub-1", EMAIL, true, null));
-        assertThat(events)
+        assertThat(fixture.events)
                 .filteredOn(e -> e instanceof AuthEvent.UserCreated)
                 .singleElement()
                 .isEqualTo(new AuthEvent.UserCreated(
-                        clock.instant(),
+                        fixture.clock.instant(),
                         TENANT,
                         created.user().id(),
                         new Destination(Destination.Channel.EMAIL, EMAIL)));
         assertThat(auth.findUser(TENANT, created.user().id()).orElseThrow().lastLoginAt())
-                .isEqualTo(clock.instant());
+                .isEqualTo(fixture.clock.instant());
 
-        clock.advance(Duration.ofHours(2));
+        fixture.clock.advance(Duration.ofHours(2));
         LoginResult again = auth.signInWithExternalIdentity(signIn("sub-1", EMAIL, true, null));
-        assertThat(again.user().lastLoginAt()).isEqualTo(clock.instant());
+        assertThat(again.user().lastLoginAt()).isEqualTo(fixture.clock.instant());
         assertThat(auth.findUser(TENANT, created.user().id()).orElseThrow().lastLoginAt())
-                .isEqualTo(clock.instant());
-        assertThat(events).filteredOn(e -> e instanceof AuthEvent.UserCreated).hasSize(1);
+                .isEqualTo(fixture.clock.instant());
+        assertThat(fixture.events)
+                .filteredOn(e -> e instanceof AuthEvent.UserCreated)
+                .hasSize(1);
     }
 }

@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.auth.spi.ExternalIdentity;
-import dev.latchkey.auth.spi.OtpMessage;
-import java.time.Clock;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
@@ -21,10 +17,7 @@ class ExternalSignInPolicyTest {
     private static final String ISSUER = "https://accounts.example.com";
     private static final String EMAIL = "ada@example.com";
 
-    private final List<OtpMessage> sent = new CopyOnWriteArrayList<>();
-    private final List<AuthEvent> events = new CopyOnWriteArrayList<>();
-    private final TestStores stores = new TestStores();
-    private final Clock clock = TestKeys.at(TestKeys.T0);
+    private final FacadeFixture fixture = new FacadeFixture();
     private final AuthFacade auth = facade(SignupMode.OPEN);
 
     @Test
@@ -41,7 +34,7 @@ class ExternalSignInPolicyTest {
         assertThat(auth.listExternalIdentities(TENANT, login.user().id()))
                 .extracting(ExternalIdentity::subject, ExternalIdentity::provider)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("sub-1", "google"));
-        assertThat(events).anySatisfy(e -> assertThat(e)
+        assertThat(fixture.events).anySatisfy(e -> assertThat(e)
                 .isInstanceOfSatisfying(AuthEvent.ExternalIdentityLinked.class, linked -> assertThat(linked.reason())
                         .isEqualTo(AuthEvent.LinkReason.NEW_USER)));
     }
@@ -83,7 +76,7 @@ class ExternalSignInPolicyTest {
                 ErrorCode.ACCOUNT_LINK_REQUIRED);
 
         assertThat(auth.listExternalIdentities(TENANT, victim.id())).isEmpty();
-        assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOf(AuthEvent.ExternalSignInRefused.class));
+        assertThat(fixture.events).anySatisfy(e -> assertThat(e).isInstanceOf(AuthEvent.ExternalSignInRefused.class));
     }
 
     @Test
@@ -109,7 +102,7 @@ class ExternalSignInPolicyTest {
 
         assertThat(login.user().id()).isEqualTo(owner.id());
         assertThat(login.newUser()).isFalse();
-        assertThat(events).anySatisfy(e -> assertThat(e)
+        assertThat(fixture.events).anySatisfy(e -> assertThat(e)
                 .isInstanceOfSatisfying(AuthEvent.ExternalIdentityLinked.class, linked -> assertThat(linked.reason())
                         .isEqualTo(AuthEvent.LinkReason.VERIFIED_EMAIL)));
     }
@@ -144,7 +137,8 @@ class ExternalSignInPolicyTest {
                 () -> auth.signInWithExternalIdentity(signIn("sub-1", "new@example.com", false)),
                 ErrorCode.EMAIL_NOT_VERIFIED);
         assertRefused(() -> auth.signInWithExternalIdentity(signIn("sub-2", null, true)), ErrorCode.EMAIL_NOT_VERIFIED);
-        assertThat(stores.users().findByEmail(TENANT, "new@example.com")).isEmpty();
+        assertThat(fixture.stores.users().findByEmail(TENANT, "new@example.com"))
+                .isEmpty();
     }
 
     @Test
@@ -209,7 +203,8 @@ class ExternalSignInPolicyTest {
         assertThat(auth.unlinkExternalIdentity(TENANT, user.id(), ISSUER, "sub-1"))
                 .isTrue();
         assertThat(auth.listExternalIdentities(TENANT, user.id())).isEmpty();
-        assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOf(AuthEvent.ExternalIdentityUnlinked.class));
+        assertThat(fixture.events)
+                .anySatisfy(e -> assertThat(e).isInstanceOf(AuthEvent.ExternalIdentityUnlinked.class));
     }
 
     @Test
@@ -217,19 +212,20 @@ class ExternalSignInPolicyTest {
         assertRefused(
                 () -> auth.signInWithExternalIdentity(signIn("sub-1", "secret.name@example.com", false)),
                 ErrorCode.EMAIL_NOT_VERIFIED);
-        assertThat(events).isNotEmpty().allSatisfy(e -> assertThat(e.toString()).doesNotContain("secret.name"));
+        assertThat(fixture.events).isNotEmpty().allSatisfy(e -> assertThat(e.toString())
+                .doesNotContain("secret.name"));
         assertThat(signIn("s", "secret.name@example.com", true).toString()).doesNotContain("secret.name");
     }
 
     @Test
     void aFacadeWithoutAnIdentityStoreSaysWhatIsMissing() {
         AuthFacade without = AuthFacade.builder()
-                .settings(settings(SignupMode.OPEN))
-                .userDatabase(stores.users())
-                .otpStore(stores.otp())
-                .rateLimitStore(stores.rateLimits())
-                .sessionStore(stores.sessions())
-                .otpSender(sent::add)
+                .settings(settings(SignupMode.OPEN).build())
+                .userDatabase(fixture.stores.users())
+                .otpStore(fixture.stores.otp())
+                .rateLimitStore(fixture.stores.rateLimits())
+                .sessionStore(fixture.stores.sessions())
+                .otpSender(fixture.sent::add)
                 .build();
         assertThat(without.supportsExternalIdentities()).isFalse();
         assertThatThrownBy(() -> without.signInWithExternalIdentity(signIn("s", EMAIL, true)))
@@ -242,30 +238,18 @@ class ExternalSignInPolicyTest {
     }
 
     private LoginResult otpLogin(String destination) {
-        OtpDispatch dispatch = auth.sendOtp(TENANT, destination);
-        return auth.verifyOtp(
-                TENANT,
-                destination,
-                dispatch.challengeId(),
-                sent.get(sent.size() - 1).code());
+        return fixture.login(auth, TENANT, destination);
     }
 
     private AuthFacade facade(SignupMode mode) {
-        return AuthFacade.builder()
-                .settings(settings(mode))
-                .stores(stores)
-                .otpSender(sent::add)
-                .clock(clock)
-                .eventListener(events::add)
-                .build();
+        return fixture.builder(settings(mode)).build();
     }
 
-    private static AuthSettings settings(SignupMode mode) {
+    private static AuthSettings.Builder settings(SignupMode mode) {
         return AuthSettings.builder()
                 .hashSecret(TestKeys.HASH_SECRET)
                 .signingKey(JwtKey.generateEs256("k1"))
-                .signupMode(mode)
-                .build();
+                .signupMode(mode);
     }
 
     private static void assertRefused(ThrowingCallable call, ErrorCode expected) {

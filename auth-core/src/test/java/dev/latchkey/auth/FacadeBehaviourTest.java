@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.auth.spi.NewUser;
 import dev.latchkey.auth.spi.OTPStore;
-import dev.latchkey.auth.spi.OtpMessage;
 import dev.latchkey.auth.spi.RateLimitStore;
 import dev.latchkey.auth.spi.RevocationList;
 import dev.latchkey.auth.spi.SessionStore;
@@ -35,10 +34,7 @@ class FacadeBehaviourTest {
     private static final String PHONE = "+14155550123";
     private static final JwtKey KEY = JwtKey.generateEs256("k1");
 
-    private final MovableClock clock = new MovableClock(TestKeys.T0);
-    private final List<OtpMessage> sent = new CopyOnWriteArrayList<>();
-    private final List<AuthEvent> events = new CopyOnWriteArrayList<>();
-    private final TestStores stores = new TestStores();
+    private final FacadeFixture fixture = new FacadeFixture();
     private final AuthFacade auth = builder(settings()).build();
 
     // ---------------------------------------------------------------- input validation
@@ -66,7 +62,7 @@ class FacadeBehaviourTest {
                     .as("malformed input is INVALID_REQUEST before any store is called")
                     .isEqualTo(ErrorCode.INVALID_REQUEST);
         }
-        assertThat(sent).isEmpty();
+        assertThat(fixture.sent).isEmpty();
     }
 
     @Test
@@ -90,7 +86,7 @@ class FacadeBehaviourTest {
                 .build();
         long before = System.nanoTime();
         send(observedAuth, EMAIL);
-        LoginResult login = verify(observedAuth, EMAIL, lastCode());
+        LoginResult login = verify(observedAuth, EMAIL, fixture.lastCode());
         assertInvalidToken(() -> observedAuth.authenticate("Bearer not-a-token"));
         observedAuth.authenticate("Bearer " + login.tokens().accessToken());
         long wholeRun = System.nanoTime() - before;
@@ -114,7 +110,8 @@ class FacadeBehaviourTest {
                 })
                 .build();
         send(observedAuth, EMAIL);
-        assertThat(verify(observedAuth, EMAIL, lastCode()).user().email()).isEqualTo(EMAIL);
+        assertThat(verify(observedAuth, EMAIL, fixture.lastCode()).user().email())
+                .isEqualTo(EMAIL);
         assertInvalidToken(() -> observedAuth.authenticate("Bearer not-a-token"));
     }
 
@@ -131,11 +128,12 @@ class FacadeBehaviourTest {
     @Test
     void mobileNumbersAreNormalisedSoAnySpellingReachesTheSameUser() {
         send(auth, "+1 (415) 555-0123");
-        assertThat(sent.get(sent.size() - 1).destination().value()).isEqualTo(PHONE);
-        LoginResult login = verify(auth, "+1 415-555-0123", lastCode());
+        assertThat(fixture.sent.get(fixture.sent.size() - 1).destination().value())
+                .isEqualTo(PHONE);
+        LoginResult login = verify(auth, "+1 415-555-0123", fixture.lastCode());
         assertThat(login.user().mobile()).isEqualTo(PHONE);
         assertThat(login.user().email()).isNull();
-        assertThat(stores.users().findByMobile(TENANT, PHONE))
+        assertThat(fixture.stores.users().findByMobile(TENANT, PHONE))
                 .map(User::id)
                 .contains(login.user().id());
     }
@@ -145,9 +143,9 @@ class FacadeBehaviourTest {
     @Test
     void codesHaveSixDigitsByDefaultAndTheConfiguredLengthOtherwise() {
         send(auth, EMAIL);
-        assertThat(lastCode()).matches("[0-9]{6}");
+        assertThat(fixture.lastCode()).matches("[0-9]{6}");
         builder(settings().otpLength(10)).build().sendOtp(TENANT, "b" + EMAIL);
-        assertThat(lastCode()).matches("[0-9]{10}");
+        assertThat(fixture.lastCode()).matches("[0-9]{10}");
     }
 
     @Test
@@ -155,7 +153,7 @@ class FacadeBehaviourTest {
         Set<String> codes = new HashSet<>();
         for (int i = 0; i < 20; i++) {
             send(auth, "u" + i + EMAIL);
-            codes.add(lastCode());
+            codes.add(fixture.lastCode());
         }
         // 20 uniform 6-digit codes collide with probability < 0.02%; a constant or counter-based generator fails.
         assertThat(codes).hasSizeGreaterThanOrEqualTo(19);
@@ -164,14 +162,14 @@ class FacadeBehaviourTest {
     @Test
     void codeExpiresAfterFiveMinutesByDefaultAndIsAcceptedJustBefore() {
         send(auth, EMAIL);
-        String code = lastCode();
-        clock.advance(Duration.ofMinutes(5).minusSeconds(1));
+        String code = fixture.lastCode();
+        fixture.clock.advance(Duration.ofMinutes(5).minusSeconds(1));
         assertThat(verify(auth, EMAIL, code).user().email()).isEqualTo(EMAIL);
 
-        clock.advance(Duration.ofMinutes(1));
+        fixture.clock.advance(Duration.ofMinutes(1));
         send(auth, EMAIL);
-        String second = lastCode();
-        clock.advance(Duration.ofMinutes(5));
+        String second = fixture.lastCode();
+        fixture.clock.advance(Duration.ofMinutes(5));
         assertThat(Attempts.catchAuth(() -> verify(auth, EMAIL, second)).errorCode())
                 .isEqualTo(ErrorCode.INVALID_CODE);
     }
@@ -179,14 +177,14 @@ class FacadeBehaviourTest {
     @Test
     void wrongExpiredUsedAndNeverSentCodesFailIdentically() {
         send(auth, EMAIL);
-        String code = lastCode();
+        String code = fixture.lastCode();
         AuthException wrong = Attempts.catchAuth(() -> verify(auth, EMAIL, Attempts.wrong(code)));
         verify(auth, EMAIL, code);
         AuthException used = Attempts.catchAuth(() -> verify(auth, EMAIL, code));
-        clock.advance(Duration.ofSeconds(61));
+        fixture.clock.advance(Duration.ofSeconds(61));
         send(auth, EMAIL);
-        String second = lastCode();
-        clock.advance(Duration.ofMinutes(6));
+        String second = fixture.lastCode();
+        fixture.clock.advance(Duration.ofMinutes(6));
         AuthException expired = Attempts.catchAuth(() -> verify(auth, EMAIL, second));
         AuthException neverSent = Attempts.catchAuth(() -> verify(auth, "never." + EMAIL, code));
 
@@ -200,7 +198,7 @@ class FacadeBehaviourTest {
     @Test
     void sendOtpAnswersIdenticallyForKnownAndUnknownDestinations() {
         login(EMAIL);
-        clock.advance(Duration.ofMinutes(2));
+        fixture.clock.advance(Duration.ofMinutes(2));
         OtpDispatch known = send(auth, EMAIL);
         OtpDispatch unknown = send(auth, "nobody." + EMAIL);
         assertThat(known.expiresAt()).isEqualTo(unknown.expiresAt());
@@ -233,9 +231,9 @@ class FacadeBehaviourTest {
     void accessTokenExpiresAfterFifteenMinutesByDefault() {
         LoginResult login = login(EMAIL);
         assertThat(login.tokens().accessTokenExpiresAt())
-                .isEqualTo(clock.instant().plus(Duration.ofMinutes(15)));
-        assertThat(login.tokens().expiresInSeconds(clock.instant())).isEqualTo(900);
-        clock.advance(Duration.ofMinutes(15).plusSeconds(30));
+                .isEqualTo(fixture.clock.instant().plus(Duration.ofMinutes(15)));
+        assertThat(login.tokens().expiresInSeconds(fixture.clock.instant())).isEqualTo(900);
+        fixture.clock.advance(Duration.ofMinutes(15).plusSeconds(30));
         assertInvalidToken(() -> auth.authenticate("Bearer " + login.tokens().accessToken()));
         assertInvalidToken(() -> auth.session(login.tokens().accessToken()));
     }
@@ -243,9 +241,9 @@ class FacadeBehaviourTest {
     @Test
     void sessionEndsAfterIdleTimeout() {
         LoginResult login = login(EMAIL);
-        clock.advance(Duration.ofDays(6));
+        fixture.clock.advance(Duration.ofDays(6));
         LoginResult kept = auth.refresh(login.tokens().refreshToken());
-        clock.advance(Duration.ofDays(7));
+        fixture.clock.advance(Duration.ofDays(7));
         assertInvalidToken(() -> auth.refresh(kept.tokens().refreshToken()));
     }
 
@@ -253,11 +251,11 @@ class FacadeBehaviourTest {
     void sessionEndsAtAbsoluteExpiryHoweverActive() {
         LoginResult current = login(EMAIL);
         for (int day = 0; day < 29; day++) {
-            clock.advance(Duration.ofDays(1));
+            fixture.clock.advance(Duration.ofDays(1));
             current = auth.refresh(current.tokens().refreshToken());
         }
         assertThat(current.session().expiresAt()).isEqualTo(current.session().absoluteExpiresAt());
-        clock.advance(Duration.ofDays(1));
+        fixture.clock.advance(Duration.ofDays(1));
         String last = current.tokens().refreshToken();
         assertInvalidToken(() -> auth.refresh(last));
     }
@@ -267,7 +265,8 @@ class FacadeBehaviourTest {
         AuthFacade withPermissions = builder(settings().defaultRole("editor").defaultPermissions(Set.of("posts:write")))
                 .build();
         send(withPermissions, EMAIL);
-        String token = verify(withPermissions, EMAIL, lastCode()).tokens().accessToken();
+        String token =
+                verify(withPermissions, EMAIL, fixture.lastCode()).tokens().accessToken();
         AuthPrincipal principal = withPermissions.authenticate("Bearer " + token);
         assertThat(principal.hasPermission("posts:write")).isTrue();
         assertThat(principal.requirePermission("posts:write").requireRole("editor", "admin"))
@@ -286,7 +285,7 @@ class FacadeBehaviourTest {
                         new NewUser(draft.id(), draft.tenantId(), draft.email(), null, "Root", "admin", Set.of("*")))
                 .build();
         send(withAdmin, EMAIL);
-        LoginResult login = verify(withAdmin, EMAIL, lastCode());
+        LoginResult login = verify(withAdmin, EMAIL, fixture.lastCode());
         assertThat(login.user().role()).isEqualTo("admin");
         assertThat(withAdmin
                         .authenticate("Bearer " + login.tokens().accessToken())
@@ -298,9 +297,10 @@ class FacadeBehaviourTest {
                         new NewUser(draft.id(), draft.tenantId(), "other@example.com", null, null, "admin", Set.of()))
                 .build();
         send(sneaky, "b" + EMAIL);
-        String code = lastCode();
+        String code = fixture.lastCode();
         assertThatThrownBy(() -> verify(sneaky, "b" + EMAIL, code)).isInstanceOf(IllegalStateException.class);
-        assertThat(stores.users().findByEmail(TENANT, "other@example.com")).isEmpty();
+        assertThat(fixture.stores.users().findByEmail(TENANT, "other@example.com"))
+                .isEmpty();
     }
 
     @Test
@@ -309,7 +309,7 @@ class FacadeBehaviourTest {
         String bearer = "Bearer " + login.tokens().accessToken();
         assertThat(auth.authenticate(bearer).userId()).isEqualTo(login.user().id());
         // Deactivated outside the library, directly in the database.
-        stores.users().disable(TENANT, login.user().id(), clock.instant());
+        fixture.stores.users().disable(TENANT, login.user().id(), fixture.clock.instant());
 
         assertInvalidToken(() -> auth.refresh(login.tokens().refreshToken()));
         assertInvalidToken(() -> auth.authenticate(bearer));
@@ -320,15 +320,15 @@ class FacadeBehaviourTest {
     @Test
     void tokenPairsAndEventsNeverRevealSecrets() {
         send(auth, EMAIL);
-        String code = lastCode();
+        String code = fixture.lastCode();
         LoginResult login = verify(auth, EMAIL, code);
         LoginResult refreshed = auth.refresh(login.tokens().refreshToken());
         assertThat(login.tokens().toString())
                 .doesNotContain(login.tokens().accessToken())
                 .doesNotContain(login.tokens().refreshToken());
-        assertThat(sent.get(sent.size() - 1).toString()).doesNotContain(code);
-        assertThat(events).isNotEmpty();
-        for (AuthEvent event : events) {
+        assertThat(fixture.sent.get(fixture.sent.size() - 1).toString()).doesNotContain(code);
+        assertThat(fixture.events).isNotEmpty();
+        for (AuthEvent event : fixture.events) {
             assertThat(event.toString())
                     .doesNotContain(code)
                     .doesNotContain(EMAIL)
@@ -370,7 +370,7 @@ class FacadeBehaviourTest {
                         pings.incrementAndGet();
                         return null;
                     }
-                    return method.invoke(stores.users(), args);
+                    return method.invoke(fixture.stores.users(), args);
                 });
         AuthFacade probed = builder(settings()).userDatabase(counting).build();
         for (int i = 0; i < 50; i++) {
@@ -417,16 +417,18 @@ class FacadeBehaviourTest {
         };
         AuthFacade withKms = builder(settings()).tokenIssuer(flaky).build();
         send(withKms, EMAIL);
-        String code = lastCode();
+        String code = fixture.lastCode();
         kmsUp.set(false);
         assertThat(Attempts.catchAuth(() -> verify(withKms, EMAIL, code)).errorCode())
                 .isEqualTo(ErrorCode.UNAVAILABLE);
-        assertThat(stores.sessionCount()).as("no session without its tokens").isZero();
+        assertThat(fixture.stores.sessionCount())
+                .as("no session without its tokens")
+                .isZero();
 
         kmsUp.set(true);
-        clock.advance(Duration.ofMinutes(2));
+        fixture.clock.advance(Duration.ofMinutes(2));
         send(withKms, EMAIL);
-        LoginResult login = verify(withKms, EMAIL, lastCode());
+        LoginResult login = verify(withKms, EMAIL, fixture.lastCode());
         assertThat(withKms.session(login.tokens().accessToken()).user().email()).isEqualTo(EMAIL);
         assertThat(withKms.jwkSet()).isEqualTo(auth.jwkSet());
     }
@@ -439,7 +441,7 @@ class FacadeBehaviourTest {
                 })
                 .build();
         send(loud, EMAIL);
-        assertThat(verify(loud, EMAIL, lastCode()).user().email()).isEqualTo(EMAIL);
+        assertThat(verify(loud, EMAIL, fixture.lastCode()).user().email()).isEqualTo(EMAIL);
     }
 
     @Test
@@ -460,9 +462,9 @@ class FacadeBehaviourTest {
         AuthFacade mixed = builder(settings()).userDatabase(other.users()).build();
         LoginResult login;
         send(mixed, EMAIL);
-        login = verify(mixed, EMAIL, lastCode());
+        login = verify(mixed, EMAIL, fixture.lastCode());
         assertThat(other.users().findById(TENANT, login.user().id())).isPresent();
-        assertThat(stores.users().findById(TENANT, login.user().id())).isEmpty();
+        assertThat(fixture.stores.users().findById(TENANT, login.user().id())).isEmpty();
         assertThat(mixed.health().components()).containsKeys("users", "otp", "rateLimits", "sessions", "revocations");
     }
 
@@ -473,12 +475,7 @@ class FacadeBehaviourTest {
     }
 
     private AuthFacade.Builder builder(AuthSettings.Builder settings) {
-        return AuthFacade.builder()
-                .settings(settings.build())
-                .stores(stores)
-                .otpSender(sent::add)
-                .clock(clock)
-                .eventListener(events::add);
+        return fixture.builder(settings);
     }
 
     private static AuthFacade.Builder brokenStores(AuthFacade.Builder builder) {
@@ -512,12 +509,7 @@ class FacadeBehaviourTest {
 
     private LoginResult login(String destination) {
         send(auth, destination);
-        return verify(auth, destination, lastCode());
-    }
-
-    private String lastCode() {
-        assertThat(sent).as("codes sent").isNotEmpty();
-        return sent.get(sent.size() - 1).code();
+        return verify(auth, destination, fixture.lastCode());
     }
 
     private static void assertInvalidToken(ThrowingCallable call) {

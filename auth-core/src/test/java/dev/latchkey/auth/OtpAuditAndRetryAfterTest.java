@@ -3,12 +3,9 @@ package dev.latchkey.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.auth.spi.Counter;
-import dev.latchkey.auth.spi.OtpMessage;
 import dev.latchkey.auth.spi.RateLimitStore;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -21,20 +18,17 @@ class OtpAuditAndRetryAfterTest {
     private static final String EMAIL = "ada@example.com";
     private static final String IP = "198.51.100.7";
 
-    private final MovableClock clock = new MovableClock(TestKeys.T0);
-    private final List<OtpMessage> sent = new CopyOnWriteArrayList<>();
-    private final List<AuthEvent> events = new CopyOnWriteArrayList<>();
-    private final TestStores stores = new TestStores();
-    private final CountingRateLimits rateLimits = new CountingRateLimits(stores.rateLimits());
+    private final FacadeFixture fixture = new FacadeFixture();
+    private final CountingRateLimits rateLimits = new CountingRateLimits(fixture.stores.rateLimits());
 
     @Test
     void aLoginWithOneWrongCodeIsAuditedStepByStep() {
         AuthFacade auth = facade(settings());
         OtpDispatch dispatch = auth.sendOtp(TENANT, EMAIL, IP);
         Attempts.catchAuth(() -> auth.verifyOtp(TENANT, EMAIL, dispatch.challengeId(), wrong(), IP));
-        auth.verifyOtp(TENANT, EMAIL, dispatch.challengeId(), lastCode(), IP);
+        auth.verifyOtp(TENANT, EMAIL, dispatch.challengeId(), fixture.lastCode(), IP);
 
-        assertThat(events)
+        assertThat(fixture.events)
                 .extracting(e -> e.getClass().getSimpleName())
                 .containsExactly("CodeSent", "CodeFailed", "CodeVerified", "UserCreated", "LoggedIn");
     }
@@ -48,22 +42,24 @@ class OtpAuditAndRetryAfterTest {
         for (int i = 0; i < 2; i++) {
             Attempts.catchAuth(() -> auth.verifyOtp(TENANT, EMAIL, dispatch.challengeId(), wrong(), IP));
         }
-        assertThat(events).noneMatch(AuthEvent.LockedOut.class::isInstance);
+        assertThat(fixture.events).noneMatch(AuthEvent.LockedOut.class::isInstance);
 
-        clock.advance(Duration.ofSeconds(10));
+        fixture.clock.advance(Duration.ofSeconds(10));
         Attempts.catchAuth(() -> auth.verifyOtp(TENANT, EMAIL, dispatch.challengeId(), wrong(), IP));
-        assertThat(events)
+        assertThat(fixture.events)
                 .filteredOn(AuthEvent.LockedOut.class::isInstance)
                 .singleElement()
                 .satisfies(e -> assertThat(((AuthEvent.LockedOut) e).retryAfter())
                         .isEqualTo(Duration.ofMinutes(15).minusSeconds(10)));
 
         AuthException refused =
-                Attempts.catchAuth(() -> auth.verifyOtp(TENANT, EMAIL, dispatch.challengeId(), lastCode(), IP));
+                Attempts.catchAuth(() -> auth.verifyOtp(TENANT, EMAIL, dispatch.challengeId(), fixture.lastCode(), IP));
         assertThat(refused.errorCode()).isEqualTo(ErrorCode.TOO_MANY_ATTEMPTS);
         assertThat(refused.retryAfter()).contains(Duration.ofMinutes(15).minusSeconds(10));
-        assertThat(events).filteredOn(AuthEvent.LockedOut.class::isInstance).hasSize(2);
-        assertThat(events.get(events.size() - 1)).isInstanceOf(AuthEvent.LockedOut.class);
+        assertThat(fixture.events)
+                .filteredOn(AuthEvent.LockedOut.class::isInstance)
+                .hasSize(2);
+        assertThat(fixture.events.get(fixture.events.size() - 1)).isInstanceOf(AuthEvent.LockedOut.class);
     }
 
     @Test
@@ -71,13 +67,13 @@ class OtpAuditAndRetryAfterTest {
         AuthFacade auth = facade(settings().resendCooldown(Duration.ofSeconds(60)));
         auth.sendOtp(TENANT, EMAIL, IP);
 
-        clock.advance(Duration.ofMillis(500));
+        fixture.clock.advance(Duration.ofMillis(500));
         assertThat(refusedSend(auth).retryAfter()).contains(Duration.ofSeconds(60));
-        clock.advance(Duration.ofMillis(500));
+        fixture.clock.advance(Duration.ofMillis(500));
         assertThat(refusedSend(auth).retryAfter()).contains(Duration.ofSeconds(59));
-        clock.advance(Duration.ofMillis(58_999));
+        fixture.clock.advance(Duration.ofMillis(58_999));
         assertThat(refusedSend(auth).retryAfter()).contains(Duration.ofSeconds(1));
-        assertThat(events)
+        assertThat(fixture.events)
                 .filteredOn(AuthEvent.SendThrottled.class::isInstance)
                 .extracting(e -> ((AuthEvent.SendThrottled) e).retryAfter())
                 .containsExactly(Duration.ofSeconds(60), Duration.ofSeconds(59), Duration.ofSeconds(1));
@@ -98,13 +94,13 @@ class OtpAuditAndRetryAfterTest {
     void aCleanLoginResetsNoCounterAndALoginAfterFailuresResetsBoth() {
         AuthFacade auth = facade(settings());
         OtpDispatch first = auth.sendOtp(TENANT, EMAIL, IP);
-        auth.verifyOtp(TENANT, EMAIL, first.challengeId(), lastCode(), IP);
+        auth.verifyOtp(TENANT, EMAIL, first.challengeId(), fixture.lastCode(), IP);
         assertThat(rateLimits.resets).hasValue(0);
 
-        clock.advance(Duration.ofMinutes(2));
+        fixture.clock.advance(Duration.ofMinutes(2));
         OtpDispatch second = auth.sendOtp(TENANT, EMAIL, IP);
         Attempts.catchAuth(() -> auth.verifyOtp(TENANT, EMAIL, second.challengeId(), wrong(), IP));
-        auth.verifyOtp(TENANT, EMAIL, second.challengeId(), lastCode(), IP);
+        auth.verifyOtp(TENANT, EMAIL, second.challengeId(), fixture.lastCode(), IP);
         assertThat(rateLimits.resets).hasValue(2);
     }
 
@@ -117,16 +113,16 @@ class OtpAuditAndRetryAfterTest {
         for (int i = 0; i < 2; i++) {
             Attempts.catchAuth(() -> auth.verifyOtp(TENANT, EMAIL, dispatch.challengeId(), wrong(), IP));
         }
-        auth.verifyOtp(TENANT, EMAIL, dispatch.challengeId(), lastCode(), IP);
+        auth.verifyOtp(TENANT, EMAIL, dispatch.challengeId(), fixture.lastCode(), IP);
 
-        clock.advance(Duration.ofMinutes(2));
+        fixture.clock.advance(Duration.ofMinutes(2));
         OtpDispatch next = auth.sendOtp(TENANT, EMAIL, IP);
         for (int i = 0; i < 2; i++) {
             assertThat(Attempts.catchAuth(() -> auth.verifyOtp(TENANT, EMAIL, next.challengeId(), wrong(), IP))
                             .errorCode())
                     .isEqualTo(ErrorCode.INVALID_CODE);
         }
-        assertThat(auth.verifyOtp(TENANT, EMAIL, next.challengeId(), lastCode(), IP)
+        assertThat(auth.verifyOtp(TENANT, EMAIL, next.challengeId(), fixture.lastCode(), IP)
                         .user()
                         .email())
                 .isEqualTo(EMAIL);
@@ -139,12 +135,7 @@ class OtpAuditAndRetryAfterTest {
     }
 
     private String wrong() {
-        return Attempts.wrong(lastCode());
-    }
-
-    private String lastCode() {
-        assertThat(sent).as("codes sent").isNotEmpty();
-        return sent.get(sent.size() - 1).code();
+        return Attempts.wrong(fixture.lastCode());
     }
 
     private static AuthSettings.Builder settings() {
@@ -152,14 +143,7 @@ class OtpAuditAndRetryAfterTest {
     }
 
     private AuthFacade facade(AuthSettings.Builder settings) {
-        return AuthFacade.builder()
-                .settings(settings.build())
-                .stores(stores)
-                .rateLimitStore(rateLimits)
-                .otpSender(sent::add)
-                .clock(clock)
-                .eventListener(events::add)
-                .build();
+        return fixture.builder(settings).rateLimitStore(rateLimits).build();
     }
 
     /** Counts resets; can report windows that end at a given offset from now, as a store with a lagging clock might. */

@@ -2,10 +2,7 @@ package dev.latchkey.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.auth.spi.OtpMessage;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,10 +13,7 @@ class OtpLimitEdgesTest {
     private static final String TENANT = "acme";
     private static final String EMAIL = "ada@example.com";
 
-    private final MovableClock clock = new MovableClock(TestKeys.T0);
-    private final List<OtpMessage> sent = new CopyOnWriteArrayList<>();
-    private final List<AuthEvent> events = new CopyOnWriteArrayList<>();
-    private final TestStores stores = new TestStores();
+    private final FacadeFixture fixture = new FacadeFixture();
 
     @Test
     void theAddressCapRefusesTheSendThatExceedsItWhateverTheClient() {
@@ -32,11 +26,11 @@ class OtpLimitEdgesTest {
 
         assertThat(refused.errorCode()).isEqualTo(ErrorCode.RATE_LIMITED);
         assertThat(refused.retryAfter()).contains(Duration.ofHours(1));
-        assertThat(events)
+        assertThat(fixture.events)
                 .filteredOn(AuthEvent.SendThrottled.class::isInstance)
                 .extracting(e -> ((AuthEvent.SendThrottled) e).limit())
                 .containsExactly("address");
-        assertThat(sent).hasSize(2);
+        assertThat(fixture.sent).hasSize(2);
     }
 
     @Test
@@ -46,16 +40,16 @@ class OtpLimitEdgesTest {
                 .otpFailureLimit(new AuthSettings.Limit(2, Duration.ofHours(1)))
                 .otpFailureLimitPerClient(new AuthSettings.Limit(10, Duration.ofHours(1))));
         OtpDispatch dispatch = auth.sendOtp(TENANT, EMAIL, "192.0.2.1");
-        String right = lastCode();
+        String right = fixture.lastCode();
         for (int i = 0; i < 2; i++) {
             Attempts.catchAuth(() -> auth.verifyOtp(TENANT, EMAIL, dispatch.challengeId(), Attempts.wrong(right)));
         }
-        events.clear();
+        fixture.events.clear();
 
         assertThat(Attempts.catchAuth(() -> auth.verifyOtp(TENANT, EMAIL, dispatch.challengeId(), right))
                         .errorCode())
                 .isEqualTo(ErrorCode.INVALID_CODE);
-        assertThat(events).singleElement().isInstanceOf(AuthEvent.CodeFailed.class);
+        assertThat(fixture.events).singleElement().isInstanceOf(AuthEvent.CodeFailed.class);
     }
 
     @Test
@@ -65,7 +59,7 @@ class OtpLimitEdgesTest {
                 .otpFailureLimit(new AuthSettings.Limit(2, Duration.ofHours(1)))
                 .otpFailureLimitPerClient(new AuthSettings.Limit(10, Duration.ofHours(1))));
         OtpDispatch dispatch = auth.sendOtp(TENANT, EMAIL, "192.0.2.1");
-        String right = lastCode();
+        String right = fixture.lastCode();
         Attempts.catchAuth(() -> auth.verifyOtp(TENANT, EMAIL, dispatch.challengeId(), Attempts.wrong(right)));
 
         assertThat(auth.verifyOtp(TENANT, EMAIL, dispatch.challengeId(), right)
@@ -78,25 +72,20 @@ class OtpLimitEdgesTest {
     void inviteOnlyACodeForAnAddressItsUserHasSinceLeftLogsNobodyInAndCreatesNoUser() {
         AuthFacade open = facade(settings());
         OtpDispatch first = open.sendOtp(TENANT, EMAIL);
-        User user =
-                open.verifyOtp(TENANT, EMAIL, first.challengeId(), lastCode()).user();
+        User user = open.verifyOtp(TENANT, EMAIL, first.challengeId(), fixture.lastCode())
+                .user();
 
         AuthFacade inviteOnly = facade(settings().signupMode(SignupMode.INVITE_ONLY));
-        clock.advance(Duration.ofMinutes(2));
+        fixture.clock.advance(Duration.ofMinutes(2));
         OtpDispatch dispatch = inviteOnly.sendOtp(TENANT, EMAIL);
-        String code = lastCode();
+        String code = fixture.lastCode();
         inviteOnly.updateUser(
                 user.withProfile("grace@example.com", user.mobile(), user.name(), user.role(), user.permissions()));
 
         assertThat(Attempts.catchAuth(() -> inviteOnly.verifyOtp(TENANT, EMAIL, dispatch.challengeId(), code))
                         .errorCode())
                 .isEqualTo(ErrorCode.INVALID_CODE);
-        assertThat(stores.users().findByEmail(TENANT, EMAIL)).isEmpty();
-    }
-
-    private String lastCode() {
-        assertThat(sent).as("codes sent").isNotEmpty();
-        return sent.get(sent.size() - 1).code();
+        assertThat(fixture.stores.users().findByEmail(TENANT, EMAIL)).isEmpty();
     }
 
     private static AuthSettings.Builder settings() {
@@ -104,12 +93,6 @@ class OtpLimitEdgesTest {
     }
 
     private AuthFacade facade(AuthSettings.Builder settings) {
-        return AuthFacade.builder()
-                .settings(settings.build())
-                .stores(stores)
-                .otpSender(sent::add)
-                .clock(clock)
-                .eventListener(events::add)
-                .build();
+        return fixture.builder(settings).build();
     }
 }

@@ -2,14 +2,11 @@ package dev.latchkey.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.auth.spi.OtpMessage;
 import dev.latchkey.auth.spi.RevocationList;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** How long sessions, their refreshes and their entries on the deny-list last. */
@@ -17,10 +14,7 @@ class SessionLifetimesTest {
     private static final String TENANT = "acme";
     private static final String EMAIL = "ada@example.com";
 
-    private final MovableClock clock = new MovableClock(TestKeys.T0);
-    private final List<OtpMessage> sent = new CopyOnWriteArrayList<>();
-    private final List<AuthEvent> events = new CopyOnWriteArrayList<>();
-    private final TestStores stores = new TestStores();
+    private final FacadeFixture fixture = new FacadeFixture();
     /** Each denied session and the time its entry was asked to last until. */
     private final Map<String, Instant> denied = new ConcurrentHashMap<>();
 
@@ -39,30 +33,22 @@ class SessionLifetimesTest {
         public void ping() {}
     };
 
-    private final AuthFacade auth = AuthFacade.builder()
-            .settings(TestKeys.settings(TestKeys.hs256("k1"))
+    private final AuthFacade auth = fixture.builder(TestKeys.settings(TestKeys.hs256("k1"))
                     .accessTokenTtl(Duration.ofMinutes(10))
                     .clockSkew(Duration.ofSeconds(20))
                     .refreshIdleTtl(Duration.ofDays(7))
                     .refreshAbsoluteTtl(Duration.ofDays(30))
-                    .refreshReuseGrace(Duration.ofSeconds(10))
-                    .build())
-            .stores(stores)
+                    .refreshReuseGrace(Duration.ofSeconds(10)))
             .revocationList(recordingList)
-            .otpSender(sent::add)
-            .clock(clock)
-            .eventListener(events::add)
             .build();
 
     private LoginResult login() {
-        OtpDispatch dispatch = auth.sendOtp(TENANT, EMAIL);
-        return auth.verifyOtp(
-                TENANT, EMAIL, dispatch.challengeId(), sent.get(sent.size() - 1).code());
+        return fixture.login(auth, TENANT, EMAIL);
     }
 
     @Test
     void aNewSessionEndsAtItsIdleTimeoutWellBeforeItsAbsoluteExpiry() {
-        Instant start = clock.instant();
+        Instant start = fixture.clock.instant();
         LoginResult login = login();
         assertThat(login.session().createdAt()).isEqualTo(start);
         assertThat(login.session().lastRefreshedAt()).isEqualTo(start);
@@ -74,18 +60,18 @@ class SessionLifetimesTest {
 
     @Test
     void aRefreshNearTheAbsoluteExpiryCannotExtendTheSessionPastIt() {
-        Instant start = clock.instant();
+        Instant start = fixture.clock.instant();
         LoginResult login = login();
         String refresh = login.tokens().refreshToken();
         for (int day = 6; day <= 18; day += 6) {
-            clock.advance(Duration.ofDays(6));
+            fixture.clock.advance(Duration.ofDays(6));
             LoginResult refreshed = auth.refresh(refresh);
             assertThat(refreshed.session().expiresAt())
-                    .isEqualTo(clock.instant().plus(Duration.ofDays(7)));
-            assertThat(refreshed.session().lastRefreshedAt()).isEqualTo(clock.instant());
+                    .isEqualTo(fixture.clock.instant().plus(Duration.ofDays(7)));
+            assertThat(refreshed.session().lastRefreshedAt()).isEqualTo(fixture.clock.instant());
             refresh = refreshed.tokens().refreshToken();
         }
-        clock.advance(Duration.ofDays(6)); // day 24: seven more idle days would end after day 30
+        fixture.clock.advance(Duration.ofDays(6)); // day 24: seven more idle days would end after day 30
         LoginResult last = auth.refresh(refresh);
         assertThat(last.session().expiresAt()).isEqualTo(start.plus(Duration.ofDays(30)));
         assertThat(auth.listSessions(TENANT, login.user().id()))
@@ -96,14 +82,14 @@ class SessionLifetimesTest {
     @Test
     void aSignedOutSessionIsDeniedForAsLongAsItsLastAccessTokenCouldBeAccepted() {
         LoginResult login = login();
-        clock.advance(Duration.ofMinutes(3));
+        fixture.clock.advance(Duration.ofMinutes(3));
         assertThat(auth.signOut(login.tokens().accessToken(), SignOutScope.LOCAL))
                 .isEqualTo(1);
         // The access-token lifetime plus the tolerated clock skew, from the sign-out.
         assertThat(denied)
                 .containsExactly(Map.entry(
                         login.session().id(),
-                        clock.instant().plus(Duration.ofMinutes(10)).plusSeconds(20)));
+                        fixture.clock.instant().plus(Duration.ofMinutes(10)).plusSeconds(20)));
     }
 
     @Test
@@ -111,18 +97,18 @@ class SessionLifetimesTest {
         LoginResult login = login();
         String first = login.tokens().refreshToken();
         LoginResult rotated = auth.refresh(first);
-        clock.advance(Duration.ofSeconds(10));
+        fixture.clock.advance(Duration.ofSeconds(10));
         LoginResult retried = auth.refresh(first);
         assertThat(retried.tokens().refreshToken()).isEqualTo(rotated.tokens().refreshToken());
-        assertThat(events).noneMatch(e -> e instanceof AuthEvent.RefreshReuseDetected);
+        assertThat(fixture.events).noneMatch(e -> e instanceof AuthEvent.RefreshReuseDetected);
 
-        clock.advance(Duration.ofNanos(1));
+        fixture.clock.advance(Duration.ofNanos(1));
         assertThat(Attempts.catchAuth(() -> auth.refresh(first)).errorCode()).isEqualTo(ErrorCode.INVALID_TOKEN);
-        assertThat(events)
+        assertThat(fixture.events)
                 .filteredOn(e -> e instanceof AuthEvent.RefreshReuseDetected)
                 .singleElement()
                 .isEqualTo(new AuthEvent.RefreshReuseDetected(
-                        clock.instant(),
+                        fixture.clock.instant(),
                         TENANT,
                         login.user().id(),
                         login.session().id()));
@@ -135,12 +121,12 @@ class SessionLifetimesTest {
     @Test
     void aSessionIsRefusedFromItsExpiryOn() {
         LoginResult login = login();
-        clock.advance(Duration.ofDays(7).minusNanos(1));
+        fixture.clock.advance(Duration.ofDays(7).minusNanos(1));
         LoginResult refreshed = auth.refresh(login.tokens().refreshToken());
-        clock.advance(Duration.ofDays(7));
+        fixture.clock.advance(Duration.ofDays(7));
         assertThat(Attempts.catchAuth(() -> auth.refresh(refreshed.tokens().refreshToken()))
                         .errorCode())
                 .isEqualTo(ErrorCode.INVALID_TOKEN);
-        assertThat(events).noneMatch(e -> e instanceof AuthEvent.RefreshReuseDetected);
+        assertThat(fixture.events).noneMatch(e -> e instanceof AuthEvent.RefreshReuseDetected);
     }
 }

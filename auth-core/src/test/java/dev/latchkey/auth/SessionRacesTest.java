@@ -2,7 +2,6 @@ package dev.latchkey.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.auth.spi.OtpMessage;
 import dev.latchkey.auth.spi.SessionRecord;
 import dev.latchkey.auth.spi.SessionStore;
 import java.security.SecureRandom;
@@ -11,7 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
@@ -23,15 +21,12 @@ class SessionRacesTest {
     private static final String TENANT = "acme";
     private static final String EMAIL = "ada@example.com";
 
-    private final MovableClock clock = new MovableClock(TestKeys.T0);
-    private final List<OtpMessage> sent = new CopyOnWriteArrayList<>();
-    private final List<AuthEvent> events = new CopyOnWriteArrayList<>();
-    private final TestStores stores = new TestStores();
+    private final FacadeFixture fixture = new FacadeFixture();
     /** What happens in the store just before a rotation is refused; nothing when null (the store rotates). */
     private volatile BiConsumer<SessionStore, String> beforeLosingTheRace;
 
     private final SessionStore racing = new SessionStore() {
-        private final SessionStore real = stores.sessions();
+        private final SessionStore real = fixture.stores.sessions();
 
         @Override
         public void create(SessionRecord session) {
@@ -73,19 +68,12 @@ class SessionRacesTest {
         public void ping() {}
     };
 
-    private final AuthFacade auth = AuthFacade.builder()
-            .settings(TestKeys.settings(TestKeys.hs256("k1")).build())
-            .stores(stores)
+    private final AuthFacade auth = fixture.builder(TestKeys.settings(TestKeys.hs256("k1")))
             .sessionStore(racing)
-            .otpSender(sent::add)
-            .clock(clock)
-            .eventListener(events::add)
             .build();
 
     private LoginResult login() {
-        OtpDispatch dispatch = auth.sendOtp(TENANT, EMAIL);
-        return auth.verifyOtp(
-                TENANT, EMAIL, dispatch.challengeId(), sent.get(sent.size() - 1).code());
+        return fixture.login(auth, TENANT, EMAIL);
     }
 
     private static void assertInvalidToken(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
@@ -101,8 +89,8 @@ class SessionRacesTest {
         LoginResult lost = auth.refresh(token);
         beforeLosingTheRace = null;
 
-        assertThat(events).noneMatch(e -> e instanceof AuthEvent.RefreshReuseDetected);
-        assertThat(lost.session().lastRefreshedAt()).isEqualTo(clock.instant());
+        assertThat(fixture.events).noneMatch(e -> e instanceof AuthEvent.RefreshReuseDetected);
+        assertThat(lost.session().lastRefreshedAt()).isEqualTo(fixture.clock.instant());
         // The successor it received is the family's current token: it refreshes normally.
         assertThat(auth.refresh(lost.tokens().refreshToken()).user().id())
                 .isEqualTo(login.user().id());
@@ -113,7 +101,7 @@ class SessionRacesTest {
         LoginResult login = login();
         beforeLosingTheRace = (store, id) -> store.revoke(id);
         assertInvalidToken(() -> auth.refresh(login.tokens().refreshToken()));
-        assertThat(events).noneMatch(e -> e instanceof AuthEvent.RefreshReuseDetected);
+        assertThat(fixture.events).noneMatch(e -> e instanceof AuthEvent.RefreshReuseDetected);
     }
 
     @Test
@@ -124,10 +112,10 @@ class SessionRacesTest {
         // The family moved on twice while this request, holding the rotated token, was in flight.
         beforeLosingTheRace = (store, id) -> {
             SessionRecord s = store.find(id).orElseThrow();
-            store.rotate(id, s.tokenHash(), "elsewhere", clock.instant(), s.idleExpiresAt());
+            store.rotate(id, s.tokenHash(), "elsewhere", fixture.clock.instant(), s.idleExpiresAt());
         };
         assertInvalidToken(() -> auth.refresh(rotated.tokens().refreshToken()));
-        assertThat(events).anyMatch(e -> e instanceof AuthEvent.RefreshReuseDetected);
+        assertThat(fixture.events).anyMatch(e -> e instanceof AuthEvent.RefreshReuseDetected);
     }
 
     @Test
@@ -135,9 +123,9 @@ class SessionRacesTest {
         LoginResult login = login();
         String first = login.tokens().refreshToken();
         auth.refresh(first);
-        clock.advance(Duration.ofDays(8));
+        fixture.clock.advance(Duration.ofDays(8));
         assertInvalidToken(() -> auth.refresh(first));
-        assertThat(events).noneMatch(e -> e instanceof AuthEvent.RefreshReuseDetected);
+        assertThat(fixture.events).noneMatch(e -> e instanceof AuthEvent.RefreshReuseDetected);
     }
 
     @Test
@@ -146,7 +134,7 @@ class SessionRacesTest {
         RefreshTokens forger = new RefreshTokens(new KeyedHashes(TestKeys.HASH_SECRET), new SecureRandom());
         String forged = forger.encode(login.session().id(), forger.newSecret());
         assertInvalidToken(() -> auth.refresh(forged));
-        assertThat(events).anyMatch(e -> e instanceof AuthEvent.RefreshReuseDetected);
+        assertThat(fixture.events).anyMatch(e -> e instanceof AuthEvent.RefreshReuseDetected);
         assertInvalidToken(() -> auth.refresh(login.tokens().refreshToken()));
     }
 
@@ -156,7 +144,7 @@ class SessionRacesTest {
         String access = login.tokens().accessToken();
         assertThat(auth.session(access).user().id()).isEqualTo(login.user().id());
 
-        stores.users().disable(TENANT, login.user().id(), clock.instant());
+        fixture.stores.users().disable(TENANT, login.user().id(), fixture.clock.instant());
         assertInvalidToken(() -> auth.session(access));
     }
 }

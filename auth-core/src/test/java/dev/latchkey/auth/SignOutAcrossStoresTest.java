@@ -3,11 +3,8 @@ package dev.latchkey.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.latchkey.auth.spi.OtpMessage;
 import dev.latchkey.auth.spi.RevocationList;
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -25,20 +22,12 @@ class SignOutAcrossStoresTest {
     private static final String TENANT = "acme";
     private static final String EMAIL = "ada@example.com";
 
-    private final MovableClock clock = new MovableClock(TestKeys.T0);
-    private final List<OtpMessage> sent = new CopyOnWriteArrayList<>();
-    private final TestStores stores = new TestStores();
+    private final FacadeFixture fixture = new FacadeFixture();
     private final SwitchableRevocations revocations =
-            new SwitchableRevocations(stores.revocations().orElseThrow());
-    private final AuthFacade auth = AuthFacade.builder()
-            .settings(AuthSettings.builder()
-                    .hashSecret(TestKeys.HASH_SECRET)
-                    .signingKey(JwtKey.generateEs256("k1"))
-                    .build())
-            .stores(stores)
+            new SwitchableRevocations(fixture.stores.revocations().orElseThrow());
+    private final AuthFacade auth = fixture.builder(
+                    AuthSettings.builder().hashSecret(TestKeys.HASH_SECRET).signingKey(JwtKey.generateEs256("k1")))
             .revocationList(revocations)
-            .otpSender(sent::add)
-            .clock(clock)
             .build();
 
     @ParameterizedTest
@@ -77,9 +66,8 @@ class SignOutAcrossStoresTest {
 
     private LoginResult login() {
         String challenge = auth.sendOtp(TENANT, EMAIL).challengeId();
-        clock.advance(java.time.Duration.ofMinutes(2));
-        return auth.verifyOtp(
-                TENANT, EMAIL, challenge, sent.get(sent.size() - 1).code());
+        fixture.clock.advance(java.time.Duration.ofMinutes(2));
+        return auth.verifyOtp(TENANT, EMAIL, challenge, fixture.lastCode());
     }
 
     private static void assertUnavailable(Runnable call) {

@@ -2,10 +2,7 @@ package dev.latchkey.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.auth.spi.OtpMessage;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,17 +13,9 @@ class SignOutAtTheGuardTest {
     private static final String TENANT = "acme";
     private static final String EMAIL = "ada@example.com";
 
-    private final MovableClock clock = new MovableClock(TestKeys.T0);
-    private final List<OtpMessage> sent = new CopyOnWriteArrayList<>();
-    private final TestStores stores = new TestStores();
-    private final AuthFacade auth = AuthFacade.builder()
-            .settings(AuthSettings.builder()
-                    .hashSecret(TestKeys.HASH_SECRET)
-                    .signingKey(TestKeys.hs256("k1"))
-                    .build())
-            .stores(stores)
-            .otpSender(sent::add)
-            .clock(clock)
+    private final FacadeFixture fixture = new FacadeFixture();
+    private final AuthFacade auth = fixture.builder(
+                    AuthSettings.builder().hashSecret(TestKeys.HASH_SECRET).signingKey(TestKeys.hs256("k1")))
             .build();
 
     @Test
@@ -67,9 +56,9 @@ class SignOutAtTheGuardTest {
     }
 
     private String login() {
-        clock.advance(Duration.ofMinutes(2));
+        fixture.clock.advance(Duration.ofMinutes(2));
         OtpDispatch dispatch = auth.sendOtp(TENANT, EMAIL);
-        String code = sent.get(sent.size() - 1).code();
+        String code = fixture.lastCode();
         return auth.verifyOtp(TENANT, EMAIL, dispatch.challengeId(), code)
                 .tokens()
                 .accessToken();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.auth.internal.memory.LocalRateLimitStore;
 import dev.latchkey.auth.spi.OTPStore;
-import dev.latchkey.auth.spi.OtpMessage;
 import dev.latchkey.auth.spi.RateLimitStore;
 import dev.latchkey.auth.spi.RevocationList;
 import dev.latchkey.auth.spi.StoreUnavailableException;
@@ -33,10 +32,7 @@ class StoreFallbackTest {
     private static final String EMAIL = "ada@example.com";
     private static final JwtKey KEY = JwtKey.generateEs256("k1");
 
-    private final MovableClock clock = new MovableClock(TestKeys.T0);
-    private final List<OtpMessage> sent = new CopyOnWriteArrayList<>();
-    private final List<AuthEvent> events = new CopyOnWriteArrayList<>();
-    private final TestStores stores = new TestStores();
+    private final FacadeFixture fixture = new FacadeFixture();
     /** Redis, as far as the facade can tell: codes, counters and the revocation list. */
     private final AtomicBoolean redisDown = new AtomicBoolean();
 
@@ -72,16 +68,11 @@ class StoreFallbackTest {
     }
 
     private AuthFacade facade(AuthSettings.Builder settings) {
-        AuthFacade.Builder builder = AuthFacade.builder()
-                .settings(settings.build())
-                .stores(stores)
-                .otpStore(outage(OTPStore.class, stores.otp(), redisDown))
-                .rateLimitStore(outage(RateLimitStore.class, stores.rateLimits(), redisDown))
-                .revocationList(
-                        outage(RevocationList.class, stores.revocations().orElseThrow(), redisDown))
-                .otpSender(sent::add)
-                .clock(clock)
-                .eventListener(events::add);
+        AuthFacade.Builder builder = fixture.builder(settings)
+                .otpStore(outage(OTPStore.class, fixture.stores.otp(), redisDown))
+                .rateLimitStore(outage(RateLimitStore.class, fixture.stores.rateLimits(), redisDown))
+                .revocationList(outage(
+                        RevocationList.class, fixture.stores.revocations().orElseThrow(), redisDown));
         builder.probeScheduler = probes;
         return builder.build();
     }
@@ -107,11 +98,7 @@ class StoreFallbackTest {
     }
 
     private LoginResult verifyLast(AuthFacade auth, OtpDispatch dispatch) {
-        return auth.verifyOtp(TENANT, dispatch.destination().value(), dispatch.challengeId(), lastCode());
-    }
-
-    private String lastCode() {
-        return sent.get(sent.size() - 1).code();
+        return auth.verifyOtp(TENANT, dispatch.destination().value(), dispatch.challengeId(), fixture.lastCode());
     }
 
     private static boolean engaged(AuthFacade auth) {
@@ -119,7 +106,7 @@ class StoreFallbackTest {
     }
 
     private long count(Class<? extends AuthEvent> type) {
-        return events.stream().filter(type::isInstance).count();
+        return fixture.events.stream().filter(type::isInstance).count();
     }
 
     private static ErrorCode failure(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
@@ -150,8 +137,8 @@ class StoreFallbackTest {
         assertThat(failure(() -> send(auth, EMAIL))).isEqualTo(ErrorCode.UNAVAILABLE);
         assertThat(probes.scheduled).isEmpty();
         assertThat(auth.codeStoreFallback).isNull();
-        assertThat(sent).isEmpty();
-        assertThat(events).noneMatch(e -> e instanceof AuthEvent.FallbackEngaged);
+        assertThat(fixture.sent).isEmpty();
+        assertThat(fixture.events).noneMatch(e -> e instanceof AuthEvent.FallbackEngaged);
     }
 
     @Test
@@ -240,9 +227,9 @@ class StoreFallbackTest {
         redisDown.set(true);
         probes.run(3);
         OtpDispatch first = send(auth, EMAIL);
-        String firstCode = lastCode();
+        String firstCode = fixture.lastCode();
         OtpDispatch second = send(auth, "b" + EMAIL);
-        String secondCode = lastCode();
+        String secondCode = fixture.lastCode();
 
         redisDown.set(false);
         probes.run(3);
@@ -253,7 +240,7 @@ class StoreFallbackTest {
         assertThat(failure(() -> auth.verifyOtp(TENANT, EMAIL, first.challengeId(), firstCode)))
                 .as("used once, in the local store as anywhere")
                 .isEqualTo(ErrorCode.INVALID_CODE);
-        clock.advance(auth.settings().otpTtl());
+        fixture.clock.advance(auth.settings().otpTtl());
         assertThat(failure(() -> auth.verifyOtp(TENANT, "b" + EMAIL, second.challengeId(), secondCode)))
                 .as("expired")
                 .isEqualTo(ErrorCode.INVALID_CODE);
@@ -267,9 +254,9 @@ class StoreFallbackTest {
         redisDown.set(true);
         probes.run(3);
         OtpDispatch once = send(auth, EMAIL);
-        String onceCode = lastCode();
+        String onceCode = fixture.lastCode();
         OtpDispatch twice = send(auth, "b" + EMAIL);
-        String twiceCode = lastCode();
+        String twiceCode = fixture.lastCode();
         redisDown.set(false);
         probes.run(3);
 
@@ -307,7 +294,7 @@ class StoreFallbackTest {
 
         AuthException refused = Attempts.catchAuth(() -> send(auth, EMAIL));
         assertThat(refused.errorCode()).isEqualTo(ErrorCode.RATE_LIMITED);
-        assertThat(events)
+        assertThat(fixture.events)
                 .filteredOn(
                         e -> e instanceof AuthEvent.SendThrottled t && t.limit().equals("destination"))
                 .hasSize(1);
@@ -335,7 +322,7 @@ class StoreFallbackTest {
         redisDown.set(true);
         probes.run(3);
         OtpDispatch dispatch = send(auth, EMAIL);
-        String code = lastCode();
+        String code = fixture.lastCode();
 
         for (int i = 0; i < 2; i++) {
             assertThat(failure(() -> auth.verifyOtp(TENANT, EMAIL, dispatch.challengeId(), Attempts.wrong(code))))
@@ -350,8 +337,8 @@ class StoreFallbackTest {
     @Test
     void theDivisionRoundsUpAndNeverReachesZero() {
         AuthSettings.Limit five = new AuthSettings.Limit(5, Duration.ofHours(1));
-        OTPStore otp = stores.otp();
-        RateLimitStore limits = stores.rateLimits();
+        OTPStore otp = fixture.stores.otp();
+        RateLimitStore limits = fixture.stores.rateLimits();
 
         assertThat(new CodeStores(otp, limits, 1).limit(five)).isSameAs(five);
         assertThat(new CodeStores(otp, limits, 2).limit(five))
@@ -423,7 +410,7 @@ class StoreFallbackTest {
             verifyLast(auth, send(auth, i + "b" + EMAIL));
         }
 
-        assertThat(events)
+        assertThat(fixture.events)
                 .filteredOn(e -> e instanceof AuthEvent.FallbackEngaged)
                 .singleElement()
                 .isInstanceOfSatisfying(AuthEvent.FallbackEngaged.class, e -> {
@@ -432,11 +419,11 @@ class StoreFallbackTest {
                     assertThat(e.tenantId()).isEqualTo(AuthEvent.ALL_TENANTS);
                 });
         assertThat(count(AuthEvent.FallbackEnded.class)).isEqualTo(1);
-        int engagedAt = events.indexOf(events.stream()
+        int engagedAt = fixture.events.indexOf(fixture.events.stream()
                 .filter(e -> e instanceof AuthEvent.FallbackEngaged)
                 .findFirst()
                 .orElseThrow());
-        int endedAt = events.indexOf(events.stream()
+        int endedAt = fixture.events.indexOf(fixture.events.stream()
                 .filter(e -> e instanceof AuthEvent.FallbackEnded)
                 .findFirst()
                 .orElseThrow());
@@ -459,11 +446,11 @@ class StoreFallbackTest {
                     return method.getReturnType() == boolean.class ? Boolean.TRUE : null;
                 });
         CodeStoreFallback fallback = new CodeStoreFallback(
-                outage(OTPStore.class, stores.otp(), redisDown),
-                outage(RateLimitStore.class, stores.rateLimits(), redisDown),
+                outage(OTPStore.class, fixture.stores.otp(), redisDown),
+                outage(RateLimitStore.class, fixture.stores.rateLimits(), redisDown),
                 withFallback().build(),
-                new Audit(events::add),
-                clock,
+                new Audit(fixture.events::add),
+                fixture.clock,
                 log);
         redisDown.set(true);
 
@@ -571,7 +558,7 @@ class StoreFallbackTest {
                         () -> auth.authenticate("Bearer " + signedOut.tokens().accessToken())))
                 .as("the list is consulted again once it answers")
                 .isEqualTo(ErrorCode.INVALID_TOKEN);
-        assertThat(events)
+        assertThat(fixture.events)
                 .filteredOn(e -> e instanceof AuthEvent.FallbackEngaged)
                 .singleElement()
                 .isInstanceOfSatisfying(AuthEvent.FallbackEngaged.class, e -> assertThat(e.components())

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.auth.spi.NewUser;
-import dev.latchkey.auth.spi.OtpMessage;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -18,37 +16,25 @@ class UserAdministrationTest {
     private static final String TENANT = "acme";
     private static final String EMAIL = "ada@example.com";
 
-    private final MovableClock clock = new MovableClock(TestKeys.T0);
-    private final List<OtpMessage> sent = new CopyOnWriteArrayList<>();
-    private final List<AuthEvent> events = new CopyOnWriteArrayList<>();
-    private final TestStores stores = new TestStores();
+    private final FacadeFixture fixture = new FacadeFixture();
     private final AuthFacade auth = facade(UnaryOperator.identity());
 
     private AuthFacade facade(UnaryOperator<NewUser> customizer) {
-        return AuthFacade.builder()
-                .settings(TestKeys.settings(TestKeys.hs256("k1")).build())
-                .stores(stores)
-                .otpSender(sent::add)
-                .clock(clock)
-                .eventListener(events::add)
+        return fixture.builder(TestKeys.settings(TestKeys.hs256("k1")))
                 .newUserCustomizer(customizer)
                 .build();
     }
 
     private LoginResult login(AuthFacade facade, String destination) {
         OtpDispatch dispatch = facade.sendOtp(TENANT, destination);
-        clock.advance(Duration.ofMinutes(1));
-        return facade.verifyOtp(
-                TENANT,
-                destination,
-                dispatch.challengeId(),
-                sent.get(sent.size() - 1).code());
+        fixture.clock.advance(Duration.ofMinutes(1));
+        return facade.verifyOtp(TENANT, destination, dispatch.challengeId(), fixture.lastCode());
     }
 
     @Test
     void anUpdateIsNormalisedLikeALoginDestinationAndStampedWithTheClock() {
         User user = login(auth, EMAIL).user();
-        clock.advance(Duration.ofMinutes(5));
+        fixture.clock.advance(Duration.ofMinutes(5));
         User updated = auth.updateUser(user.withProfile(
                         " Ada@Example.COM ", "+1 (415) 555-0123", "Ada Lovelace", "admin", Set.of("reports:read")))
                 .orElseThrow();
@@ -57,7 +43,7 @@ class UserAdministrationTest {
         assertThat(updated.name()).isEqualTo("Ada Lovelace");
         assertThat(updated.role()).isEqualTo("admin");
         assertThat(updated.permissions()).containsExactly("reports:read");
-        assertThat(updated.updatedAt()).isEqualTo(clock.instant());
+        assertThat(updated.updatedAt()).isEqualTo(fixture.clock.instant());
         assertThat(auth.findUser("ACME", user.id())).contains(updated);
     }
 
@@ -107,10 +93,10 @@ class UserAdministrationTest {
                 Set.of(),
                 true,
                 null,
-                clock.instant(),
-                clock.instant());
+                fixture.clock.instant(),
+                fixture.clock.instant());
         assertThat(auth.updateUser(stranger)).isEmpty();
-        assertThat(events).noneMatch(e -> e instanceof AuthEvent.UserDisabled);
+        assertThat(fixture.events).noneMatch(e -> e instanceof AuthEvent.UserDisabled);
     }
 
     @Test
@@ -123,10 +109,10 @@ class UserAdministrationTest {
         assertThat(auth.updateUser(user.withActive(false)).orElseThrow().active())
                 .isFalse();
         assertThat(auth.listSessions(TENANT, user.id())).isEmpty();
-        assertThat(events)
+        assertThat(fixture.events)
                 .filteredOn(e -> e instanceof AuthEvent.UserDisabled)
                 .singleElement()
-                .isEqualTo(new AuthEvent.UserDisabled(clock.instant(), TENANT, user.id(), 2));
+                .isEqualTo(new AuthEvent.UserDisabled(fixture.clock.instant(), TENANT, user.id(), 2));
         assertThat(Attempts.catchAuth(() -> auth.refresh(first.tokens().refreshToken()))
                         .errorCode())
                 .isEqualTo(ErrorCode.INVALID_TOKEN);
@@ -137,24 +123,24 @@ class UserAdministrationTest {
         LoginResult login = login(auth, EMAIL);
         auth.updateUser(login.user().withProfile(EMAIL, null, "Ada", "admin", Set.of()));
         assertThat(auth.listSessions(TENANT, login.user().id())).hasSize(1);
-        assertThat(events).noneMatch(e -> e instanceof AuthEvent.UserDisabled);
+        assertThat(fixture.events).noneMatch(e -> e instanceof AuthEvent.UserDisabled);
     }
 
     @Test
     void disablingEndsTheSessionsOnlyOfAUserWhoExists() {
         LoginResult login = login(auth, EMAIL);
         assertThat(auth.disableUser(TENANT, UUID.randomUUID())).isFalse();
-        assertThat(events).noneMatch(e -> e instanceof AuthEvent.UserDisabled);
+        assertThat(fixture.events).noneMatch(e -> e instanceof AuthEvent.UserDisabled);
         assertThat(auth.listSessions(TENANT, login.user().id())).hasSize(1);
 
         assertThat(auth.disableUser("Acme", login.user().id())).isTrue();
         assertThat(auth.findUser(TENANT, login.user().id()).orElseThrow().active())
                 .isFalse();
-        assertThat(events)
+        assertThat(fixture.events)
                 .filteredOn(e -> e instanceof AuthEvent.UserDisabled)
                 .singleElement()
                 .isEqualTo(new AuthEvent.UserDisabled(
-                        clock.instant(), TENANT, login.user().id(), 1));
+                        fixture.clock.instant(), TENANT, login.user().id(), 1));
     }
 
     @Test
@@ -175,7 +161,7 @@ class UserAdministrationTest {
         assertThat(first.newUser()).isTrue();
         assertThat(second.newUser()).isFalse();
         assertThat(second.user().id()).isEqualTo(first.user().id());
-        assertThat(events)
+        assertThat(fixture.events)
                 .filteredOn(e -> e instanceof AuthEvent.UserCreated)
                 .singleElement()
                 .satisfies(e -> assertThat(((AuthEvent.UserCreated) e).userId())
@@ -188,7 +174,7 @@ class UserAdministrationTest {
         assertThat(user.mobile()).isEqualTo("+14155550123");
         assertThat(user.email()).isNull();
         assertThat(user.role()).isEqualTo("member");
-        assertThat(user.lastLoginAt()).isEqualTo(clock.instant());
+        assertThat(user.lastLoginAt()).isEqualTo(fixture.clock.instant());
     }
 
     @Test
@@ -207,6 +193,6 @@ class UserAdministrationTest {
         assertThatThrownBy(() -> login(facade(draft -> null), EMAIL))
                 .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("newUserCustomizer");
-        assertThat(stores.users().findByEmail(TENANT, EMAIL)).isEmpty();
+        assertThat(fixture.stores.users().findByEmail(TENANT, EMAIL)).isEmpty();
     }
 }
