@@ -53,7 +53,11 @@ public final class OAuthException extends AuthException {
         ORGANISATION_NOT_ALLOWED,
         /** The link intent's access token is not a live session of the tenant. */
         LINK_NOT_AUTHENTICATED,
-        /** The provider's discovery, key set or token endpoint could not be reached in time. */
+        /**
+         * The provider's discovery, key set or token endpoint could not be reached in time, or its metadata cannot be
+         * used (another issuer, a required endpoint missing, a {@code response_modes_supported} without the
+         * configured response mode).
+         */
         PROVIDER_UNAVAILABLE
     }
 

@@ -603,7 +603,9 @@ public final class OAuthProvider {
          * How the provider returns to the callback. Default {@link ResponseMode#QUERY}; {@link ResponseMode#FORM_POST}
          * for providers that post the answer (Sign in with Apple asking for name or email), which makes the
          * transaction cookie {@code SameSite=None; Secure}. State, encryption, expiry and single use protect the
-         * callback the same in both modes.
+         * callback the same in both modes. A provider whose discovered metadata lists {@code response_modes_supported}
+         * without the chosen mode is refused when a sign-in starts ({@link OAuthException.Reason#PROVIDER_UNAVAILABLE});
+         * one that publishes no such list is trusted to support it.
          */
         public Builder responseMode(ResponseMode value) {
             this.responseMode = Objects.requireNonNull(value, "responseMode");

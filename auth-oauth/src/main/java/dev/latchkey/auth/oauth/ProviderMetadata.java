@@ -34,6 +34,7 @@ record ProviderMetadata(
         if (!issuer.equals(discovered)) {
             throw Http.unavailable("the provider's metadata names another issuer", null);
         }
+        checkResponseMode(provider.responseMode(), json.get("response_modes_supported"));
         Object iss = json.get("authorization_response_iss_parameter_supported");
         Object methods = json.get("code_challenge_methods_supported");
         return new ProviderMetadata(
@@ -58,6 +59,26 @@ record ProviderMetadata(
                 provider.userInfoEndpoint(),
                 false,
                 List.of());
+    }
+
+    /**
+     * OpenID Connect Discovery 1.0 §3 {@code response_modes_supported}; OAuth 2.0 Form Post Response Mode. A provider
+     * that lists its response modes without the configured one would answer in another way, or not at all: refused
+     * before any flow starts. An absent list allows every mode: Discovery's default, {@code ["query", "fragment"]},
+     * predates Form Post, and providers that accept {@code form_post} do not always publish the field, so only an
+     * explicit list without the mode refuses.
+     */
+    private static void checkResponseMode(OAuthProvider.ResponseMode mode, @Nullable Object supported) {
+        if (supported == null) {
+            return;
+        }
+        if (!(supported instanceof List<?> modes)) {
+            throw Http.unavailable("the provider's metadata has a malformed response_modes_supported", null);
+        }
+        String wanted = mode == OAuthProvider.ResponseMode.FORM_POST ? "form_post" : "query";
+        if (!modes.contains(wanted)) {
+            throw Http.unavailable("the provider's metadata does not list response mode " + wanted, null);
+        }
     }
 
     private static URI required(@Nullable URI configured, Map<String, Object> json, String name) {

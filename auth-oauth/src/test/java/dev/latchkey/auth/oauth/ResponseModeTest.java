@@ -5,6 +5,7 @@ import static dev.latchkey.auth.oauth.OAuthSignInTest.assertReason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.auth.ErrorCode;
 import dev.latchkey.auth.oauth.OAuthException.Reason;
 import dev.latchkey.auth.oauth.OAuthProvider.ResponseMode;
 import dev.latchkey.auth.testkit.FakeOidcProvider;
@@ -13,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -130,6 +132,86 @@ class ResponseModeTest {
                         fields,
                         start.cookie().name() + "=" + start.cookie().value()),
                 Reason.ACCESS_DENIED);
+    }
+
+    @Test
+    void aFormPostProviderWhoseMetadataListsResponseModesWithoutFormPostIsRefusedBeforeAnythingIsIssued() {
+        h.idp.responseModesSupported(List.of("query", "fragment"));
+        OAuthLogin oauth =
+                h.login(h.google().responseMode(ResponseMode.FORM_POST).build());
+
+        assertThatThrownBy(() -> oauth.start("google", TENANT, "/"))
+                .isInstanceOfSatisfying(OAuthException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.PROVIDER_UNAVAILABLE);
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.UNAVAILABLE);
+                })
+                .hasMessage("the provider's metadata does not list response mode form_post")
+                .hasMessageNotContaining(FakeOidcProvider.CLIENT_SECRET);
+        assertThat(h.idp.lastAuthorizationRequest()).isEmpty();
+        assertThat(h.idp.tokenRequests()).isZero();
+        assertThat(h.idp.jwksRequests()).isZero();
+    }
+
+    @Test
+    void aRefusedResponseModeIsNotCachedSoTheProviderAddingFormPostLetsSignInsStart() {
+        h.idp.responseModesSupported(List.of("query"));
+        OAuthLogin oauth =
+                h.login(h.google().responseMode(ResponseMode.FORM_POST).build());
+        assertReason(() -> oauth.start("google", TENANT, "/"), Reason.PROVIDER_UNAVAILABLE);
+
+        h.idp.responseModesSupported(List.of("query", "form_post"));
+
+        assertThat(h.signIn(oauth, "google").login().user().email()).isEqualTo("user@example.com");
+    }
+
+    @Test
+    void aFormPostProviderWhoseMetadataPublishesNoResponseModesSignsIn() {
+        h.idp.responseModesSupported(null);
+        OAuthLogin oauth =
+                h.login(h.google().responseMode(ResponseMode.FORM_POST).build());
+
+        AuthorizationStart start = oauth.start("google", TENANT, "/");
+        Harness.Callback callback = h.authorize(start);
+        OAuthCompletion done = oauth.finish("google", callback.params(), callback.cookieHeader());
+
+        assertThat(FakeOidcProvider.form(start.redirect().getRawQuery())).containsEntry("response_mode", "form_post");
+        assertThat(done.login().user().email()).isEqualTo("user@example.com");
+    }
+
+    @Test
+    void aQueryProviderSignsInWhenTheMetadataListsQueryWithoutFormPost() {
+        h.idp.responseModesSupported(List.of("query"));
+        OAuthLogin oauth = h.login(h.google().build());
+
+        assertThat(h.signIn(oauth, "google").login().user().email()).isEqualTo("user@example.com");
+    }
+
+    @Test
+    void aQueryProviderWhoseMetadataListsResponseModesWithoutQueryIsRefused() {
+        h.idp.responseModesSupported(List.of("form_post"));
+        OAuthLogin oauth = h.login(h.google().build());
+
+        assertThatThrownBy(() -> oauth.start("google", TENANT, "/"))
+                .isInstanceOfSatisfying(
+                        OAuthException.class, e -> assertThat(e.reason()).isEqualTo(Reason.PROVIDER_UNAVAILABLE))
+                .hasMessage("the provider's metadata does not list response mode query");
+        assertThat(h.idp.lastAuthorizationRequest()).isEmpty();
+    }
+
+    @Test
+    void responseModesSupportedThatIsNotAListIsRefusedAsMalformed() {
+        OAuthProvider google = h.google().responseMode(ResponseMode.FORM_POST).build();
+        Map<String, Object> metadata = Map.of(
+                "issuer", h.idp.issuer(),
+                "authorization_endpoint", h.idp.issuer() + "/authorize",
+                "token_endpoint", h.idp.issuer() + "/token",
+                "jwks_uri", h.idp.issuer() + "/jwks",
+                "response_modes_supported", "form_post");
+
+        assertThatThrownBy(() -> ProviderMetadata.of(google, metadata))
+                .isInstanceOfSatisfying(
+                        OAuthException.class, e -> assertThat(e.reason()).isEqualTo(Reason.PROVIDER_UNAVAILABLE))
+                .hasMessage("the provider's metadata has a malformed response_modes_supported");
     }
 
     @ParameterizedTest

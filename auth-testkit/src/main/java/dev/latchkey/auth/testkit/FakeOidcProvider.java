@@ -147,6 +147,7 @@ public final class FakeOidcProvider implements AutoCloseable {
     private volatile boolean legacyIssuerForm;
     private volatile boolean down;
     private volatile boolean approveByClick;
+    private volatile @Nullable List<String> responseModes = List.of("query", "form_post");
     private volatile IdTokenAttack attack = IdTokenAttack.NONE;
 
     private record Grant(
@@ -296,6 +297,15 @@ public final class FakeOidcProvider implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The {@code response_modes_supported} its metadata publishes, default {@code ["query", "form_post"]}; {@code null}
+     * leaves the field out. The authorize endpoint still answers in the mode asked for.
+     */
+    public FakeOidcProvider responseModesSupported(@Nullable List<String> values) {
+        this.responseModes = values == null ? null : List.copyOf(values);
+        return this;
+    }
+
     /** Every endpoint answers 503. */
     public FakeOidcProvider down(boolean value) {
         this.down = value;
@@ -372,7 +382,10 @@ public final class FakeOidcProvider implements AutoCloseable {
         m.put("userinfo_endpoint", base + "/userinfo");
         m.put("jwks_uri", base + "/jwks");
         m.put("response_types_supported", List.of("code"));
-        m.put("response_modes_supported", List.of("query", "form_post"));
+        List<String> modes = responseModes;
+        if (modes != null) {
+            m.put("response_modes_supported", modes);
+        }
         m.put("subject_types_supported", List.of("public"));
         m.put("id_token_signing_alg_values_supported", List.of("RS256"));
         m.put("code_challenge_methods_supported", List.of("S256"));
