@@ -386,19 +386,30 @@ public final class LoadHarness {
             for (String operation : OPERATIONS) {
                 Op op = operation(operation, traced.facade, traced.codes);
                 op.run();
-                Thread.sleep(50);
-                long pgBefore = pg.requests();
-                long redisBefore = redis.requests();
+                // Each call counted on its own and the median taken: the pool opening a connection or a revocation
+                // feed's heartbeat in the background would otherwise add a fraction of a round trip to an average.
+                long[] pgCounts = new long[calls];
+                long[] redisCounts = new long[calls];
                 for (int i = 0; i < calls; i++) {
+                    Thread.sleep(20);
+                    long pgBefore = pg.requests();
+                    long redisBefore = redis.requests();
                     op.run();
+                    Thread.sleep(20);
+                    pgCounts[i] = pg.requests() - pgBefore;
+                    redisCounts[i] = redis.requests() - redisBefore;
                 }
-                Thread.sleep(50);
-                result.put(operation, new double[] {
-                    (pg.requests() - pgBefore) / (double) calls, (redis.requests() - redisBefore) / (double) calls
-                });
+                result.put(operation, new double[] {median(pgCounts), median(redisCounts)});
             }
         }
         return result;
+    }
+
+    private static double median(long[] counts) {
+        long[] sorted = counts.clone();
+        Arrays.sort(sorted);
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2.0;
     }
 
     // ---------------------------------------------------------------- revocation propagation
