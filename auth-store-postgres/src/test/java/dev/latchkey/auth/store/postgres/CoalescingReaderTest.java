@@ -53,77 +53,34 @@ class CoalescingReaderTest {
 
     @Test
     void callersArrivingWhileABatchRunsShareTheNextBatchAndEachGetsItsOwnAnswer() throws Exception {
-        CountDownLatch firstReadStarted = new CountDownLatch(1);
-        CountDownLatch releaseFirstRead = new CountDownLatch(1);
-        CoalescingReader<String> reader = new CoalescingReader<>(
-                keys -> {
-                    if (batches.isEmpty()) {
-                        firstReadStarted.countDown();
-                        await(releaseFirstRead);
-                    }
-                    return echo(keys);
-                },
-                64,
-                1);
-        Future<Optional<String>> first = callers.submit(() -> reader.get("k0"));
-        assertThat(firstReadStarted.await(10, TimeUnit.SECONDS)).isTrue();
-        List<Future<Optional<String>>> queued = new ArrayList<>();
-        AtomicInteger started = new AtomicInteger();
+        List<String> keys = new ArrayList<>();
         for (int i = 1; i <= 10; i++) {
-            String key = i % 5 == 0 ? "missing-" + i : "k" + i;
-            queued.add(callers.submit(() -> {
-                started.incrementAndGet();
-                return reader.get(key);
-            }));
+            keys.add(i % 5 == 0 ? "missing-" + i : "k" + i);
         }
-        awaitParked(started, 10);
-        releaseFirstRead.countDown();
+        List<Future<Optional<String>>> queued = queueBehindAHeldRead(this::echo, keys);
 
-        assertThat(first.get(10, TimeUnit.SECONDS)).contains("value of k0");
-        for (int i = 1; i <= 10; i++) {
-            Optional<String> answer = queued.get(i - 1).get(10, TimeUnit.SECONDS);
-            if (i % 5 == 0) {
+        for (int i = 0; i < keys.size(); i++) {
+            Optional<String> answer = queued.get(i).get(10, TimeUnit.SECONDS);
+            if (keys.get(i).startsWith("missing")) {
                 assertThat(answer).isEmpty();
             } else {
-                assertThat(answer).contains("value of k" + i);
+                assertThat(answer).contains("value of " + keys.get(i));
             }
         }
-        assertThat(batches).hasSize(2);
-        assertThat(List.copyOf(batches).get(1)).hasSize(10);
+        assertThat(batches).hasSize(2).first().isEqualTo(List.of("held"));
+        assertThat(List.copyOf(batches).get(1))
+                .as("one batch, in the order the callers queued")
+                .containsExactlyInAnyOrderElementsOf(keys);
     }
 
     @Test
     void aKeyAskedByTwoCallersInOneBatchIsReadOnce() throws Exception {
-        CountDownLatch releaseFirstRead = new CountDownLatch(1);
-        CountDownLatch firstReadStarted = new CountDownLatch(1);
-        CoalescingReader<String> reader = new CoalescingReader<>(
-                keys -> {
-                    if (batches.isEmpty()) {
-                        firstReadStarted.countDown();
-                        await(releaseFirstRead);
-                    }
-                    return echo(keys);
-                },
-                64,
-                1);
-        Future<Optional<String>> first = callers.submit(() -> reader.get("warm"));
-        assertThat(firstReadStarted.await(10, TimeUnit.SECONDS)).isTrue();
-        AtomicInteger started = new AtomicInteger();
-        List<Future<Optional<String>>> twins = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            twins.add(callers.submit(() -> {
-                started.incrementAndGet();
-                return reader.get("same");
-            }));
-        }
-        awaitParked(started, 2);
-        releaseFirstRead.countDown();
+        List<Future<Optional<String>>> twins = queueBehindAHeldRead(this::echo, List.of("same", "same"));
 
-        assertThat(first.get(10, TimeUnit.SECONDS)).contains("value of warm");
         for (Future<Optional<String>> twin : twins) {
             assertThat(twin.get(10, TimeUnit.SECONDS)).contains("value of same");
         }
-        assertThat(batches).containsExactly(List.of("warm"), List.of("same"));
+        assertThat(batches).containsExactly(List.of("held"), List.of("same"));
     }
 
     @Test
@@ -196,45 +153,22 @@ class CoalescingReaderTest {
 
     @Test
     void aFailedBatchFailsEveryCallerInItAndTheNextBatchReadsAgain() throws Exception {
-        CountDownLatch firstReadStarted = new CountDownLatch(1);
-        CountDownLatch releaseFirstRead = new CountDownLatch(1);
-        AtomicInteger reads = new AtomicInteger();
-        CoalescingReader<String> reader = new CoalescingReader<>(
+        AtomicInteger readsAfterTheHeldOne = new AtomicInteger();
+        List<Future<Optional<String>>> failing = queueBehindAHeldRead(
                 keys -> {
-                    int read = reads.incrementAndGet();
-                    if (read == 1) {
-                        firstReadStarted.countDown();
-                        await(releaseFirstRead);
-                        return echo(keys);
-                    }
-                    if (read == 2) {
+                    if (readsAfterTheHeldOne.incrementAndGet() == 1) {
                         throw new IllegalStateException("the database went away");
                     }
                     return echo(keys);
                 },
-                64,
-                1);
-        Future<Optional<String>> first = callers.submit(() -> reader.get("k0"));
-        assertThat(firstReadStarted.await(10, TimeUnit.SECONDS)).isTrue();
-        AtomicInteger started = new AtomicInteger();
-        List<Future<Optional<String>>> failing = new ArrayList<>();
-        for (int i = 1; i <= 3; i++) {
-            String key = "k" + i;
-            failing.add(callers.submit(() -> {
-                started.incrementAndGet();
-                return reader.get(key);
-            }));
-        }
-        awaitParked(started, 3);
-        releaseFirstRead.countDown();
+                List.of("k1", "k2", "k3"));
 
-        assertThat(first.get(10, TimeUnit.SECONDS)).contains("value of k0");
         for (Future<Optional<String>> caller : failing) {
             assertThatThrownBy(() -> caller.get(10, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(IllegalStateException.class)
                     .hasRootCauseMessage("the database went away");
         }
-        assertThat(reader.get("k4")).contains("value of k4");
+        assertThat(heldReader.get("k4")).contains("value of k4");
     }
 
     @Test
@@ -246,6 +180,44 @@ class CoalescingReaderTest {
             return Thread.currentThread().isInterrupted();
         });
         assertThat(interrupted.get(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private CoalescingReader<String> heldReader = new CoalescingReader<>(this::echo, 64, 1);
+
+    /**
+     * With one batch at a time: a first caller's read ("held") waits until every caller asking {@code keys} is queued
+     * behind it, then the later reads go to {@code then}. Returns the queued callers' answers, once the held read has
+     * answered its own caller.
+     */
+    private List<Future<Optional<String>>> queueBehindAHeldRead(
+            CoalescingReader.BatchRead<String> then, List<String> keys) throws Exception {
+        CountDownLatch heldReadStarted = new CountDownLatch(1);
+        CountDownLatch releaseHeldRead = new CountDownLatch(1);
+        heldReader = new CoalescingReader<>(
+                read -> {
+                    if (read.equals(List.of("held"))) {
+                        heldReadStarted.countDown();
+                        await(releaseHeldRead);
+                        return echo(read);
+                    }
+                    return then.read(read);
+                },
+                64,
+                1);
+        Future<Optional<String>> held = callers.submit(() -> heldReader.get("held"));
+        assertThat(heldReadStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        AtomicInteger started = new AtomicInteger();
+        List<Future<Optional<String>>> queued = new ArrayList<>();
+        for (String key : keys) {
+            queued.add(callers.submit(() -> {
+                started.incrementAndGet();
+                return heldReader.get(key);
+            }));
+        }
+        awaitParked(started, keys.size());
+        releaseHeldRead.countDown();
+        assertThat(held.get(10, TimeUnit.SECONDS)).contains("value of held");
+        return queued;
     }
 
     /** {@code threads} callers each asking {@code calls} keys, asserting every answer. */
