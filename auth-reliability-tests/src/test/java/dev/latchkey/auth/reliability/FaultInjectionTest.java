@@ -185,6 +185,37 @@ class FaultInjectionTest {
         assertThat(attempt(() -> d.auth.refresh(bob.tokens().refreshToken()))).isEqualTo(ErrorCode.INVALID_TOKEN);
     }
 
+    /**
+     * Session checks share PostgreSQL reads under load; one that arrives while another's read hangs in a black hole
+     * must not wait for that read to fail and then for its own: every check fails in time, not in twice the time.
+     */
+    @Test
+    void concurrentSessionChecksDuringAPostgresBlackHoleEachFailInTime() throws Exception {
+        FaultedDeployment d = deployment;
+        LoginResult ann = d.logIn("ann@example.com");
+        String annAccess = ann.tokens().accessToken();
+        postgresProxy.blackHole();
+
+        List<Future<Outcome>> checks = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            checks.add(callers.submit(() -> timed("session", () -> d.auth.session(annAccess))));
+            // Staggered, so that later checks arrive while the earlier ones' reads hang.
+            sleep(Duration.ofMillis(100));
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Future<Outcome> check : checks) {
+            outcomes.add(check.get(30, TimeUnit.SECONDS));
+        }
+        report("POSTGRES BLACK_HOLE, 12 concurrent session checks", outcomes);
+        outcomes.forEach(FaultInjectionTest::assertUnavailable);
+        outcomes.forEach(FaultInjectionTest::assertSucceededOrFailedClosedInTime);
+
+        postgresProxy.heal();
+        awaitNormalService("after-");
+        assertThat(d.auth.session(annAccess).session().id())
+                .isEqualTo(ann.session().id());
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(Server.class)
     void twoHundredMillisecondsOfLatencyOnlySlowsTheLifeCycle(Server server) {

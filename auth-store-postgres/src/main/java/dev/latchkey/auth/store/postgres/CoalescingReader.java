@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every read still starts after its caller asked (a key is taken off the queue only by a batch about to run), so a
  * caller never sees an answer older than its own call. A batch that fails fails every caller in it with the same
- * exception, each on its own thread.
+ * exception, each on its own thread; when the failure is an outage, the callers queued behind it fail with it too.
  *
  * <p>Why no caller is stranded: a batch runner releases its turn before it looks at the queue, and a caller queues its
  * key before it tries to take a turn. So either the caller's try succeeds, or a runner still holds a turn and will see
@@ -36,15 +37,21 @@ final class CoalescingReader<V> {
     }
 
     private final BatchRead<V> read;
+    private final Predicate<RuntimeException> outage;
     private final int maxBatch;
     private final Semaphore turns;
     private final ConcurrentLinkedQueue<Waiter<V>> queue = new ConcurrentLinkedQueue<>();
 
-    CoalescingReader(BatchRead<V> read, int maxBatch, int maxInFlight) {
+    /**
+     * @param outage which read failures mean the database cannot be read at all (not just these keys): such a failure
+     *     also fails every caller queued at that moment
+     */
+    CoalescingReader(BatchRead<V> read, Predicate<RuntimeException> outage, int maxBatch, int maxInFlight) {
         if (maxBatch < 1 || maxInFlight < 1) {
             throw new IllegalArgumentException("maxBatch and maxInFlight must be positive");
         }
         this.read = read;
+        this.outage = outage;
         this.maxBatch = maxBatch;
         this.turns = new Semaphore(maxInFlight);
     }
@@ -97,6 +104,15 @@ final class CoalescingReader<V> {
         } catch (RuntimeException | Error failure) {
             for (Waiter<V> waiter : batch) {
                 waiter.fail(failure);
+            }
+            if (failure instanceof RuntimeException runtime && outage.test(runtime)) {
+                // Those queued behind an outage would each wait for this batch and then for one of their own, twice
+                // the time in which a failed call promises its answer. They asked while this read was failing, so
+                // failing them with it is fail closed and in time; an answer found is never shared this way.
+                Waiter<V> queued;
+                while ((queued = queue.poll()) != null) {
+                    queued.fail(failure);
+                }
             }
             return true;
         }

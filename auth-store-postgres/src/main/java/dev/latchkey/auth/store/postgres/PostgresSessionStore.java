@@ -6,6 +6,7 @@ import dev.latchkey.auth.User;
 import dev.latchkey.auth.spi.SessionRecord;
 import dev.latchkey.auth.spi.SessionStore;
 import dev.latchkey.auth.spi.SessionWithUser;
+import dev.latchkey.auth.spi.StoreUnavailableException;
 import dev.latchkey.auth.spi.UserDatabase;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -81,7 +82,8 @@ public final class PostgresSessionStore implements SessionStore {
                 + " u ON u.tenant_id = s.tenant_id AND u.id = s.user_id WHERE s.id ";
         selectWithUser = selectWithUserFrom + "= ?";
         selectManyWithUser = selectWithUserFrom + "= ANY (?)";
-        sessionsWithUsers = new CoalescingReader<>(this::readWithUsers, MAX_BATCH, MAX_BATCHES_IN_FLIGHT);
+        sessionsWithUsers = new CoalescingReader<>(
+                this::readWithUsers, StoreUnavailableException.class::isInstance, MAX_BATCH, MAX_BATCHES_IN_FLIGHT);
         rotate = "UPDATE " + sessions + " SET previous_token_hash = token_hash, token_hash = ?,"
                 + " generation = generation + 1, last_rotated_at = ?, idle_expires_at = ?"
                 + " WHERE id = ? AND token_hash = ? AND " + live;

@@ -20,10 +20,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class CoalescingReaderTest {
+
+    private static final Predicate<RuntimeException> NO_OUTAGE = failure -> false;
 
     private final ExecutorService callers = Executors.newCachedThreadPool();
     private final ConcurrentLinkedQueue<List<String>> batches = new ConcurrentLinkedQueue<>();
@@ -44,7 +47,7 @@ class CoalescingReaderTest {
 
     @Test
     void aLoneCallerIsReadAloneAndAKeyNotFoundReadsAsAbsent() {
-        CoalescingReader<String> reader = new CoalescingReader<>(this::echo, 64, 2);
+        CoalescingReader<String> reader = new CoalescingReader<>(this::echo, NO_OUTAGE, 64, 2);
 
         assertThat(reader.get("a")).contains("value of a");
         assertThat(reader.get("missing-b")).isEmpty();
@@ -85,7 +88,7 @@ class CoalescingReaderTest {
 
     @Test
     void aBatchIsNeverLargerThanTheLimit() {
-        CoalescingReader<String> reader = new CoalescingReader<>(this::echo, 3, 1);
+        CoalescingReader<String> reader = new CoalescingReader<>(this::echo, NO_OUTAGE, 3, 1);
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> hammer(reader, 16, 2_000));
         assertThat(batches).allSatisfy(batch -> assertThat(batch).hasSizeBetween(1, 3));
     }
@@ -105,6 +108,7 @@ class CoalescingReaderTest {
                         running.decrementAndGet();
                     }
                 },
+                NO_OUTAGE,
                 64,
                 2);
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> hammer(reader, 16, 2_000));
@@ -114,7 +118,7 @@ class CoalescingReaderTest {
     @Test
     void everyCallerIsAnsweredWithItsOwnKeyUnderContention() {
         for (int inFlight = 1; inFlight <= 3; inFlight++) {
-            CoalescingReader<String> reader = new CoalescingReader<>(this::echo, 8, inFlight);
+            CoalescingReader<String> reader = new CoalescingReader<>(this::echo, NO_OUTAGE, 8, inFlight);
             // hammer asserts every answer; a stranded caller (a lost wake-up) would hang past the timeout.
             assertTimeoutPreemptively(Duration.ofSeconds(60), () -> hammer(reader, 16, 5_000));
         }
@@ -130,6 +134,7 @@ class CoalescingReaderTest {
                     keys.forEach(key -> found.put(key, readAt));
                     return found;
                 },
+                NO_OUTAGE,
                 64,
                 2);
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
@@ -172,8 +177,50 @@ class CoalescingReaderTest {
     }
 
     @Test
+    void callersQueuedBehindABatchThatFailsForAnOutageFailWithItWithoutAReadOfTheirOwn() throws Exception {
+        AtomicInteger laterReads = new AtomicInteger();
+        Queued queued = queueBehindAHeldRead(
+                keys -> {
+                    throw new IllegalStateException("the database is unreachable");
+                },
+                keys -> {
+                    laterReads.incrementAndGet();
+                    return echo(keys);
+                },
+                IllegalStateException.class::isInstance,
+                List.of("k1", "k2", "k3"));
+
+        assertThatThrownBy(() -> queued.held().get(10, TimeUnit.SECONDS))
+                .hasRootCauseMessage("the database is unreachable");
+        for (Future<Optional<String>> caller : queued.callers()) {
+            assertThatThrownBy(() -> caller.get(10, TimeUnit.SECONDS))
+                    .hasRootCauseMessage("the database is unreachable");
+        }
+        assertThat(laterReads).hasValue(0);
+        assertThat(heldReader.get("k4")).as("the next caller reads again").contains("value of k4");
+        assertThat(laterReads).hasValue(1);
+    }
+
+    @Test
+    void callersQueuedBehindABatchThatFailsForItsOwnKeysGetAReadOfTheirOwn() throws Exception {
+        Queued queued = queueBehindAHeldRead(
+                keys -> {
+                    throw new IllegalArgumentException("a value cannot be stored");
+                },
+                this::echo,
+                IllegalStateException.class::isInstance,
+                List.of("k1", "k2"));
+
+        assertThatThrownBy(() -> queued.held().get(10, TimeUnit.SECONDS))
+                .hasRootCauseInstanceOf(IllegalArgumentException.class);
+        for (Future<Optional<String>> caller : queued.callers()) {
+            assertThat(caller.get(10, TimeUnit.SECONDS)).isPresent();
+        }
+    }
+
+    @Test
     void anInterruptedCallerStillGetsItsAnswerAndKeepsItsInterrupt() throws Exception {
-        CoalescingReader<String> reader = new CoalescingReader<>(this::echo, 64, 1);
+        CoalescingReader<String> reader = new CoalescingReader<>(this::echo, NO_OUTAGE, 64, 1);
         Future<Boolean> interrupted = callers.submit(() -> {
             Thread.currentThread().interrupt();
             assertThat(reader.get("k")).contains("value of k");
@@ -182,7 +229,7 @@ class CoalescingReaderTest {
         assertThat(interrupted.get(10, TimeUnit.SECONDS)).isTrue();
     }
 
-    private CoalescingReader<String> heldReader = new CoalescingReader<>(this::echo, 64, 1);
+    private CoalescingReader<String> heldReader = new CoalescingReader<>(this::echo, NO_OUTAGE, 64, 1);
 
     /**
      * With one batch at a time: a first caller's read ("held") waits until every caller asking {@code keys} is queued
@@ -191,6 +238,20 @@ class CoalescingReaderTest {
      */
     private List<Future<Optional<String>>> queueBehindAHeldRead(
             CoalescingReader.BatchRead<String> then, List<String> keys) throws Exception {
+        Queued queued = queueBehindAHeldRead(this::echo, then, NO_OUTAGE, keys);
+        assertThat(queued.held().get(10, TimeUnit.SECONDS)).contains("value of held");
+        return queued.callers();
+    }
+
+    private record Queued(Future<Optional<String>> held, List<Future<Optional<String>>> callers) {}
+
+    /** As above, with the held read's answer and the outage rule given, and the held caller's answer not awaited. */
+    private Queued queueBehindAHeldRead(
+            CoalescingReader.BatchRead<String> held,
+            CoalescingReader.BatchRead<String> then,
+            Predicate<RuntimeException> outage,
+            List<String> keys)
+            throws Exception {
         CountDownLatch heldReadStarted = new CountDownLatch(1);
         CountDownLatch releaseHeldRead = new CountDownLatch(1);
         heldReader = new CoalescingReader<>(
@@ -198,13 +259,14 @@ class CoalescingReaderTest {
                     if (read.equals(List.of("held"))) {
                         heldReadStarted.countDown();
                         await(releaseHeldRead);
-                        return echo(read);
+                        return held.read(read);
                     }
                     return then.read(read);
                 },
+                outage,
                 64,
                 1);
-        Future<Optional<String>> held = callers.submit(() -> heldReader.get("held"));
+        Future<Optional<String>> heldCaller = callers.submit(() -> heldReader.get("held"));
         assertThat(heldReadStarted.await(10, TimeUnit.SECONDS)).isTrue();
         AtomicInteger started = new AtomicInteger();
         List<Future<Optional<String>>> queued = new ArrayList<>();
@@ -216,8 +278,7 @@ class CoalescingReaderTest {
         }
         awaitParked(started, keys.size());
         releaseHeldRead.countDown();
-        assertThat(held.get(10, TimeUnit.SECONDS)).contains("value of held");
-        return queued;
+        return new Queued(heldCaller, queued);
     }
 
     /** {@code threads} callers each asking {@code calls} keys, asserting every answer. */
