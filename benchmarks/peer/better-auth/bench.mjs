@@ -212,7 +212,7 @@ async function main() {
     } at ${PG.host}:${PG.port}, scratch database ${dbName} (dropped at exit); tables created: ${toBeCreated.map((t) => t.table).join(", ")}`,
   );
   lines.push(
-    `- phone-number plugin, signUpOnVerification; driven in-process via auth.api (no HTTP); rate limiting DISABLED; telemetry off; cookie cache off (default); pg.Pool max ${CALLERS}`,
+    `- phone-number plugin, signUpOnVerification; driven in-process via auth.api (no HTTP); rate limiting DISABLED (auth.api calls bypass better-auth's limiter anyway); telemetry off; cookie cache off (default); pg.Pool max ${CALLERS}`,
   );
   lines.push(`- ${WARMUP_SECONDS} s warm-up per operation at ${CALLERS} callers, then ${SECONDS} s per phase; callers are async loops in one Node process`);
   lines.push(`- getSession cycles through ${SESSION_POOL} valid sessions created by login before the warm-up`);
