@@ -81,6 +81,8 @@ class OverloadTest {
         for (Socket socket : slowClients) {
             socket.close();
         }
+        // Their requests end as the closes reach them; one sent before that would still find the queue full.
+        awaitAllAnswered();
         CompletableFuture<HttpResponse<String>> recovered = CompletableFuture.supplyAsync(() -> api.get("/health"));
         assertThat(recovered).succeedsWithin(PROMPTLY);
         assertThat(recovered.join().statusCode()).isEqualTo(200);
@@ -174,6 +176,17 @@ class OverloadTest {
                 .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         return socket;
+    }
+
+    /** Waits until no request is left in flight. */
+    private void awaitAllAnswered() throws InterruptedException {
+        long deadline = System.nanoTime() + PROMPTLY.toNanos();
+        while (server.requestsInFlight() > 0) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(server.requestsInFlight() + " requests still in flight");
+            }
+            Thread.sleep(10);
+        }
     }
 
     /** Waits until the server has taken every slow request off its dispatcher (to a worker, the queue or a refusal). */
