@@ -1,5 +1,6 @@
 package dev.latchkey.examples;
 
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,13 +23,18 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>a fixed number of workers with a bounded queue serve requests;
- *   <li>when both are full, a few spare threads answer {@code 503 unavailable} at once, without reading the body;
+ *   <li>a request that waited in the queue longer than {@link #MAX_QUEUE_WAIT} is answered {@code 503 unavailable}
+ *       by the worker that takes it, without reading the body, instead of being served (queue-age load shedding, as
+ *       CoDel or Envoy do): the JDK server's request time runs while a request waits, so served that late it would
+ *       often be cut off by the server closing the connection, without any answer, or answered too late to help;
+ *   <li>when every worker is busy and the queue is full, a few spare threads answer {@code 503 unavailable} at once, without reading the body;
  *   <li>when those are busy too, the exchange is dropped and the JDK server closes the connection once its request
  *       time ({@code sun.net.httpserver.maxReqTime}) has passed.
  * </ul>
  *
  * <p>A request counts as in flight from the moment it is handed over, so a shutdown finishes the requests already
- * queued as well as the running ones, and refuses only those that arrive after it began.
+ * queued as well as the running ones (answering "busy" those that waited too long, as at any other time), and refuses
+ * only those that arrive after it began.
  */
 final class Admission implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
@@ -38,6 +45,18 @@ final class Admission implements Executor {
      * ({@link ExampleServer#limitSlowClients}), so a thread is held only while the request's headers arrive.
      */
     private static final int MIN_SPARE_THREADS = 8;
+    /**
+     * Longest a request may wait in the queue and still be served; one that waited longer is answered "busy". The
+     * JDK server closes a connection whose request is not answered within {@link ExampleServer#MAX_REQUEST_SECONDS}
+     * of reaching it, queue time included; a request taken by a worker within this bound keeps the remaining 3 s (of
+     * 5) for its own work, longer than the stores' 2 s connection timeouts, so even during an outage it gets a clear
+     * answer instead of a closed connection. Queueing longer than this only delays answers that would be too late.
+     */
+    static final Duration MAX_QUEUE_WAIT = Duration.ofSeconds(ExampleServer.MAX_REQUEST_SECONDS)
+            .multipliedBy(2)
+            .dividedBy(5);
+
+    private static final long MAX_QUEUE_WAIT_NANOS = MAX_QUEUE_WAIT.toNanos();
     /** At most one warning about dropped requests per this many nanoseconds, so a flood cannot flood the log too. */
     private static final long DROP_WARNING_INTERVAL = TimeUnit.SECONDS.toNanos(10);
 
@@ -49,6 +68,9 @@ final class Admission implements Executor {
     }
 
     private static final ThreadLocal<Mode> MODE = ThreadLocal.withInitial(() -> Mode.SERVE);
+
+    /** {@link System#nanoTime}, or a test's clock: when a request was queued and how long it waited. */
+    private final LongSupplier nanoTime;
 
     private final ThreadPoolExecutor workers;
     private final ThreadPoolExecutor refusers;
@@ -62,6 +84,12 @@ final class Admission implements Executor {
     private final AtomicLong lastDropWarning = new AtomicLong(System.nanoTime() - DROP_WARNING_INTERVAL);
 
     Admission(int threads) {
+        this(threads, System::nanoTime);
+    }
+
+    /** With the given time source for queue ages, {@link System#nanoTime} in production. */
+    Admission(int threads, LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         refusers = new ThreadPoolExecutor(
                 0,
                 spareThreads(threads),
@@ -106,7 +134,7 @@ final class Admission implements Executor {
             refuse(exchange, Mode.SHUTTING_DOWN);
             return;
         }
-        workers.execute(new Counted(exchange, Mode.SERVE));
+        workers.execute(new Counted(exchange, Mode.SERVE, nanoTime.getAsLong()));
     }
 
     /** The workers' rejection handler: runs on the dispatcher, so it only hands over or drops. */
@@ -122,7 +150,7 @@ final class Admission implements Executor {
     /** Answers on a spare thread, never behind the queue; when none is free the exchange is dropped. */
     private void refuse(Runnable exchange, Mode mode) {
         try {
-            refusers.execute(new Counted(exchange, mode));
+            refusers.execute(new Counted(exchange, mode, 0));
         } catch (RejectedExecutionException e) {
             inFlight.decrementAndGet();
             warnDropped();
@@ -188,19 +216,26 @@ final class Admission implements Executor {
         };
     }
 
-    /** An exchange, the mode it is to be answered in, and the in-flight count it releases when done. */
+    /**
+     * An exchange, the mode it is to be answered in, when it was handed over, and the counts it releases when done.
+     */
     private final class Counted implements Runnable {
         private final Runnable exchange;
         private final Mode mode;
+        private final long queuedAt;
 
-        Counted(Runnable exchange, Mode mode) {
+        Counted(Runnable exchange, Mode mode, long queuedAt) {
             this.exchange = exchange;
             this.mode = mode;
+            this.queuedAt = queuedAt;
         }
 
         @Override
         public void run() {
-            MODE.set(mode);
+            // Served too late to matter: answered "busy" at once. It still releases its serving count below, so a
+            // drain waits for it as for any request accepted before the shutdown.
+            boolean stale = mode == Mode.SERVE && nanoTime.getAsLong() - queuedAt > MAX_QUEUE_WAIT_NANOS;
+            MODE.set(stale ? Mode.BUSY : mode);
             try {
                 exchange.run();
             } finally {

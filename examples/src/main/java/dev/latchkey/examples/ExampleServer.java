@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,8 +90,14 @@ public final class ExampleServer implements AutoCloseable {
      * @throws UncheckedIOException if {@code HOST}:{@code PORT} cannot be bound
      */
     public static ExampleServer start(Map<String, String> env, OtpSender sender, Clock clock) {
+        return start(env, sender, clock, System::nanoTime);
+    }
+
+    /** As {@link #start(Map, OtpSender, Clock)}, with the time source that measures how long requests queue. */
+    static ExampleServer start(Map<String, String> env, OtpSender sender, Clock clock, LongSupplier queueTime) {
         Objects.requireNonNull(sender, "sender");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(queueTime, "queueTime");
         ExampleConfig config = ExampleConfig.fromEnv(env);
         config.warnings().forEach(LOG::warn);
         limitSlowClients();
@@ -124,7 +131,7 @@ public final class ExampleServer implements AutoCloseable {
             Router router = endpoints.routes();
             StaticPage.register(router);
             routeExternalSignIn(router, config, auth, backends, clock, endpoints, baseUri(gate.address()));
-            admission = new Admission(config.httpThreads());
+            admission = new Admission(config.httpThreads(), queueTime);
             server.createContext("/", router);
             server.setExecutor(admission);
             server.start();

@@ -3,6 +3,8 @@ package dev.latchkey.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.auth.spi.OtpMessage;
+import dev.latchkey.auth.spi.OtpSender;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,17 +14,22 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Clients that send a request's headers and then its body very slowly hold the worker reading it. However many there
  * are, the server keeps answering: requests that find every worker and queue place taken get {@code 503} at once,
- * and the JDK server's single dispatcher thread never runs a request itself.
+ * and the JDK server's single dispatcher thread never runs a request itself. A request that waited in the queue too
+ * long to be served in time is answered {@code 503} too, rather than served late.
  */
 class OverloadTest {
     private static final int THREADS = 2;
@@ -74,9 +81,78 @@ class OverloadTest {
         for (Socket socket : slowClients) {
             socket.close();
         }
+        // Their requests end as the closes reach them; one sent before that would still find the queue full.
+        awaitAllAnswered();
         CompletableFuture<HttpResponse<String>> recovered = CompletableFuture.supplyAsync(() -> api.get("/health"));
         assertThat(recovered).succeedsWithin(PROMPTLY);
         assertThat(recovered.join().statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aRequestQueuedLongerThanTheBoundIsAnsweredBusyNotServedLate() throws Exception {
+        AtomicLong queueTime = new AtomicLong();
+        HeldSender sender = new HeldSender();
+        // One worker, held in the code sender by the first request: the second waits in the queue.
+        server = ExampleServer.start(TestServers.env("HTTP_THREADS", "1"), sender, Clock.systemUTC(), queueTime::get);
+        Api api = new Api(server.baseUri());
+        CompletableFuture<HttpResponse<String>> running =
+                CompletableFuture.supplyAsync(() -> api.sendOtp("acme", "email", "ada@example.com"));
+        assertThat(sender.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<HttpResponse<String>> queued =
+                CompletableFuture.supplyAsync(() -> api.sendOtp("acme", "email", "grace@example.com"));
+        awaitHandedOver(2);
+
+        queueTime.addAndGet(Admission.MAX_QUEUE_WAIT.plusMillis(1).toNanos());
+        sender.release.countDown();
+
+        assertThat(running.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(202);
+        HttpResponse<String> late = queued.get(10, TimeUnit.SECONDS);
+        JsonNode body = Api.assertError(late, 503, "unavailable");
+        assertThat(body.get("message").asText()).contains("busy");
+        assertThat(late.headers().allValues("Retry-After")).containsExactly("1");
+        assertThat(sender.inbox.count("acme", "grace@example.com"))
+                .as("no code sent for the request answered busy")
+                .isZero();
+        assertThat(sender.inbox.total()).isEqualTo(1);
+    }
+
+    @Test
+    void aRequestQueuedForLessThanTheBoundIsStillServed() throws Exception {
+        AtomicLong queueTime = new AtomicLong();
+        HeldSender sender = new HeldSender();
+        server = ExampleServer.start(TestServers.env("HTTP_THREADS", "1"), sender, Clock.systemUTC(), queueTime::get);
+        Api api = new Api(server.baseUri());
+        CompletableFuture<HttpResponse<String>> running =
+                CompletableFuture.supplyAsync(() -> api.sendOtp("acme", "email", "ada@example.com"));
+        assertThat(sender.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<HttpResponse<String>> queued =
+                CompletableFuture.supplyAsync(() -> api.sendOtp("acme", "email", "grace@example.com"));
+        awaitHandedOver(2);
+
+        queueTime.addAndGet(Admission.MAX_QUEUE_WAIT.minusMillis(100).toNanos());
+        sender.release.countDown();
+
+        assertThat(running.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(202);
+        assertThat(queued.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(202);
+        assertThat(sender.inbox.count("acme", "grace@example.com")).isEqualTo(1);
+    }
+
+    /** A code sender that holds the first request in it until released, then delivers to an inbox. */
+    private static final class HeldSender implements OtpSender {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final TestInbox inbox = new TestInbox();
+
+        @Override
+        public void send(OtpMessage message) {
+            entered.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            inbox.send(message);
+        }
     }
 
     /** The first line of the answer, waiting a few seconds at most. */
@@ -100,6 +176,17 @@ class OverloadTest {
                 .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         return socket;
+    }
+
+    /** Waits until no request is left in flight. */
+    private void awaitAllAnswered() throws InterruptedException {
+        long deadline = System.nanoTime() + PROMPTLY.toNanos();
+        while (server.requestsInFlight() > 0) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(server.requestsInFlight() + " requests still in flight");
+            }
+            Thread.sleep(10);
+        }
     }
 
     /** Waits until the server has taken every slow request off its dispatcher (to a worker, the queue or a refusal). */
