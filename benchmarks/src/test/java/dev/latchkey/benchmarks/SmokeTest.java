@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,6 +53,25 @@ class SmokeTest {
             b.nimbusSign();
             b.auth0Sign();
         }
+    }
+
+    @Test
+    void theSummaryShowsACacheHitUnderFiftyNanosecondsAndLeavesOutOperationsNotRun() {
+        String summary = RunAll.summary(
+                Map.of(
+                        "HS256",
+                        Map.of(
+                                "latchkeyVerifyCold", 2.02,
+                                "latchkeyVerifyCached", 0.046,
+                                "auth0Verify", 2.85,
+                                "nimbusVerify", 8.30,
+                                "jcaVerify", 0.75)),
+                null);
+
+        assertThat(summary)
+                .contains("| HS256 | verify | 2.02 | 0.046 | 8.30 | 2.85 | n/a | n/a | 0.75 | 0.71 | 2.69 |");
+        assertThat(summary).contains("| HS256 | 2.02 | 0.046 | 0.24 | 0.71 | n/a | n/a | 0.71 | 2.69 |");
+        assertThat(summary).doesNotContain("| sign |").doesNotContain("NaN");
     }
 
     @Test
