@@ -192,13 +192,17 @@ class FaultInjectionTest {
     @Test
     void concurrentSessionChecksDuringAPostgresBlackHoleEachFailInTime() throws Exception {
         FaultedDeployment d = deployment;
-        LoginResult ann = d.logIn("ann@example.com");
-        String annAccess = ann.tokens().accessToken();
+        List<LoginResult> users = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            users.add(d.logIn("user" + i + "@example.com"));
+        }
         postgresProxy.blackHole();
 
         List<Future<Outcome>> checks = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
-            checks.add(callers.submit(() -> timed("session", () -> d.auth.session(annAccess))));
+        for (LoginResult user : users) {
+            // Sessions of different users, so that the queued checks are read together (= ANY) once a turn is free.
+            String access = user.tokens().accessToken();
+            checks.add(callers.submit(() -> timed("session", () -> d.auth.session(access))));
             // Staggered, so that later checks arrive while the earlier ones' reads hang.
             sleep(Duration.ofMillis(100));
         }
@@ -212,8 +216,10 @@ class FaultInjectionTest {
 
         postgresProxy.heal();
         awaitNormalService("after-");
-        assertThat(d.auth.session(annAccess).session().id())
-                .isEqualTo(ann.session().id());
+        for (LoginResult user : users) {
+            assertThat(d.auth.session(user.tokens().accessToken()).session().id())
+                    .isEqualTo(user.session().id());
+        }
     }
 
     @ParameterizedTest(name = "{0}")

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
@@ -58,15 +59,18 @@ final class CoalescingReader<V> {
 
     /** Reads {@code key}, in a batch with whatever other keys are waiting. */
     Optional<V> get(String key) {
+        Objects.requireNonNull(key, "key");
         Waiter<V> waiter = new Waiter<>(key, Thread.currentThread());
+        // A pending interrupt is set aside until the answer: a batch run on this thread holds other callers' keys,
+        // and an interrupted connection borrow or socket read would fail all of them for this caller's sake.
+        boolean interrupted = Thread.interrupted();
         queue.add(waiter);
-        boolean interrupted = false;
         while (!waiter.done) {
             if (turns.tryAcquire()) {
                 try {
-                    // Bounded: the queue is FIFO and holds this caller's key, so at most position / maxBatch runs.
-                    // An empty queue with the key not done means another batch took it: wait for that one.
-                    while (!waiter.done && runOneBatch()) {
+                    // Bounded: the queue is FIFO and holds this caller's key until a batch takes it, so at most
+                    // position / maxBatch runs; once another runner has taken it, this one waits for that batch.
+                    while (!waiter.taken && runOneBatch()) {
                         // the next batch
                     }
                 } finally {
@@ -91,35 +95,49 @@ final class CoalescingReader<V> {
     /** Reads the keys at the head of the queue; false if it was empty. */
     private boolean runOneBatch() {
         List<Waiter<V>> batch = new ArrayList<>(Math.min(maxBatch, 16));
-        Waiter<V> next;
-        while (batch.size() < maxBatch && (next = queue.poll()) != null) {
-            batch.add(next);
-        }
-        if (batch.isEmpty()) {
-            return false;
-        }
-        Map<String, V> found;
         try {
-            found = read.read(keysOf(batch));
-        } catch (RuntimeException | Error failure) {
-            for (Waiter<V> waiter : batch) {
-                waiter.fail(failure);
+            Waiter<V> next;
+            while (batch.size() < maxBatch && (next = queue.poll()) != null) {
+                next.taken = true;
+                batch.add(next);
             }
-            if (failure instanceof RuntimeException runtime && outage.test(runtime)) {
-                // Those queued behind an outage would each wait for this batch and then for one of their own, twice
-                // the time in which a failed call promises its answer. They asked while this read was failing, so
-                // failing them with it is fail closed and in time; an answer found is never shared this way.
-                Waiter<V> queued;
-                while ((queued = queue.poll()) != null) {
-                    queued.fail(failure);
+            if (batch.isEmpty()) {
+                return false;
+            }
+            if (!queue.isEmpty() && turns.availablePermits() > 0) {
+                // More than one batch is waiting and a turn is free: let the oldest caller left run it meanwhile.
+                wakeNextRunner();
+            }
+            Map<String, V> found;
+            try {
+                found = read.read(keysOf(batch));
+            } catch (RuntimeException failure) {
+                if (outage.test(failure)) {
+                    // Those queued behind an outage would each wait for this batch and then for one of their own,
+                    // twice the time in which a failed call promises its answer. They asked while this read was
+                    // failing, so failing them with it is fail closed and in time; an answer found is never shared
+                    // this way.
+                    Waiter<V> queued;
+                    while ((queued = queue.poll()) != null) {
+                        queued.taken = true;
+                        queued.fail(failure);
+                    }
+                }
+                throw failure;
+            }
+            for (Waiter<V> waiter : batch) {
+                waiter.answer(found.get(waiter.key));
+            }
+            return true;
+        } catch (Throwable failure) {
+            // Whatever went wrong, nobody taken off the queue is left waiting: its key is in no queue any more.
+            for (Waiter<V> waiter : batch) {
+                if (!waiter.done) {
+                    waiter.fail(failure);
                 }
             }
             return true;
         }
-        for (Waiter<V> waiter : batch) {
-            waiter.answer(found.get(waiter.key));
-        }
-        return true;
     }
 
     private static List<String> keysOf(List<? extends Waiter<?>> batch) {
@@ -149,6 +167,8 @@ final class CoalescingReader<V> {
         final Thread thread;
         private @Nullable V value;
         private @Nullable Throwable failure;
+        /** Set when a batch takes the key off the queue: from then on only that batch answers it. */
+        volatile boolean taken;
         /** Written last, after the answer; its volatile write publishes the answer to the waiting thread. */
         volatile boolean done;
 
@@ -181,6 +201,10 @@ final class CoalescingReader<V> {
             }
             if (cause instanceof Error error) {
                 throw error;
+            }
+            if (cause != null) {
+                // A checked exception thrown sneakily by the read.
+                throw new IllegalStateException("the batched read failed", cause);
             }
             return Optional.ofNullable(value);
         }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -83,7 +84,7 @@ public final class PostgresSessionStore implements SessionStore {
         selectWithUser = selectWithUserFrom + "= ?";
         selectManyWithUser = selectWithUserFrom + "= ANY (?)";
         sessionsWithUsers = new CoalescingReader<>(
-                this::readWithUsers, StoreUnavailableException.class::isInstance, MAX_BATCH, MAX_BATCHES_IN_FLIGHT);
+                this::readWithUsers, PostgresSessionStore::unreachable, MAX_BATCH, MAX_BATCHES_IN_FLIGHT);
         rotate = "UPDATE " + sessions + " SET previous_token_hash = token_hash, token_hash = ?,"
                 + " generation = generation + 1, last_rotated_at = ?, idle_expires_at = ?"
                 + " WHERE id = ? AND token_hash = ? AND " + live;
@@ -148,8 +149,25 @@ public final class PostgresSessionStore implements SessionStore {
             return SessionStore.super.findWithUser(sessionId, users);
         }
         // Checked on the caller's thread: a key PostgreSQL cannot take would otherwise fail the whole batch.
+        Objects.requireNonNull(sessionId, "sessionId");
         Jdbc.checkText("session id", sessionId);
-        return sessionsWithUsers.get(sessionId);
+        try {
+            return sessionsWithUsers.get(sessionId);
+        } catch (StoreUnavailableException shared) {
+            // One failed read may answer many callers: each gets an exception of its own, with this thread's trace.
+            throw new StoreUnavailableException(shared.reason(), String.valueOf(shared.getMessage()), shared);
+        }
+    }
+
+    /**
+     * Whether a failed read means no read can succeed now (the server is unreachable, silent, or refuses us), so that
+     * checks queued behind it fail with it rather than after a failed read of their own. Not for {@link
+     * StoreUnavailableException.Reason#OTHER}: a broken pooled connection, a cancelled statement or an interrupted
+     * borrow concern that one read, and the next may well succeed.
+     */
+    private static boolean unreachable(RuntimeException failure) {
+        return failure instanceof StoreUnavailableException unavailable
+                && unavailable.reason() != StoreUnavailableException.Reason.OTHER;
     }
 
     private Map<String, SessionWithUser> readWithUsers(List<String> sessionIds) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -72,7 +73,7 @@ class CoalescingReaderTest {
         }
         assertThat(batches).hasSize(2).first().isEqualTo(List.of("held"));
         assertThat(List.copyOf(batches).get(1))
-                .as("one batch, in the order the callers queued")
+                .as("one batch of every queued key")
                 .containsExactlyInAnyOrderElementsOf(keys);
     }
 
@@ -219,17 +220,85 @@ class CoalescingReaderTest {
     }
 
     @Test
-    void anInterruptedCallerStillGetsItsAnswerAndKeepsItsInterrupt() throws Exception {
-        CoalescingReader<String> reader = new CoalescingReader<>(this::echo, NO_OUTAGE, 64, 1);
+    void aCallerInterruptedBeforeItAsksKeepsItsInterruptButNoReadRunsInterrupted() throws Exception {
+        List<Boolean> readInterrupted = new CopyOnWriteArrayList<>();
+        CoalescingReader<String> reader = new CoalescingReader<>(
+                keys -> {
+                    readInterrupted.add(Thread.currentThread().isInterrupted());
+                    return echo(keys);
+                },
+                NO_OUTAGE,
+                64,
+                1);
         Future<Boolean> interrupted = callers.submit(() -> {
             Thread.currentThread().interrupt();
             assertThat(reader.get("k")).contains("value of k");
             return Thread.currentThread().isInterrupted();
         });
         assertThat(interrupted.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(readInterrupted).containsExactly(false);
+    }
+
+    @Test
+    void aCallerInterruptedWhileQueuedWaitsForItsAnswerAndKeepsItsInterrupt() throws Exception {
+        whileQueued = () -> parkedThreads().forEach(Thread::interrupt);
+        List<Future<Optional<String>>> queued = queueBehindAHeldRead(this::echo, List.of("k1"));
+
+        assertThat(queued.get(0).get(10, TimeUnit.SECONDS)).contains("value of k1");
+        assertThat(interruptedAfterAnswer).containsExactly(true);
+    }
+
+    @Test
+    void aReadThatReturnsNothingUsableFailsItsCallersInsteadOfLeavingThemParked() {
+        CoalescingReader<String> reader = new CoalescingReader<>(keys -> null, NO_OUTAGE, 64, 1);
+
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(() -> reader.get("k"))
+                .isInstanceOf(NullPointerException.class));
+    }
+
+    @Test
+    void everyCallerGetsItsAnswerOrTheFailureWhenReadsFailAtRandomWithSeveralBatchesInFlight() {
+        CoalescingReader<String> reader = new CoalescingReader<>(
+                keys -> {
+                    int roll = ThreadLocalRandom.current().nextInt(10);
+                    if (roll == 0) {
+                        throw new IllegalStateException("outage");
+                    }
+                    if (roll == 1) {
+                        throw new IllegalArgumentException("this batch only");
+                    }
+                    return echo(keys);
+                },
+                IllegalStateException.class::isInstance,
+                8,
+                2);
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            List<Future<?>> running = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                int thread = t;
+                running.add(callers.submit(() -> {
+                    for (int i = 0; i < 3_000; i++) {
+                        String key = "k" + thread + "-" + i;
+                        try {
+                            assertThat(reader.get(key)).contains("value of " + key);
+                        } catch (IllegalStateException | IllegalArgumentException expected) {
+                            assertThat(expected).hasMessageMatching("outage|this batch only");
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> caller : running) {
+                caller.get();
+            }
+        });
     }
 
     private CoalescingReader<String> heldReader = new CoalescingReader<>(this::echo, NO_OUTAGE, 64, 1);
+    /** Run by {@link #queueBehindAHeldRead} once every caller is queued, before the held read is released. */
+    private Runnable whileQueued = () -> {};
+    /** Whether each queued caller's thread was interrupted right after its answer. */
+    private final List<Boolean> interruptedAfterAnswer = new CopyOnWriteArrayList<>();
 
     /**
      * With one batch at a time: a first caller's read ("held") waits until every caller asking {@code keys} is queued
@@ -273,10 +342,15 @@ class CoalescingReaderTest {
         for (String key : keys) {
             queued.add(callers.submit(() -> {
                 started.incrementAndGet();
-                return heldReader.get(key);
+                try {
+                    return heldReader.get(key);
+                } finally {
+                    interruptedAfterAnswer.add(Thread.interrupted());
+                }
             }));
         }
         awaitParked(started, keys.size());
+        whileQueued.run();
         releaseHeldRead.countDown();
         return new Queued(heldCaller, queued);
     }
@@ -317,12 +391,17 @@ class CoalescingReaderTest {
     }
 
     private static long parkedInReader() {
+        return parkedThreads().size();
+    }
+
+    private static List<Thread> parkedThreads() {
         return Thread.getAllStackTraces().entrySet().stream()
                 .filter(entry -> entry.getKey().getState() == Thread.State.WAITING)
                 .filter(entry -> List.of(entry.getValue()).stream()
                         .anyMatch(frame -> frame.getClassName().equals(CoalescingReader.class.getName())
                                 && frame.getMethodName().equals("get")))
-                .count();
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     private static void await(CountDownLatch latch) {
