@@ -276,6 +276,34 @@ class PostgresStoresTest {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
+    @Test
+    void eachPoolSettingAcceptsItsSmallestAllowedValue() {
+        HikariConfig config = PostgresStores.builder()
+                .maxPoolSize(1)
+                .minIdle(0)
+                .connectionTimeout(Duration.ofMillis(250))
+                .statementTimeout(Duration.ofMillis(1))
+                .socketTimeout(Duration.ofMillis(1000))
+                .poolConfig(DatabaseUrl.parse("postgresql://u:pw@h:5432/db"));
+
+        assertThat(config.getMaximumPoolSize()).isEqualTo(1);
+        assertThat(config.getMinimumIdle()).isZero();
+        assertThat(config.getConnectionTimeout()).isEqualTo(250);
+        assertConfigurationError(
+                () -> PostgresStores.builder().connectionTimeout(Duration.ofMillis(249)), "connectionTimeout");
+        assertConfigurationError(() -> PostgresStores.builder().socketTimeout(Duration.ofMillis(999)), "socketTimeout");
+    }
+
+    @Test
+    void aUserNameAloneIsRefusedWithAHostDataSourceToo() {
+        assertConfigurationError(
+                () -> PostgresStores.builder()
+                        .dataSource(TestPostgres.sharedDataSource())
+                        .username("someone")
+                        .build(),
+                "username/password");
+    }
+
     private static void assertConfigurationError(ThrowingCallable call, String setting) {
         assertThatThrownBy(call)
                 .as("a configuration error naming %s", setting)
