@@ -195,6 +195,28 @@ class PostgresStoresTest {
     }
 
     @Test
+    void theRevocationListenerOfAnOwnPoolConnectsWithThePoolsUser() throws Exception {
+        try (PostgresStores stores = TestPostgres.ownPool().schema(schema).build()) {
+            CountDownLatch subscribed = new CountDownLatch(1);
+            stores.revocationList().feed().orElseThrow().subscribe(new RevocationFeed.Listener() {
+                @Override
+                public void subscribed() {
+                    subscribed.countDown();
+                }
+
+                @Override
+                public void revoked(String id, Instant expiresAt) {}
+
+                @Override
+                public void lost(Throwable cause) {}
+            });
+
+            // Its connection is opened outside the pool: without the pool's user it would try the OS user's role.
+            assertThat(subscribed.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
     void storesUseTheAutocommitModeTheyNeedAndGiveTheHostsModeBack() throws Exception {
         try (var pool = new com.zaxxer.hikari.HikariDataSource(manualCommitConfig())) {
             PostgresStores stores =
