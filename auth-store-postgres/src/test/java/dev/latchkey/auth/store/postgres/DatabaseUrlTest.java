@@ -257,4 +257,16 @@ class DatabaseUrlTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageNotContaining("pw");
     }
+
+    @Test
+    void aPasswordEndingInAnUnencodedSlashStillParses() {
+        assertThat(DatabaseUrl.parse("postgresql://app:ab/@h/db"))
+                .isEqualTo(new DatabaseUrl("jdbc:postgresql://h/db", "app", "ab/"));
+    }
+
+    @Test
+    void anEmptyUserNameIsNoUserAndItsPasswordHoldingASlashStaysOutOfTheJdbcUrl() {
+        assertThat(DatabaseUrl.parse("postgresql://:p/w@h/db"))
+                .isEqualTo(new DatabaseUrl("jdbc:postgresql://h/db", null, "p/w"));
+    }
 }
