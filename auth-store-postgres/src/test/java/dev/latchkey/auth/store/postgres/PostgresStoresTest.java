@@ -326,6 +326,35 @@ class PostgresStoresTest {
                 "username/password");
     }
 
+    @Test
+    void fromEnvWithoutDatabaseUrlAtAllNamesTheVariable() {
+        assertConfigurationError(() -> PostgresStores.fromEnv(Map.of()), "DATABASE_URL");
+    }
+
+    @Test
+    void aHostDataSourceHasNoPoolUsageToReport() {
+        PostgresStores stores = PostgresStores.builder()
+                .dataSource(TestPostgres.sharedDataSource())
+                .schema(schema)
+                .build();
+
+        assertThat(stores.poolUsage()).isEmpty();
+    }
+
+    @Test
+    void fromDatabaseUrlBuildsStoresThatReachTheServer() {
+        DatabaseUrl server = TestPostgres.server();
+        // A JDBC URL is taken unchanged; the driver reads the credentials from its parameters.
+        String url = server.jdbcUrl() + (server.jdbcUrl().contains("?") ? "&" : "?") + "user="
+                + URLEncoder.encode(String.valueOf(server.user()), StandardCharsets.UTF_8)
+                + (server.password() == null
+                        ? ""
+                        : "&password=" + URLEncoder.encode(server.password(), StandardCharsets.UTF_8));
+        try (PostgresStores stores = PostgresStores.fromDatabaseUrl(url)) {
+            assertThatCode(stores::ping).doesNotThrowAnyException();
+        }
+    }
+
     private static void assertConfigurationError(ThrowingCallable call, String setting) {
         assertThatThrownBy(call)
                 .as("a configuration error naming %s", setting)
