@@ -327,6 +327,16 @@ class PostgresStoresTest {
     }
 
     @Test
+    void theSourceErrorSaysWhetherNeitherOrBothWereGiven() {
+        assertThatThrownBy(() -> PostgresStores.builder().build()).hasMessageContaining("neither is given");
+        assertThatThrownBy(() -> PostgresStores.builder()
+                        .dataSource(TestPostgres.sharedDataSource())
+                        .databaseUrl("postgresql://h/db")
+                        .build())
+                .hasMessageContaining("both are given");
+    }
+
+    @Test
     void fromEnvWithoutDatabaseUrlAtAllNamesTheVariable() {
         assertConfigurationError(() -> PostgresStores.fromEnv(Map.of()), "DATABASE_URL");
     }
