@@ -211,8 +211,20 @@ class PostgresStoresTest {
                 public void lost(Throwable cause) {}
             });
 
-            // Its connection is opened outside the pool: without the pool's user it would try the OS user's role.
             assertThat(subscribed.await(10, TimeUnit.SECONDS)).isTrue();
+            // Its connection is opened outside the pool: without the pool's user it would be the OS user's role.
+            String name = PostgresRevocationSubscription.applicationName(
+                    PostgresRevocationList.channel(new Layout(schema, "")));
+            try (Connection connection = TestPostgres.connect();
+                    java.sql.PreparedStatement statement = connection.prepareStatement(
+                            "SELECT usename FROM pg_stat_activity WHERE application_name = ?")) {
+                statement.setString(1, name);
+                try (ResultSet rows = statement.executeQuery()) {
+                    assertThat(rows.next()).as("the listener's session").isTrue();
+                    assertThat(rows.getString(1))
+                            .isEqualTo(TestPostgres.server().user());
+                }
+            }
         }
     }
 
