@@ -257,6 +257,48 @@ class CoalescingReaderTest {
     }
 
     @Test
+    void aReaderNeedsRoomForAtLeastOneKeyAndOneBatch() {
+        assertThatThrownBy(() -> new CoalescingReader<>(this::echo, NO_OUTAGE, 0, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new CoalescingReader<>(this::echo, NO_OUTAGE, 1, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        CoalescingReader<String> smallest = new CoalescingReader<>(this::echo, NO_OUTAGE, 1, 1);
+        assertThat(smallest.get("a")).contains("value of a");
+    }
+
+    @Test
+    void aCheckedExceptionThrownByTheReadReachesTheCallerWrapped() {
+        Exception checked = new java.io.IOException("socket closed");
+        CoalescingReader<String> reader = new CoalescingReader<>(keys -> sneakyThrow(checked), NO_OUTAGE, 64, 1);
+
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(() -> reader.get("k"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("the batched read failed")
+                .hasCause(checked));
+    }
+
+    @Test
+    void anErrorThrownByTheReadReachesTheCallerAsItIs() {
+        StackOverflowError error = new StackOverflowError("deep");
+        CoalescingReader<String> reader = new CoalescingReader<>(
+                keys -> {
+                    throw error;
+                },
+                NO_OUTAGE,
+                64,
+                1);
+
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(() -> reader.get("k"))
+                .isSameAs(error));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable, R> R sneakyThrow(Throwable t) throws T {
+        throw (T) t;
+    }
+
+    @Test
     void everyCallerGetsItsAnswerOrTheFailureWhenReadsFailAtRandomWithSeveralBatchesInFlight() {
         CoalescingReader<String> reader = new CoalescingReader<>(
                 keys -> {

@@ -215,4 +215,58 @@ class DatabaseUrlTest {
                 .doesNotContain("topsecret")
                 .contains("***");
     }
+
+    @Test
+    void toStringOfAUrlWithoutPasswordSaysSoRatherThanMasking() {
+        assertThat(DatabaseUrl.parse("postgresql://u@h/db").toString())
+                .isEqualTo("DatabaseUrl[jdbcUrl=jdbc:postgresql://h/db, user=u, password=null]");
+    }
+
+    @Test
+    void databaseNameKeepsUnreservedCharactersAndEncodesTheirNeighbours() {
+        assertThat(DatabaseUrl.parse("postgresql://u@h/azAZ09-._~").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://h/azAZ09-._~");
+        // '`' '{' '@' '[' '/' ':' sit just outside a-z, A-Z and 0-9.
+        assertThat(DatabaseUrl.parse("postgresql://u@h/%60%7B%40%5B%2F%3A").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://h/%60%7B%40%5B%2F%3A");
+    }
+
+    @Test
+    void emptyAndValuelessParametersAreDroppedOrKept() {
+        assertThat(DatabaseUrl.parse("postgresql://u@h/db?").jdbcUrl()).isEqualTo("jdbc:postgresql://h/db");
+        assertThat(DatabaseUrl.parse("postgresql://u@h/db?&ssl&&sslmode=require&")
+                        .jdbcUrl())
+                .isEqualTo("jdbc:postgresql://h/db?ssl&sslmode=require");
+    }
+
+    @Test
+    void onlyAPlainUserNameWithAPasswordIsReadPastASlash() {
+        // "a/b" is no user name: host a, and the rest is the database.
+        DatabaseUrl slashInName = DatabaseUrl.parse("postgresql://a/b:c@h/db");
+        assertThat(slashInName.jdbcUrl()).isEqualTo("jdbc:postgresql://a/b%3Ac%40h%2Fdb");
+        assertThat(slashInName.user()).isNull();
+        // No colon, so no password: the '@' belongs to the database name.
+        DatabaseUrl noPassword = DatabaseUrl.parse("postgresql://h1/d@h2/db");
+        assertThat(noPassword.jdbcUrl()).isEqualTo("jdbc:postgresql://h1/d%40h2%2Fdb");
+        assertThat(noPassword.user()).isNull();
+    }
+
+    @Test
+    void anAtSignInThePathBeforeTheParametersMakesTheUrlAmbiguous() {
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://app:pw@h/x@y?a=b"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageNotContaining("pw");
+    }
+
+    @Test
+    void aPasswordEndingInAnUnencodedSlashStillParses() {
+        assertThat(DatabaseUrl.parse("postgresql://app:ab/@h/db"))
+                .isEqualTo(new DatabaseUrl("jdbc:postgresql://h/db", "app", "ab/"));
+    }
+
+    @Test
+    void anEmptyUserNameIsNoUserAndItsPasswordHoldingASlashStaysOutOfTheJdbcUrl() {
+        assertThat(DatabaseUrl.parse("postgresql://:p/w@h/db"))
+                .isEqualTo(new DatabaseUrl("jdbc:postgresql://h/db", null, "p/w"));
+    }
 }

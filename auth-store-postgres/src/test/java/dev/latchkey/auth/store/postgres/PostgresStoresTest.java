@@ -195,6 +195,40 @@ class PostgresStoresTest {
     }
 
     @Test
+    void theRevocationListenerOfAnOwnPoolConnectsWithThePoolsUser() throws Exception {
+        try (PostgresStores stores = TestPostgres.ownPool().schema(schema).build()) {
+            CountDownLatch subscribed = new CountDownLatch(1);
+            stores.revocationList().feed().orElseThrow().subscribe(new RevocationFeed.Listener() {
+                @Override
+                public void subscribed() {
+                    subscribed.countDown();
+                }
+
+                @Override
+                public void revoked(String id, Instant expiresAt) {}
+
+                @Override
+                public void lost(Throwable cause) {}
+            });
+
+            assertThat(subscribed.await(10, TimeUnit.SECONDS)).isTrue();
+            // Its connection is opened outside the pool: without the pool's user it would be the OS user's role.
+            String name = PostgresRevocationSubscription.applicationName(
+                    PostgresRevocationList.channel(new Layout(schema, "")));
+            try (Connection connection = TestPostgres.connect();
+                    java.sql.PreparedStatement statement = connection.prepareStatement(
+                            "SELECT usename FROM pg_stat_activity WHERE application_name = ?")) {
+                statement.setString(1, name);
+                try (ResultSet rows = statement.executeQuery()) {
+                    assertThat(rows.next()).as("the listener's session").isTrue();
+                    assertThat(rows.getString(1))
+                            .isEqualTo(TestPostgres.server().user());
+                }
+            }
+        }
+    }
+
+    @Test
     void storesUseTheAutocommitModeTheyNeedAndGiveTheHostsModeBack() throws Exception {
         try (var pool = new com.zaxxer.hikari.HikariDataSource(manualCommitConfig())) {
             PostgresStores stores =
@@ -274,6 +308,73 @@ class PostgresStoresTest {
 
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void eachPoolSettingAcceptsItsSmallestAllowedValue() {
+        HikariConfig config = PostgresStores.builder()
+                .maxPoolSize(1)
+                .minIdle(0)
+                .connectionTimeout(Duration.ofMillis(250))
+                .statementTimeout(Duration.ofMillis(1))
+                .socketTimeout(Duration.ofMillis(1000))
+                .poolConfig(DatabaseUrl.parse("postgresql://u:pw@h:5432/db"));
+
+        assertThat(config.getMaximumPoolSize()).isEqualTo(1);
+        assertThat(config.getMinimumIdle()).isZero();
+        assertThat(config.getConnectionTimeout()).isEqualTo(250);
+        assertConfigurationError(
+                () -> PostgresStores.builder().connectionTimeout(Duration.ofMillis(249)), "connectionTimeout");
+        assertConfigurationError(() -> PostgresStores.builder().socketTimeout(Duration.ofMillis(999)), "socketTimeout");
+    }
+
+    @Test
+    void aUserNameAloneIsRefusedWithAHostDataSourceToo() {
+        assertConfigurationError(
+                () -> PostgresStores.builder()
+                        .dataSource(TestPostgres.sharedDataSource())
+                        .username("someone")
+                        .build(),
+                "username/password");
+    }
+
+    @Test
+    void theSourceErrorSaysWhetherNeitherOrBothWereGiven() {
+        assertThatThrownBy(() -> PostgresStores.builder().build()).hasMessageContaining("neither is given");
+        assertThatThrownBy(() -> PostgresStores.builder()
+                        .dataSource(TestPostgres.sharedDataSource())
+                        .databaseUrl("postgresql://h/db")
+                        .build())
+                .hasMessageContaining("both are given");
+    }
+
+    @Test
+    void fromEnvWithoutDatabaseUrlAtAllNamesTheVariable() {
+        assertConfigurationError(() -> PostgresStores.fromEnv(Map.of()), "DATABASE_URL");
+    }
+
+    @Test
+    void aHostDataSourceHasNoPoolUsageToReport() {
+        PostgresStores stores = PostgresStores.builder()
+                .dataSource(TestPostgres.sharedDataSource())
+                .schema(schema)
+                .build();
+
+        assertThat(stores.poolUsage()).isEmpty();
+    }
+
+    @Test
+    void fromDatabaseUrlBuildsStoresThatReachTheServer() {
+        DatabaseUrl server = TestPostgres.server();
+        // A JDBC URL is taken unchanged; the driver reads the credentials from its parameters.
+        String url = server.jdbcUrl() + (server.jdbcUrl().contains("?") ? "&" : "?") + "user="
+                + URLEncoder.encode(String.valueOf(server.user()), StandardCharsets.UTF_8)
+                + (server.password() == null
+                        ? ""
+                        : "&password=" + URLEncoder.encode(server.password(), StandardCharsets.UTF_8));
+        try (PostgresStores stores = PostgresStores.fromDatabaseUrl(url)) {
+            assertThatCode(stores::ping).doesNotThrowAnyException();
+        }
     }
 
     private static void assertConfigurationError(ThrowingCallable call, String setting) {
