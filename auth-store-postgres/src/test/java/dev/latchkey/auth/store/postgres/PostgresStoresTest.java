@@ -169,20 +169,7 @@ class PostgresStoresTest {
         try (var pool = new com.zaxxer.hikari.HikariDataSource(config)) {
             PostgresStores stores =
                     PostgresStores.builder().dataSource(pool).schema(schema).build();
-            CountDownLatch subscribed = new CountDownLatch(1);
-            stores.revocationList().feed().orElseThrow().subscribe(new RevocationFeed.Listener() {
-                @Override
-                public void subscribed() {
-                    subscribed.countDown();
-                }
-
-                @Override
-                public void revoked(String id, Instant expiresAt) {}
-
-                @Override
-                public void lost(Throwable cause) {}
-            });
-            assertThat(subscribed.await(10, TimeUnit.SECONDS)).isTrue();
+            awaitSubscribed(stores);
             assertThat(pool.getHikariPoolMXBean().getActiveConnections())
                     .as("the listener holds one of the host's connections")
                     .isEqualTo(1);
@@ -197,21 +184,7 @@ class PostgresStoresTest {
     @Test
     void theRevocationListenerOfAnOwnPoolConnectsWithThePoolsUser() throws Exception {
         try (PostgresStores stores = TestPostgres.ownPool().schema(schema).build()) {
-            CountDownLatch subscribed = new CountDownLatch(1);
-            stores.revocationList().feed().orElseThrow().subscribe(new RevocationFeed.Listener() {
-                @Override
-                public void subscribed() {
-                    subscribed.countDown();
-                }
-
-                @Override
-                public void revoked(String id, Instant expiresAt) {}
-
-                @Override
-                public void lost(Throwable cause) {}
-            });
-
-            assertThat(subscribed.await(10, TimeUnit.SECONDS)).isTrue();
+            awaitSubscribed(stores);
             // Its connection is opened outside the pool: without the pool's user it would be the OS user's role.
             String name = PostgresRevocationSubscription.applicationName(
                     PostgresRevocationList.channel(new Layout(schema, "")));
@@ -406,5 +379,23 @@ class PostgresStoresTest {
         config.setAutoCommit(false);
         config.setMaximumPoolSize(1);
         return config;
+    }
+
+    /** Subscribes to the bundle's revocation feed and waits until the subscription is live. */
+    private static void awaitSubscribed(PostgresStores stores) throws InterruptedException {
+        CountDownLatch subscribed = new CountDownLatch(1);
+        stores.revocationList().feed().orElseThrow().subscribe(new RevocationFeed.Listener() {
+            @Override
+            public void subscribed() {
+                subscribed.countDown();
+            }
+
+            @Override
+            public void revoked(String id, Instant expiresAt) {}
+
+            @Override
+            public void lost(Throwable cause) {}
+        });
+        assertThat(subscribed.await(10, TimeUnit.SECONDS)).isTrue();
     }
 }
