@@ -57,8 +57,8 @@ final class Admission implements Executor {
             .dividedBy(5);
 
     private static final long MAX_QUEUE_WAIT_NANOS = MAX_QUEUE_WAIT.toNanos();
-    /** At most one warning about dropped requests per this many nanoseconds, so a flood cannot flood the log too. */
-    private static final long DROP_WARNING_INTERVAL = TimeUnit.SECONDS.toNanos(10);
+    /** At most one overload warning of each kind per this many nanoseconds, so a flood cannot flood the log too. */
+    private static final long WARNING_INTERVAL = TimeUnit.SECONDS.toNanos(10);
 
     /** How the exchange running on the current thread is to be answered. */
     enum Mode {
@@ -80,8 +80,12 @@ final class Admission implements Executor {
     private final AtomicInteger serving = new AtomicInteger();
 
     private final AtomicBoolean draining = new AtomicBoolean();
-    private final AtomicInteger dropped = new AtomicInteger();
-    private final AtomicLong lastDropWarning = new AtomicLong(System.nanoTime() - DROP_WARNING_INTERVAL);
+    private final ThrottledWarning dropped = new ThrottledWarning(
+            "overloaded: dropped {} requests that found every thread busy; their connections are closed after the"
+                    + " request time");
+    private final ThrottledWarning shed =
+            new ThrottledWarning("overloaded: answered {} requests busy (503) that waited longer than "
+                    + MAX_QUEUE_WAIT.toMillis() + " ms for a worker");
 
     Admission(int threads) {
         this(threads, System::nanoTime);
@@ -153,19 +157,27 @@ final class Admission implements Executor {
             refusers.execute(new Counted(exchange, mode, 0));
         } catch (RejectedExecutionException e) {
             inFlight.decrementAndGet();
-            warnDropped();
+            dropped.count();
         }
     }
 
-    private void warnDropped() {
-        dropped.incrementAndGet();
-        long last = lastDropWarning.get();
-        long now = System.nanoTime();
-        if (now - last >= DROP_WARNING_INTERVAL && lastDropWarning.compareAndSet(last, now)) {
-            LOG.warn(
-                    "overloaded: dropped {} requests that found every thread busy; their connections are closed after"
-                            + " the request time",
-                    dropped.getAndSet(0));
+    /** Counts events and logs their number at most once per {@link #WARNING_INTERVAL}. */
+    private static final class ThrottledWarning {
+        private final String message;
+        private final AtomicInteger count = new AtomicInteger();
+        private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARNING_INTERVAL);
+
+        ThrottledWarning(String message) {
+            this.message = message;
+        }
+
+        void count() {
+            count.incrementAndGet();
+            long last = lastWarning.get();
+            long now = System.nanoTime();
+            if (now - last >= WARNING_INTERVAL && lastWarning.compareAndSet(last, now)) {
+                LOG.warn(message, count.getAndSet(0));
+            }
         }
     }
 
@@ -235,6 +247,9 @@ final class Admission implements Executor {
             // Served too late to matter: answered "busy" at once. It still releases its serving count below, so a
             // drain waits for it as for any request accepted before the shutdown.
             boolean stale = mode == Mode.SERVE && nanoTime.getAsLong() - queuedAt > MAX_QUEUE_WAIT_NANOS;
+            if (stale) {
+                shed.count();
+            }
             MODE.set(stale ? Mode.BUSY : mode);
             try {
                 exchange.run();

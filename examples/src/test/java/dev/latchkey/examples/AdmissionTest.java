@@ -2,6 +2,9 @@ package dev.latchkey.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -42,6 +45,27 @@ class AdmissionTest {
         assertThat(admission.drain(10, TimeUnit.SECONDS)).isTrue();
         assertThat(modes).containsExactly(Admission.Mode.BUSY);
         assertThat(admission.inFlight()).isZero();
+    }
+
+    @Test
+    void aRequestAnsweredBusyForItsWaitIsReportedInTheOverloadWarning() throws Exception {
+        PrintStream original = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        // slf4j-simple, the examples' logger, writes to whatever System.err is at the time.
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            holdTheWorker();
+            admission.execute(() -> modes.add(Admission.mode()));
+            now.addAndGet(Admission.MAX_QUEUE_WAIT.plusMillis(1).toNanos());
+            release.countDown();
+            assertThat(admission.drain(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            System.setErr(original);
+        }
+
+        assertThat(modes).containsExactly(Admission.Mode.BUSY);
+        assertThat(log.toString(StandardCharsets.UTF_8))
+                .contains("overloaded: answered 1 requests busy (503) that waited longer than 2000 ms for a worker");
     }
 
     @Test
