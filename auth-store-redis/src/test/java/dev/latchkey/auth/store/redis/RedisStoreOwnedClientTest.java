@@ -1,0 +1,74 @@
+package dev.latchkey.auth.store.redis;
+
+import static dev.latchkey.auth.store.redis.TestData.at;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.latchkey.auth.AuthException;
+import dev.latchkey.auth.ErrorCode;
+import dev.latchkey.auth.spi.SessionRecord;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.UnifiedJedis;
+
+/** Stores built from a URL own their client and close it; the session index forgets sessions that are gone. */
+class RedisStoreOwnedClientTest {
+    private static final String PREFIX = RedisTestServers.uniquePrefix(RedisStoreOwnedClientTest.class);
+    private static final Duration TIMEOUT = RedisClients.DEFAULT_TIMEOUT;
+    private final UnifiedJedis redis = RedisTestServers.standalone();
+
+    @AfterAll
+    static void removeTestKeys() {
+        RedisTestServers.deleteKeys(RedisTestServers.standalone(), PREFIX);
+    }
+
+    @Test
+    void aSessionStoreFromAUrlClosesItsOwnClient() {
+        RedisSessionStore store = RedisSessionStore.fromUrl(RedisTestServers.standaloneUrl(), TIMEOUT, TIMEOUT, PREFIX);
+        store.ping();
+
+        store.close();
+
+        assertUnavailable(() -> store.find(TestData.randomToken()));
+    }
+
+    @Test
+    void aRateLimitStoreFromAUrlClosesItsOwnClient() {
+        RedisRateLimitStore store =
+                RedisRateLimitStore.fromUrl(RedisTestServers.standaloneUrl(), TIMEOUT, TIMEOUT, PREFIX);
+        assertThat(store.increment("k:" + UUID.randomUUID(), Duration.ofMinutes(1), at(0))
+                        .count())
+                .isEqualTo(1);
+
+        store.close();
+
+        assertUnavailable(store::ping);
+    }
+
+    @Test
+    void aSessionWhoseKeyIsGoneIsNotListedAndLeavesTheIndex() {
+        RedisSessionStore store = new RedisSessionStore(redis, PREFIX);
+        String tenant = "tenant-" + UUID.randomUUID();
+        UUID user = UUID.randomUUID();
+        SessionRecord kept = TestData.session(tenant, user, TestData.randomToken());
+        SessionRecord evicted = TestData.session(tenant, user, TestData.randomToken());
+        store.create(kept);
+        store.create(evicted);
+        String indexKey = PREFIX + "user:{" + tenant + ":" + user + "}:sessions";
+        assertThat(redis.zcard(indexKey)).isEqualTo(2);
+
+        redis.del(PREFIX + "session:{" + evicted.id() + "}");
+
+        assertThat(store.listForUser(tenant, user, at(1)))
+                .extracting(SessionRecord::id)
+                .containsExactly(kept.id());
+        assertThat(redis.zrange(indexKey, 0, -1)).containsExactly(kept.id());
+    }
+
+    private static void assertUnavailable(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.errorCode())
+                .isEqualTo(ErrorCode.UNAVAILABLE));
+    }
+}
