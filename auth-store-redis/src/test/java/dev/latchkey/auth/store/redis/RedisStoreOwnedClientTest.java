@@ -67,6 +67,54 @@ class RedisStoreOwnedClientTest {
         assertThat(redis.zrange(indexKey, 0, -1)).containsExactly(kept.id());
     }
 
+    @Test
+    void aUsersSessionsAreListedOldestFirstWhateverTheirExpiries() {
+        RedisSessionStore store = new RedisSessionStore(redis, PREFIX);
+        String tenant = "tenant-" + UUID.randomUUID();
+        UUID user = UUID.randomUUID();
+        SessionRecord newest = session(tenant, user, 3, 30);
+        SessionRecord oldest = session(tenant, user, 1, 31);
+        SessionRecord middle = session(tenant, user, 2, 29);
+        store.create(newest);
+        store.create(oldest);
+        store.create(middle);
+
+        assertThat(store.listForUser(tenant, user, at(10)))
+                .extracting(SessionRecord::id)
+                .containsExactly(oldest.id(), middle.id(), newest.id());
+    }
+
+    @Test
+    void signingOutEverywhereElseWithOnlyTheCurrentSessionRevokesNothing() {
+        RedisSessionStore store = new RedisSessionStore(redis, PREFIX);
+        String tenant = "tenant-" + UUID.randomUUID();
+        UUID user = UUID.randomUUID();
+        SessionRecord current = TestData.session(tenant, user, TestData.randomToken());
+        store.create(current);
+
+        assertThat(store.revokeAllForUser(tenant, user, current.id())).isZero();
+        assertThat(store.revokeAllForUser(tenant, UUID.randomUUID(), null)).isZero();
+
+        assertThat(store.find(current.id())).isPresent();
+        assertThat(store.listForUser(tenant, user, at(1)))
+                .extracting(SessionRecord::id)
+                .containsExactly(current.id());
+    }
+
+    private static SessionRecord session(String tenant, UUID user, long createdSeconds, long absoluteDays) {
+        return new SessionRecord(
+                TestData.randomToken(),
+                tenant,
+                user,
+                TestData.randomToken(),
+                null,
+                0,
+                at(createdSeconds),
+                at(createdSeconds),
+                at(createdSeconds).plus(Duration.ofDays(7)),
+                at(0).plus(Duration.ofDays(absoluteDays)));
+    }
+
     private static void assertUnavailable(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
         assertThatThrownBy(call).isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.errorCode())
                 .isEqualTo(ErrorCode.UNAVAILABLE));
