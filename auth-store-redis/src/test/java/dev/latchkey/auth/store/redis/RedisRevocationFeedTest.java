@@ -41,6 +41,29 @@ class RedisRevocationFeedTest {
     }
 
     @Test
+    void aWholeMillisecondExpiryIsKeptExactly() {
+        String prefix = PREFIX + "exact:";
+        RedisRevocationList revocations = new RedisRevocationList(redis, prefix);
+        String id = TestData.randomToken();
+
+        revocations.revoke(id, at(900).plusMillis(5), at(0));
+
+        assertThat(revocations.feed().orElseThrow().live(at(900))).containsEntry(id, at(900).plusMillis(5));
+    }
+
+    @Test
+    void closingTheListEndsItsLiveSubscriptions() throws Exception {
+        RedisRevocationList revocations = new RedisRevocationList(redis, PREFIX + "ending:");
+        Recorder recorder = new Recorder();
+        revocations.feed().orElseThrow().subscribe(recorder);
+        assertThat(recorder.subscribed.await(10, TimeUnit.SECONDS)).isTrue();
+
+        revocations.close();
+
+        assertThat(recorder.lost.poll(10, TimeUnit.SECONDS)).isNotNull();
+    }
+
+    @Test
     void aSubscriptionDeliversRevocationsAndSkipsMalformedMessages() throws Exception {
         String prefix = PREFIX + "feed:";
         RedisRevocationList revocations = new RedisRevocationList(redis, prefix);
@@ -87,6 +110,8 @@ class RedisRevocationFeedTest {
 
         revocations.close();
 
+        assertThatThrownBy(revocations::ping).isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.errorCode())
+                .isEqualTo(ErrorCode.UNAVAILABLE));
         assertThatThrownBy(() -> revocations.isRevoked(id))
                 .isInstanceOfSatisfying(
                         AuthException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.UNAVAILABLE));
