@@ -61,6 +61,15 @@ class RedisOTPStoreForeignCountersTest {
         assertBudgetsCountedIn(otp, counters);
     }
 
+    @Test
+    void theDeprecatedJedisClusterClientIsRecognisedAsACluster() {
+        UnifiedJedis legacyCluster = RedisTestServers.legacy(true);
+        RedisOTPStore otp = new RedisOTPStore(legacyCluster, PREFIX);
+        RedisRateLimitStore counters = new RedisRateLimitStore(legacyCluster, PREFIX);
+        assertThrottlesCountedIn(otp, counters);
+        assertBudgetsCountedIn(otp, counters);
+    }
+
     private static void assertBudgetsCountedIn(RedisOTPStore otp, RedisRateLimitStore counters) {
         String key = TestData.newKey();
         String hash = TestData.randomToken();
