@@ -66,6 +66,14 @@ class RedisUrlFormsTest {
     }
 
     @Test
+    void aBlankUrlIsReportedAsNotSet() {
+        assertThatThrownBy(() -> RedisClients.fromUrl(" \t "))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.setting())
+                        .isEqualTo("REDIS_URL"))
+                .hasMessageStartingWith("REDIS_URL: is not set");
+    }
+
+    @Test
     void aOneMillisecondTimeoutIsAcceptedAndOneBeyondTwentyFourDaysIsNot() {
         Duration oneMilli = Duration.ofMillis(1);
         try (RedisClient client = RedisClients.fromUrl("redis://127.0.0.1", oneMilli, oneMilli)) {
