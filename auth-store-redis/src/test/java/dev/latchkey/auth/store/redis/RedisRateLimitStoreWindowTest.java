@@ -9,7 +9,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** A counter's window must be positive; a negative one is a caller's error, and nothing is counted. */
+/** A counter's window must be positive; a zero or negative one is a caller's error, and nothing is counted. */
 class RedisRateLimitStoreWindowTest {
     private static final String PREFIX = RedisTestServers.uniquePrefix(RedisRateLimitStoreWindowTest.class);
 
@@ -19,11 +19,13 @@ class RedisRateLimitStoreWindowTest {
     }
 
     @Test
-    void aNegativeWindowIsRefusedAndCountsNothing() {
+    void aZeroOrNegativeWindowIsRefusedAndCountsNothing() {
         RedisRateLimitStore store = new RedisRateLimitStore(RedisTestServers.standalone(), PREFIX);
         String key = "k:" + UUID.randomUUID();
 
         assertThatThrownBy(() -> store.increment(key, Duration.ofSeconds(-1), at(0)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.increment(key, Duration.ZERO, at(0)))
                 .isInstanceOf(IllegalArgumentException.class);
 
         assertThat(store.peek(key, at(0)).count()).isZero();
