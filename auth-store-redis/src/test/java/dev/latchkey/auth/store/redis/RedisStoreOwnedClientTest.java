@@ -8,6 +8,7 @@ import dev.latchkey.auth.AuthException;
 import dev.latchkey.auth.ErrorCode;
 import dev.latchkey.auth.spi.SessionRecord;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,42 @@ class RedisStoreOwnedClientTest {
         assertThat(store.listForUser(tenant, user, at(1)))
                 .extracting(SessionRecord::id)
                 .containsExactly(current.id());
+    }
+
+    @Test
+    void aLoginDropsFromTheIndexTheSessionsPastTheirAbsoluteExpiry() {
+        RedisSessionStore store = new RedisSessionStore(redis, PREFIX);
+        String tenant = "tenant-" + UUID.randomUUID();
+        UUID user = UUID.randomUUID();
+        SessionRecord expired = new SessionRecord(
+                TestData.randomToken(),
+                tenant,
+                user,
+                TestData.randomToken(),
+                null,
+                0,
+                at(0),
+                at(0),
+                at(0).plus(Duration.ofHours(12)),
+                at(0).plus(Duration.ofDays(1)));
+        store.create(expired);
+        Instant twoDaysLater = at(0).plus(Duration.ofDays(2));
+        SessionRecord next = new SessionRecord(
+                TestData.randomToken(),
+                tenant,
+                user,
+                TestData.randomToken(),
+                null,
+                0,
+                twoDaysLater,
+                twoDaysLater,
+                twoDaysLater.plus(Duration.ofDays(7)),
+                twoDaysLater.plus(Duration.ofDays(30)));
+
+        store.create(next);
+
+        assertThat(redis.zrange(PREFIX + "user:{" + tenant + ":" + user + "}:sessions", 0, -1))
+                .containsExactly(next.id());
     }
 
     private static SessionRecord session(String tenant, UUID user, long createdSeconds, long absoluteDays) {
