@@ -53,7 +53,7 @@ public final class OAuthProvider {
          * {@code response_mode=query}, the default of the code flow (not sent): a top-level GET redirect to the
          * callback with the parameters in the query. The transaction cookie is {@code SameSite=Lax}.
          */
-        QUERY,
+        QUERY("query"),
         /**
          * {@code response_mode=form_post}: the provider's page auto-submits a POST form to the callback, keeping code
          * and state out of URLs, logs and {@code Referer}. Sign in with Apple needs it when asking for name or email;
@@ -61,18 +61,31 @@ public final class OAuthProvider {
          * {@code Secure}); the host must accept a POST on the callback and pass the form's parameters to {@link
          * OAuthLogin#finish}.
          */
-        FORM_POST;
+        FORM_POST("form_post");
+
+        private final String parameterValue;
+
+        ResponseMode(String parameterValue) {
+            this.parameterValue = parameterValue;
+        }
+
+        /** Its {@code response_mode} value, as in a request or a provider's {@code response_modes_supported}. */
+        String parameterValue() {
+            return parameterValue;
+        }
 
         /**
          * The mode a configuration value names: {@code query} or {@code form_post}, the {@code response_mode} values
          * themselves, in any case; empty for anything else, which the caller reports against its own setting.
          */
         public static Optional<ResponseMode> fromSetting(String value) {
-            return switch (value.toLowerCase(Locale.ROOT)) {
-                case "query" -> Optional.of(QUERY);
-                case "form_post" -> Optional.of(FORM_POST);
-                default -> Optional.empty();
-            };
+            String wanted = value.toLowerCase(Locale.ROOT);
+            for (ResponseMode mode : values()) {
+                if (mode.parameterValue.equals(wanted)) {
+                    return Optional.of(mode);
+                }
+            }
+            return Optional.empty();
         }
     }
 

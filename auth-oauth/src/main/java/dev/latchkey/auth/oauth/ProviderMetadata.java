@@ -75,9 +75,9 @@ record ProviderMetadata(
         if (!(supported instanceof List<?> modes)) {
             throw Http.unavailable("the provider's metadata has a malformed response_modes_supported", null);
         }
-        String wanted = mode == OAuthProvider.ResponseMode.FORM_POST ? "form_post" : "query";
-        if (!modes.contains(wanted)) {
-            throw Http.unavailable("the provider's metadata does not list response mode " + wanted, null);
+        if (!modes.contains(mode.parameterValue())) {
+            throw Http.unavailable(
+                    "the provider's metadata does not list response mode " + mode.parameterValue(), null);
         }
     }
 

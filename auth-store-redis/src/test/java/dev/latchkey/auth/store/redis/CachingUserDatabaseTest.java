@@ -243,11 +243,20 @@ class CachingUserDatabaseTest {
         return result.user();
     }
 
+    @Test
+    void pingReportsTheDatabaseBeingDownThoughRedisAnswers() {
+        database.down = true;
+
+        assertThatThrownBy(cache::ping).isInstanceOf(AuthException.class).hasMessageContaining("database down");
+    }
+
     /** The real memory database, counting lookups, and able to hold one lookup after it has read. */
     private static final class CountingDatabase implements UserDatabase {
         final AtomicInteger reads = new AtomicInteger();
         private final UserDatabase delegate;
         private volatile CountDownLatch[] pause;
+        /** Whether its health check fails, as a database that is down. */
+        volatile boolean down;
 
         CountingDatabase(UserDatabase delegate) {
             this.delegate = delegate;
@@ -308,6 +317,9 @@ class CachingUserDatabaseTest {
 
         @Override
         public void ping() {
+            if (down) {
+                throw AuthException.unavailable("database down", null);
+            }
             delegate.ping();
         }
     }
